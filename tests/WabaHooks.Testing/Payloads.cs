@@ -1,0 +1,57 @@
+using Xunit;
+
+namespace WabaHooks.Testing;
+
+/// <summary>The example notifications in <c>shared/payloads</c>, beside the repository: the fixtures every test uses.</summary>
+public static class Payloads
+{
+    private static readonly Lazy<string> DirectoryPath = new(Locate);
+
+    /// <summary>The folder that holds the example payload files.</summary>
+    public static string Directory => DirectoryPath.Value;
+
+    /// <summary>Every example payload file, by name, sorted.</summary>
+    public static IReadOnlyList<string> Names =>
+        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The exact bytes of one payload file.</summary>
+    public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Directory, name));
+
+    /// <summary>xUnit theory data: one row per payload file.</summary>
+    public static TheoryData<string> All()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in Names)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    private static string Locate()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("WABAHOOKS_PAYLOADS");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WabaHooks.slnx")))
+            {
+                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "payloads"));
+                if (System.IO.Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+
+                throw new InvalidOperationException(
+                    $"The example payloads are expected at {candidate} (shared/ beside the repository). Set WABAHOOKS_PAYLOADS to their folder.");
+            }
+        }
+
+        throw new InvalidOperationException("WabaHooks.slnx not found above the test binaries; set WABAHOOKS_PAYLOADS.");
+    }
+}
