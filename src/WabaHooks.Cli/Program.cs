@@ -1,1 +1,12 @@
-return 0;
+using System.CommandLine;
+using WabaHooks.Cli.Commands;
+
+var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform webhooks.")
+{
+    ServeCommand.Create(),
+    DeliveriesCommand.Create(),
+};
+
+// The host handles SIGINT and SIGTERM itself (stop accepting, commit in-flight deliveries, close the store);
+// System.CommandLine must not cut that short with its own termination timeout.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

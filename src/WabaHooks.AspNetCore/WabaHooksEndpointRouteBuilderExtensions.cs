@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.AspNetCore;
+using WabaHooks.AspNetCore.Health;
+using WabaHooks.AspNetCore.Receiving;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps WabaHooks' endpoints.</summary>
+public static class WabaHooksEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps Meta's callback URL: GET answers the verification handshake, POST receives deliveries, other methods get 405.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The callback path. Default <c>/webhook</c>.</param>
+    /// <exception cref="InvalidOperationException"><c>AddWabaHooks</c> was not called on the service collection.</exception>
+    public static IEndpointConventionBuilder MapWabaHooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhook")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        EnsureAdded(endpoints);
+        var endpoint = endpoints.ServiceProvider.GetRequiredService<WebhookEndpoint>();
+        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName("WabaHooks webhook");
+    }
+
+    /// <summary>
+    /// Maps <c>/healthz</c> (the process answers) and <c>/readyz</c> (the store accepts writes now; 503 otherwise).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>AddWabaHooks</c> was not called on the service collection.</exception>
+    public static IEndpointConventionBuilder MapWabaHooksHealth(this IEndpointRouteBuilder endpoints, string livenessPattern = "/healthz", string readinessPattern = "/readyz")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        EnsureAdded(endpoints);
+        var group = endpoints.MapGroup("");
+        group.MapGet(livenessPattern, HealthEndpoints.Live);
+        group.MapGet(readinessPattern, HealthEndpoints.ReadyAsync);
+        return group;
+    }
+
+    private static void EnsureAdded(IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<WabaHooksMarker>() is null)
+        {
+            throw new InvalidOperationException(
+                "WabaHooks services are not registered. Call services.AddWabaHooks(...) (and choose a store, e.g. .UseSqlite(dataDir)) before MapWabaHooks.");
+        }
+    }
+}

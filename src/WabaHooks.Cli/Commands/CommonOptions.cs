@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using WabaHooks.Cli.Configuration;
+
+namespace WabaHooks.Cli.Commands;
+
+/// <summary>Options shared by every command that reads or writes the store.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON configuration file; its keys are the option names in PascalCase (DataDir, AppSecret, …)." };
+
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"The folder that holds the SQLite database [default: {GatewaySettings.DefaultDataDir}]." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Config);
+        command.Options.Add(DataDir);
+    }
+
+    /// <summary>The configuration for a command: file, then environment, then the options given.</summary>
+    public IConfigurationRoot Load(ParseResult parse, ICollection<string> errors, params (string Key, string? Value)[] more)
+    {
+        var values = new List<KeyValuePair<string, string?>>();
+        Add(values, ConfigurationKeys.DataDir, parse.GetValue(DataDir));
+        foreach (var (key, value) in more)
+        {
+            Add(values, key, value);
+        }
+
+        return SettingsLoader.Build(parse.GetValue(Config), values, errors);
+    }
+
+    public static void Add(List<KeyValuePair<string, string?>> values, string key, string? value)
+    {
+        if (value is not null)
+        {
+            values.Add(new(key, value));
+        }
+    }
+
+    /// <summary>Prints every configuration problem and returns the exit code for them.</summary>
+    public static int Fail(string command, ICollection<string> errors)
+    {
+        var error = Console.Error;
+        error.WriteLine($"wabahooks {command}: cannot start — {errors.Count} problem{(errors.Count == 1 ? "" : "s")} to fix:");
+        foreach (var problem in errors)
+        {
+            error.WriteLine($"  - {problem}");
+        }
+
+        return ExitCodes.Configuration;
+    }
+}
+
+/// <summary>Process exit codes.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Configuration = 2;
+    public const int NotFound = 3;
+}

@@ -1,0 +1,31 @@
+namespace WabaHooks.Cli.Configuration;
+
+/// <summary>
+/// What <c>serve</c> runs with. Each property has the same name as its configuration key (JSON file, and environment
+/// variables <c>WABAHOOKS__KEY</c>) and, in kebab case, its command-line option.
+/// </summary>
+internal sealed class GatewaySettings
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+    public const string DefaultPath = "/webhook";
+    public const string DefaultDataDir = "./wabahooks-data";
+
+    /// <summary>Minimum body limit: Meta's stated maximum payload, 3 MB, read as the larger 3 MiB.</summary>
+    public const long MinimumMaxBodyBytes = 3L * 1024 * 1024;
+
+    public IReadOnlyList<Uri> Urls { get; init; } = [];
+
+    public string Path { get; init; } = DefaultPath;
+
+    public string DataDir { get; init; } = DefaultDataDir;
+
+    public string? VerifyToken { get; init; }
+
+    public IReadOnlyList<Signatures.AppSecret> AppSecrets { get; init; } = [];
+
+    public long MaxBodyBytes { get; init; } = AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
+
+    public string? HttpsCert { get; init; }
+
+    public string? HttpsKey { get; init; }
+}

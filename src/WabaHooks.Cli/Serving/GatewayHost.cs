@@ -1,0 +1,61 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore;
+using WabaHooks.Cli.Configuration;
+
+namespace WabaHooks.Cli.Serving;
+
+/// <summary>Builds the gateway web application from validated settings.</summary>
+internal static class GatewayHost
+{
+    public static WebApplication Build(GatewaySettings settings, ResolvedCredentials credentials, X509Certificate2? certificate, IConfiguration configuration)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        builder.WebHost.UseUrls([.. settings.Urls.Select(u => u.GetLeftPart(UriPartial.Authority).Replace("0.0.0.0", "*", StringComparison.Ordinal))]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+
+        builder.Services
+            .AddWabaHooks(options =>
+            {
+                options.VerifyToken = credentials.VerifyToken;
+                foreach (var secret in credentials.AppSecrets)
+                {
+                    options.AppSecrets.Add(secret);
+                }
+
+                options.MaxBodyBytes = settings.MaxBodyBytes;
+            })
+            .UseSqlite(settings.DataDir);
+
+        var app = builder.Build();
+        app.MapWabaHooks(settings.Path);
+        app.MapWabaHooksHealth();
+        return app;
+    }
+}

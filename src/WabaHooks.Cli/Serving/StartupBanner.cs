@@ -1,0 +1,41 @@
+namespace WabaHooks.Cli.Serving;
+
+/// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
+internal static class StartupBanner
+{
+    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir)
+    {
+        var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
+        output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
+        foreach (var callback in callbacks)
+        {
+            output.WriteLine($"  Callback URL:  {callback}");
+        }
+
+        output.WriteLine($"  Data:          {Path.GetFullPath(dataDir)}");
+        output.WriteLine($"  Health:        {callbacks[0][..^path.Length]}/healthz, /readyz");
+        if (credentials.VerifyTokenGenerated)
+        {
+            output.WriteLine($"  Verify token:  {credentials.VerifyToken}   (generated, kept in {credentials.CredentialsFile})");
+        }
+
+        if (credentials.GeneratedAppSecret is not null)
+        {
+            output.WriteLine($"  App secret:    {credentials.GeneratedAppSecret}   (generated, for local tests only)");
+            output.WriteLine();
+            output.WriteLine("  No app secret is configured. Meta signs with your app's secret, so Meta's deliveries will be REFUSED (401)");
+            output.WriteLine("  until you give it: --app-secret SECRET, or WABAHOOKS__APPSECRET (App Dashboard > App settings > Basic).");
+        }
+        else
+        {
+            output.WriteLine($"  App secrets:   {string.Join(", ", credentials.AppSecrets.Select(s => s.AppId))}");
+        }
+
+        output.WriteLine();
+        output.WriteLine("  Next: Meta calls only public HTTPS URLs with a CA-issued certificate. Put this behind your HTTPS reverse proxy");
+        output.WriteLine("  (or use --https-cert/--https-key), then in the App Dashboard > WhatsApp > Configuration enter the callback URL");
+        output.WriteLine("  and the verify token, and subscribe to the fields you need (messages at least).");
+        output.WriteLine("  See what arrived:  wabahooks deliveries list --data-dir " + dataDir);
+        output.Flush();
+    }
+}

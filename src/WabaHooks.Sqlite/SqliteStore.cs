@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using WabaHooks.Inbox;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so every commit is fsynced to the
+/// write-ahead log before it returns — a committed delivery survives a process crash and a power cut. One connection
+/// writes (the group-commit writer is its only caller); reads use their own pooled connections and never block it.
+/// </summary>
+public sealed partial class SqliteStore : IDeliveryStore, IAsyncDisposable
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+    private SqliteCommand? _insertDelivery;
+    private bool _disposed;
+
+    /// <summary>Creates a store over the file named in <paramref name="options"/>. Nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <exception cref="ArgumentException">No database path is set.</exception>
+    public SqliteStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.DatabasePath, nameof(options));
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout: this bounds every wait on a lock.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => _options.DatabasePath;
+
+    /// <inheritdoc/>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(_options.DatabasePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var connection = Open();
+        SqliteSchema.Migrate(connection);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<InboundDelivery> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return AppendLocked(batch);
+        }
+        catch (SqliteException ex)
+        {
+            // Start the next batch on a fresh connection: this one may be in an unknown state.
+            ResetWriter();
+            throw new StoreUnavailableException($"SQLite could not commit the batch: {ex.Message}", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private long[] AppendLocked(IReadOnlyList<InboundDelivery> batch)
+    {
+        var (connection, insert) = Writer();
+        var ids = new long[batch.Count];
+        using var transaction = connection.BeginTransaction(deferred: false);
+        insert.Transaction = transaction;
+        var p = insert.Parameters;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var delivery = batch[i];
+            p[0].Value = delivery.ReceivedAt.ToUnixTimeMilliseconds();
+            p[1].Value = delivery.AppId;
+            p[2].Value = delivery.Body.Length;
+            p[3].Value = (int)delivery.Flags;
+            p[4].Value = AsArray(delivery.Body);
+            ids[i] = (long)insert.ExecuteScalar()!;
+        }
+
+        transaction.Commit();
+        return ids;
+    }
+
+    /// <inheritdoc/>
+    public Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            // Takes and releases the write lock without writing: fails exactly when an append would.
+            command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+            command.ExecuteNonQuery();
+            return Task.CompletedTask;
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException($"SQLite does not accept writes: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Checkpoints the write-ahead log into the database file and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_writer is not null)
+            {
+                try
+                {
+                    using var checkpoint = _writer.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                    checkpoint.ExecuteNonQuery();
+                }
+                catch (SqliteException)
+                {
+                    // A reader holds the log: it is checkpointed on the next open instead.
+                }
+            }
+
+            ResetWriter();
+            using var pooled = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(pooled);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private (SqliteConnection Connection, SqliteCommand Insert) Writer()
+    {
+        if (_writer is null || _insertDelivery is null)
+        {
+            _writer = Open();
+            _insertDelivery = _writer.CreateCommand();
+            _insertDelivery.CommandText =
+                "INSERT INTO deliveries (received_at, app_id, length, flags, body) VALUES ($received_at, $app_id, $length, $flags, $body) RETURNING id;";
+            _insertDelivery.Parameters.Add("$received_at", SqliteType.Integer);
+            _insertDelivery.Parameters.Add("$app_id", SqliteType.Text);
+            _insertDelivery.Parameters.Add("$length", SqliteType.Integer);
+            _insertDelivery.Parameters.Add("$flags", SqliteType.Integer);
+            _insertDelivery.Parameters.Add("$body", SqliteType.Blob);
+            _insertDelivery.Prepare();
+        }
+
+        return (_writer, _insertDelivery);
+    }
+
+    private void ResetWriter()
+    {
+        _insertDelivery?.Dispose();
+        _insertDelivery = null;
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        // journal_mode is stored in the file; synchronous is per connection, so every connection sets both.
+        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : body.ToArray();
+}
