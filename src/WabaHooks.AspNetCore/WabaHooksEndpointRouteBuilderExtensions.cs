@@ -21,8 +21,10 @@ public static class WabaHooksEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         EnsureAdded(endpoints);
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<WebhookEndpoint>();
-        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName("WabaHooks webhook");
+        // Resolved per request (a singleton lookup), so invalid options fail at start-up with every problem listed,
+        // not here while routes are being mapped.
+        return endpoints.Map(pattern, static context => context.RequestServices.GetRequiredService<WebhookEndpoint>().HandleAsync(context))
+            .WithDisplayName("WabaHooks webhook");
     }
 
     /// <summary>

@@ -179,6 +179,14 @@ public sealed partial class SqliteStore : IDeliveryStore, IAsyncDisposable
         _writer = null;
     }
 
+    /// <summary>The writer connection's <c>PRAGMA synchronous</c> (2 = FULL), for tests that prove durability settings.</summary>
+    internal long WriterSynchronousMode()
+    {
+        using var command = Writer().Connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

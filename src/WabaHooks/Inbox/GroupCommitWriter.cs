@@ -33,6 +33,9 @@ public sealed class GroupCommitWriter
 
     private long _committedBatches;
 
+    /// <summary>Appends waiting for the writer to take them, for diagnostics and tests.</summary>
+    public int QueuedCount => _queue.Reader.Count;
+
     /// <summary>
     /// Queues a delivery and completes when it is durable, with its inbox id.
     /// </summary>

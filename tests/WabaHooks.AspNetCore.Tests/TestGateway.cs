@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore;
+using WabaHooks.Signatures;
+using WabaHooks.Sqlite;
+using WabaHooks.Testing;
+
+namespace WabaHooks.AspNetCore.Tests;
+
+/// <summary>The endpoint on real Kestrel at 127.0.0.1 with a free port, over a real SQLite file in a temp folder.</summary>
+internal sealed class TestGateway : IAsyncDisposable
+{
+    public const string VerifyToken = "test-verify-token";
+    public const string SecretA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    public const string SecretB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    private readonly WebApplication _app;
+
+    private TestGateway(WebApplication app, string dataDir, HttpClient client, CapturingLoggerProvider logs)
+    {
+        _app = app;
+        DataDir = dataDir;
+        Client = client;
+        Logs = logs;
+    }
+
+    public string DataDir { get; }
+
+    public HttpClient Client { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public SqliteStore Store => _app.Services.GetRequiredService<SqliteStore>();
+
+    public static async Task<TestGateway> StartAsync(string dataDir, Action<WabaHooksOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Services
+            .AddWabaHooks(options =>
+            {
+                options.VerifyToken = VerifyToken;
+                options.AppSecrets.Add(new AppSecret("app-a", SecretA));
+                options.AppSecrets.Add(new AppSecret("app-b", SecretB));
+                options.AppendTimeout = TimeSpan.FromSeconds(2);
+                configure?.Invoke(options);
+            })
+            .UseSqlite(new SqliteStoreOptions { DatabasePath = Path.Combine(dataDir, "wabahooks.db"), BusyTimeout = TimeSpan.FromMilliseconds(500) });
+        var app = builder.Build();
+        app.MapWabaHooks("/webhook");
+        app.MapWabaHooksHealth();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        return new TestGateway(app, dataDir, client, logs);
+    }
+
+    public static HttpRequestMessage SignedPost(byte[] body, string secret = SecretA, string path = "/webhook")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Sign(body, secret));
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
