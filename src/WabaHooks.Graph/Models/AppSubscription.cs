@@ -25,5 +25,5 @@ public sealed class AppSubscription
 
     /// <summary>Properties Meta sent that this type does not name, kept rather than dropped.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

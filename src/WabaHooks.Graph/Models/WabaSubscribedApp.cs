@@ -16,5 +16,5 @@ public sealed class WabaSubscribedApp
 
     /// <summary>Properties Meta sent that this type does not name, kept rather than dropped.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
