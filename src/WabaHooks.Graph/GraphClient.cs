@@ -50,10 +50,10 @@ public sealed partial class GraphClient
             throw new ArgumentException("GraphClientOptions are not valid: " + string.Join(" ", errors), nameof(options));
         }
 
-        _options = options;
-        _accessToken = options.ResolveAccessToken();
-        _appAccessToken = options.ResolveAppAccessToken();
-        _transport = new GraphTransport(httpClient, options, timeProvider ?? TimeProvider.System, new SecretRedactor(_accessToken, _appAccessToken));
+        _options = options.Snapshot();
+        _accessToken = _options.ResolveAccessToken();
+        _appAccessToken = _options.ResolveAppAccessToken();
+        _transport = new GraphTransport(httpClient, _options, timeProvider ?? TimeProvider.System, new SecretRedactor(_accessToken, _appAccessToken));
     }
 
     private string RequireAccessToken() =>

@@ -84,6 +84,9 @@ public sealed partial class GraphClientOptions
     internal string? ResolveAccessToken(Func<string, string?> readEnvironment) =>
         NullIfBlank(AccessToken) ?? NullIfBlank(readEnvironment(AccessTokenEnvironmentVariable));
 
+    /// <summary>A copy, so a client is not changed by later edits to the options it was given.</summary>
+    internal GraphClientOptions Snapshot() => (GraphClientOptions)MemberwiseClone();
+
     /// <summary>Every problem with these options, each saying how to fix it; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -34,26 +34,6 @@ public sealed class GraphErrorTests
     }
 
     [Fact]
-    public async Task A_missing_parameter_answered_by_the_stub_is_code_100()
-    {
-        await using var graph = await StubbedGraph.StartAsync();
-        using var httpClient = new HttpClient();
-        var client = new GraphClient(httpClient, StubbedGraph.TestOptions(graph.Stub.BaseUrl));
-
-        // The stub refuses a DELETE without object=, as Graph does; send one by hand through the stub's own rules.
-        using var response = await httpClient.DeleteAsync(
-            new Uri(graph.Stub.BaseUrl, $"/v24.0/{GraphStub.AppId}/subscriptions?access_token={Uri.EscapeDataString(GraphStub.AppAccessToken)}"), Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("\"code\":100", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-
-        // And through the client: a stub-detected missing verify token on the phone-number endpoint.
-        graph.Stub.Enqueue(ScriptedReply.Error(400, 100, "(#100) The parameter verify_token is required"));
-        var exception = await Assert.ThrowsAsync<GraphApiException>(() => client.SetPhoneNumberOverrideAsync(GraphStub.PhoneNumberId, "https://a.example/w", "v", Ct));
-        Assert.Equal(100, exception.Code);
-        Assert.Equal("Fb100Trace", exception.FbtraceId);
-    }
-
-    [Fact]
     public async Task An_expired_token_is_code_190_with_its_fbtrace_id_and_is_not_retried()
     {
         await using var graph = await StubbedGraph.StartAsync(o => o.AccessToken = "EAAGexpiredTokenThatTheStubRejects");

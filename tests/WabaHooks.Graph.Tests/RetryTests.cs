@@ -193,6 +193,38 @@ public sealed class RetryTests
         Secrets.AssertAbsent(exception);
     }
 
+    [Fact]
+    public async Task A_server_that_refuses_connections_is_retried_then_the_connection_error_is_thrown()
+    {
+        var options = StubbedGraph.TestOptions(new Uri($"http://127.0.0.1:{WabaHooks.Testing.FreePort.Next()}"));
+        options.MaxRetries = 1;
+        using var httpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var client = new GraphClient(httpClient, options);
+
+        var exception = await Assert.ThrowsAsync<HttpRequestException>(
+            () => client.GetAppSubscriptionsAsync(GraphStub.AppId, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct));
+
+        Secrets.AssertAbsent(exception);
+    }
+
+    [Fact]
+    public async Task Options_changed_after_the_client_is_made_do_not_change_it()
+    {
+        var options = default(GraphClientOptions);
+        await using var graph = await StubbedGraph.StartAsync(o =>
+        {
+            o.MaxRetries = 0;
+            options = o;
+        });
+        options!.MaxRetries = 5;
+        options.Version = "v1.0";
+        graph.Stub.Enqueue(ScriptedReply.Error(500, 1, "An unknown error occurred"));
+
+        await Assert.ThrowsAsync<GraphApiException>(() => graph.Client.SubscribeWabaAsync(GraphStub.WabaId, Ct));
+
+        Assert.Equal("/v24.0/109876543210001/subscribed_apps", Assert.Single(graph.Requests).Path);
+    }
+
     private static void UseClock(GraphClientOptions options)
     {
         options.BackoffBaseDelay = TimeSpan.FromSeconds(1);
