@@ -33,7 +33,8 @@ public sealed partial class GraphClient
         RequireId(appId, nameof(appId));
         CallbackUri.RequireAbsoluteHttp(callbackUrl, nameof(callbackUrl));
         ArgumentException.ThrowIfNullOrEmpty(verifyToken);
-        var fieldList = FieldList(fields, nameof(fields)) ?? throw new ArgumentNullException(nameof(fields));
+        ArgumentNullException.ThrowIfNull(fields);
+        var fieldList = FieldList(fields, nameof(fields))!;
         var token = RequireAppAccessToken();
         var path = PathOf(appId, SubscriptionsEdge);
 

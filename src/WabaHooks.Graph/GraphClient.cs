@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -100,7 +101,7 @@ public sealed partial class GraphClient
         if (!answer.Success)
         {
             throw new GraphApiException(
-                System.Net.HttpStatusCode.OK,
+                HttpStatusCode.OK,
                 $"The Graph API answered {request} without \"success\": true, so the change cannot be assumed to have been made.");
         }
     }

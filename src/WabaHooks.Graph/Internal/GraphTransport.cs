@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -41,7 +42,7 @@ internal sealed class GraphTransport
             HttpStatusCode status;
             byte[] body;
             string? contentType;
-            System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter;
+            RetryConditionHeaderValue? retryAfter;
             try
             {
                 using var message = createRequest();
@@ -89,7 +90,7 @@ internal sealed class GraphTransport
     private static bool IsRetryable(HttpStatusCode status, GraphApiException error) =>
         status == HttpStatusCode.TooManyRequests || (int)status >= 500 || error.IsTransient;
 
-    private Task WaitAsync(int attempt, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, CancellationToken cancellationToken)
+    private Task WaitAsync(int attempt, RetryConditionHeaderValue? retryAfter, CancellationToken cancellationToken)
     {
         // Random.Shared is fine here: jitter only has to spread clients apart, not be unpredictable to an attacker.
 #pragma warning disable CA5394
