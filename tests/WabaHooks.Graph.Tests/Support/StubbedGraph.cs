@@ -1,0 +1,47 @@
+namespace WabaHooks.Graph.Tests.Support;
+
+/// <summary>A started Graph stub and a client pointed at it, with backoff short enough for tests.</summary>
+internal sealed class StubbedGraph : IAsyncDisposable
+{
+    private readonly HttpClient _httpClient;
+
+    private StubbedGraph(GraphStub stub, HttpClient httpClient, GraphClient client)
+    {
+        Stub = stub;
+        _httpClient = httpClient;
+        Client = client;
+    }
+
+    public GraphStub Stub { get; }
+
+    public GraphClient Client { get; }
+
+    public IReadOnlyList<RecordedRequest> Requests => Stub.Requests;
+
+    public static async Task<StubbedGraph> StartAsync(Action<GraphClientOptions>? configure = null, TimeProvider? timeProvider = null)
+    {
+        var stub = await GraphStub.StartAsync(TestContext.Current.CancellationToken);
+        var options = TestOptions(stub.BaseUrl);
+        configure?.Invoke(options);
+
+        // HttpClient's own timeout is a backstop: no test may wait on the network for long.
+        var httpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return new StubbedGraph(stub, httpClient, new GraphClient(httpClient, options, timeProvider));
+    }
+
+    public static GraphClientOptions TestOptions(Uri baseUrl) => new()
+    {
+        BaseUrl = baseUrl,
+        AccessToken = GraphStub.AccessToken,
+        AppAccessToken = GraphStub.AppAccessToken,
+        BackoffBaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+        RequestTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _httpClient.Dispose();
+        await Stub.DisposeAsync();
+    }
+}
