@@ -65,11 +65,15 @@ public static class WhatsAppFields
     /// <param name="value">The change's <c>value</c> as UTF-8 JSON.</param>
     /// <returns>The typed value.</returns>
     /// <exception cref="JsonException">The value does not fit the field's model.</exception>
-    public static FieldValue ReadValue(string field, ReadOnlySpan<byte> value)
+    public static FieldValue ReadValue(string field, ReadOnlySpan<byte> value) => ReadValue(field, value, out _);
+
+    /// <summary>As <see cref="ReadValue(string, ReadOnlySpan{byte})"/>; also gives the field whose model was used.</summary>
+    internal static FieldValue ReadValue(string field, ReadOnlySpan<byte> value, out string modelField)
     {
         ArgumentNullException.ThrowIfNull(field);
         var context = WhatsAppJsonContext.Default;
-        FieldValue? typed = TypeNameOf(field, value) switch
+        modelField = TypeNameOf(field, value);
+        FieldValue? typed = modelField switch
         {
             Messages => JsonSerializer.Deserialize(value, context.MessagesValue),
             AccountAlerts => JsonSerializer.Deserialize(value, context.AccountAlerts),

@@ -64,6 +64,6 @@ public sealed class UnixTimestampConverter : JsonConverter<DateTimeOffset?>
         return long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seconds);
     }
 
-    private static DateTimeOffset? FromSeconds(long seconds) =>
+    internal static DateTimeOffset? FromSeconds(long seconds) =>
         seconds is >= MinSeconds and <= MaxSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }
