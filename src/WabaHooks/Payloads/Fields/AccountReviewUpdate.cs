@@ -4,5 +4,5 @@ namespace WabaHooks.Payloads;
 public sealed class AccountReviewUpdate : FieldValue
 {
     /// <summary><c>APPROVED</c>, <c>REJECTED</c>, <c>PENDING</c> or <c>DEFERRED</c>.</summary>
-    public string? Decision { get; init; }
+    public string? Decision { get; set; }
 }

@@ -4,24 +4,24 @@ namespace WabaHooks.Payloads;
 public sealed class LocationMessage : InboundMessage
 {
     /// <summary>The location.</summary>
-    public Location? Location { get; init; }
+    public Location? Location { get; set; }
 }
 
 /// <summary><c>location</c>.</summary>
 public sealed class Location : PayloadObject
 {
     /// <summary>Latitude in degrees.</summary>
-    public double Latitude { get; init; }
+    public double Latitude { get; set; }
 
     /// <summary>Longitude in degrees.</summary>
-    public double Longitude { get; init; }
+    public double Longitude { get; set; }
 
     /// <summary>The place name.</summary>
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
     /// <summary>The address.</summary>
-    public string? Address { get; init; }
+    public string? Address { get; set; }
 
     /// <summary>A URL, usually only for business locations.</summary>
-    public string? Url { get; init; }
+    public string? Url { get; set; }
 }

@@ -4,20 +4,20 @@ namespace WabaHooks.Payloads;
 public sealed class MessagesValue : FieldValue, IPhoneNumberValue
 {
     /// <summary>Always <c>whatsapp</c>.</summary>
-    public string? MessagingProduct { get; init; }
+    public string? MessagingProduct { get; set; }
 
     /// <inheritdoc />
-    public Metadata? Metadata { get; init; }
+    public Metadata? Metadata { get; set; }
 
     /// <summary>The users the messages came from (or, from 2026, the statuses went to).</summary>
-    public IReadOnlyList<Contact>? Contacts { get; init; }
+    public IReadOnlyList<Contact>? Contacts { get; set; }
 
     /// <summary>Inbound messages.</summary>
-    public IReadOnlyList<InboundMessage>? Messages { get; init; }
+    public IReadOnlyList<InboundMessage>? Messages { get; set; }
 
     /// <summary>Statuses of messages the business sent.</summary>
-    public IReadOnlyList<MessageStatus>? Statuses { get; init; }
+    public IReadOnlyList<MessageStatus>? Statuses { get; set; }
 
     /// <summary>System, app or account errors not tied to one message.</summary>
-    public IReadOnlyList<WhatsAppError>? Errors { get; init; }
+    public IReadOnlyList<WhatsAppError>? Errors { get; set; }
 }

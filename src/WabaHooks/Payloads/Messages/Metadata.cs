@@ -4,8 +4,8 @@ namespace WabaHooks.Payloads;
 public sealed class Metadata : PayloadObject
 {
     /// <summary>The number as displayed, digits only.</summary>
-    public string? DisplayPhoneNumber { get; init; }
+    public string? DisplayPhoneNumber { get; set; }
 
     /// <summary>The phone-number ID, the key for sending replies.</summary>
-    public string? PhoneNumberId { get; init; }
+    public string? PhoneNumberId { get; set; }
 }

@@ -4,12 +4,12 @@ namespace WabaHooks.Payloads;
 public sealed class TextMessage : InboundMessage
 {
     /// <summary>The text.</summary>
-    public TextContent? Text { get; init; }
+    public TextContent? Text { get; set; }
 }
 
 /// <summary><c>text</c>.</summary>
 public sealed class TextContent : PayloadObject
 {
     /// <summary>The message text.</summary>
-    public string? Body { get; init; }
+    public string? Body { get; set; }
 }
