@@ -273,9 +273,8 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             }
         }
 
-        var context = WhatsAppJsonContext.Default;
-        var metadata = TryRead(value, metadataSlice, context.Metadata);
-        var contacts = TryRead(value, contactsSlice, context.IReadOnlyListContact);
+        var metadata = ReadMetadata(value.Slice(metadataSlice.Start, metadataSlice.Length).Span);
+        var contacts = contactsSlice.Length == 0 ? null : new ContactsSource(value.Slice(contactsSlice.Start, contactsSlice.Length));
         foreach (var slice in _messages)
         {
             EmitMessage(entryId, time, value.Slice(slice.Start, slice.Length), metadata, contacts);
@@ -299,7 +298,7 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         }
     }
 
-    private void EmitMessage(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, IReadOnlyList<Contact>? contacts)
+    private void EmitMessage(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, ContactsSource? contacts)
     {
         var span = raw.Span;
         var reader = new Utf8JsonReader(span, ReaderOptions);
@@ -352,12 +351,12 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             Payload = payload,
             RawJson = raw,
             Metadata = metadata,
-            Contacts = contacts,
+            ContactsSource = contacts,
             PayloadError = message is null ? error : null,
         });
     }
 
-    private void EmitStatus(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, IReadOnlyList<Contact>? contacts)
+    private void EmitStatus(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, ContactsSource? contacts)
     {
         var span = raw.Span;
         MessageStatus? status = null;
@@ -403,7 +402,7 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             Payload = payload,
             RawJson = raw,
             Metadata = metadata,
-            Contacts = contacts,
+            ContactsSource = contacts,
             PayloadError = error,
         });
     }
@@ -479,21 +478,48 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         return reader.Read() && reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
     }
 
-    private static T? TryRead<T>(ReadOnlyMemory<byte> value, Slice slice, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-        where T : class
+    /// <summary>
+    /// Reads <c>metadata</c> by hand: it is on every <c>messages</c> value and a serializer call per value costs more
+    /// than the two strings. Anything unexpected goes through the serializer so unknown properties are still kept.
+    /// </summary>
+    private static Metadata? ReadMetadata(ReadOnlySpan<byte> json)
     {
-        if (slice.Length == 0)
+        if (json.IsEmpty)
         {
             return null;
         }
 
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? display = null, phoneNumberId = null;
+            var plain = true;
+            while (plain && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isDisplay = reader.ValueTextEquals("display_phone_number"u8);
+                var isId = !isDisplay && reader.ValueTextEquals("phone_number_id"u8);
+                reader.Read();
+                plain = (isDisplay || isId) && reader.TokenType == JsonTokenType.String;
+                if (plain)
+                {
+                    (isDisplay ? ref display : ref phoneNumberId) = reader.GetString();
+                }
+            }
+
+            if (plain)
+            {
+                return new Metadata { DisplayPhoneNumber = display, PhoneNumberId = phoneNumberId };
+            }
+        }
+
         try
         {
-            return JsonSerializer.Deserialize(value.Span.Slice(slice.Start, slice.Length), typeInfo);
+            return JsonSerializer.Deserialize(json, WhatsAppJsonContext.Default.Metadata);
         }
         catch (JsonException)
         {
-            // Metadata and contacts only enrich the events; the raw JSON still has them.
+            // Metadata only enriches the events; the raw JSON still has it.
             return null;
         }
     }

@@ -53,8 +53,13 @@ public sealed class WabaEvent
     /// <summary><c>value.metadata</c>, for events from <c>messages</c> changes.</summary>
     public Metadata? Metadata { get; init; }
 
-    /// <summary><c>value.contacts</c>, for events from <c>messages</c> changes: who sent the message (or received the status).</summary>
-    public IReadOnlyList<Contact>? Contacts { get; init; }
+    /// <summary>
+    /// <c>value.contacts</c>, for events from <c>messages</c> changes: who sent the message (or received the status).
+    /// Deserialised on first use, since most consumers never look; <see langword="null"/> when absent or malformed.
+    /// </summary>
+    public IReadOnlyList<Contact>? Contacts => ContactsSource?.Value;
+
+    internal ContactsSource? ContactsSource { get; init; }
 
     /// <summary>Why <see cref="Payload"/> is an <see cref="UnparsedPayload"/>; <see langword="null"/> when typed.</summary>
     public string? PayloadError { get; init; }
