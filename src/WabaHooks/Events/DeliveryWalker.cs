@@ -19,6 +19,8 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
     private readonly List<PendingChange> _changes = [];
     private readonly List<Slice> _messages = [];
     private readonly List<Slice> _statuses = [];
+    private readonly List<InboundMessage> _parsedMessages = [];
+    private readonly List<MessageStatus> _parsedStatuses = [];
     private string? _malformed;
 
     public SplitFailure Walk()
@@ -232,24 +234,83 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
 
     private void EmitMessagesValue(string entryId, long? time, ReadOnlyMemory<byte> value)
     {
+        // Fast path: deserialise each item in place during the one walk of the value. An item that does not fit the
+        // model leaves the reader unusable, so the value is then walked again and each item read from its own slice.
+        try
+        {
+            if (WalkMessagesValue(value.Span, out var metadataSlice, out var contactsSlice, out var errorsSlice, out var oddShape, parseItems: true))
+            {
+                EmitMessagesValue(entryId, time, value, metadataSlice, contactsSlice, errorsSlice, oddShape);
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            // Fall through to the item-by-item walk below.
+        }
+
+        WalkMessagesValue(value.Span, out var metadata, out var contacts, out var errors, out var odd, parseItems: false);
+        EmitMessagesValue(entryId, time, value, metadata, contacts, errors, odd);
+    }
+
+    private bool WalkMessagesValue(ReadOnlySpan<byte> json, out Slice metadataSlice, out Slice contactsSlice, out Slice errorsSlice, out bool oddShape, bool parseItems)
+    {
         _messages.Clear();
         _statuses.Clear();
-        Slice metadataSlice = default, contactsSlice = default, errorsSlice = default;
-        var oddShape = false;
+        _parsedMessages.Clear();
+        _parsedStatuses.Clear();
+        metadataSlice = contactsSlice = errorsSlice = default;
+        oddShape = false;
 
-        var reader = new Utf8JsonReader(value.Span, ReaderOptions);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("messages"u8))
             {
                 reader.Read();
-                oddShape |= !CaptureItems(ref reader, _messages);
+                if (parseItems && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        var start = (int)reader.TokenStartIndex;
+                        if (reader.TokenType != JsonTokenType.StartObject
+                            || InboundMessageConverter.Read(ref reader, InboundMessageConverter.FindType(reader)) is not { } message)
+                        {
+                            return false;
+                        }
+
+                        _parsedMessages.Add(message);
+                        _messages.Add(new Slice(start, (int)reader.BytesConsumed - start));
+                    }
+                }
+                else
+                {
+                    oddShape |= !CaptureItems(ref reader, _messages);
+                }
             }
             else if (reader.ValueTextEquals("statuses"u8))
             {
                 reader.Read();
-                oddShape |= !CaptureItems(ref reader, _statuses);
+                if (parseItems && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        var start = (int)reader.TokenStartIndex;
+                        if (reader.TokenType != JsonTokenType.StartObject
+                            || JsonSerializer.Deserialize(ref reader, WhatsAppJsonContext.Default.MessageStatus) is not { } status)
+                        {
+                            return false;
+                        }
+
+                        _parsedStatuses.Add(status);
+                        _statuses.Add(new Slice(start, (int)reader.BytesConsumed - start));
+                    }
+                }
+                else
+                {
+                    oddShape |= !CaptureItems(ref reader, _statuses);
+                }
             }
             else if (reader.ValueTextEquals("metadata"u8))
             {
@@ -273,16 +334,23 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             }
         }
 
+        return true;
+    }
+
+    private void EmitMessagesValue(string entryId, long? time, ReadOnlyMemory<byte> value, Slice metadataSlice, Slice contactsSlice, Slice errorsSlice, bool oddShape)
+    {
         var metadata = ReadMetadata(value.Slice(metadataSlice.Start, metadataSlice.Length).Span);
         var contacts = contactsSlice.Length == 0 ? null : new ContactsSource(value.Slice(contactsSlice.Start, contactsSlice.Length));
-        foreach (var slice in _messages)
+        for (var i = 0; i < _messages.Count; i++)
         {
-            EmitMessage(entryId, time, value.Slice(slice.Start, slice.Length), metadata, contacts);
+            var slice = _messages[i];
+            EmitMessage(entryId, time, value.Slice(slice.Start, slice.Length), i < _parsedMessages.Count ? _parsedMessages[i] : null, metadata, contacts);
         }
 
-        foreach (var slice in _statuses)
+        for (var i = 0; i < _statuses.Count; i++)
         {
-            EmitStatus(entryId, time, value.Slice(slice.Start, slice.Length), metadata, contacts);
+            var slice = _statuses[i];
+            EmitStatus(entryId, time, value.Slice(slice.Start, slice.Length), i < _parsedStatuses.Count ? _parsedStatuses[i] : null, metadata, contacts);
         }
 
         var hasErrors = IsNonEmptyArray(value.Slice(errorsSlice.Start, errorsSlice.Length).Span);
@@ -298,25 +366,28 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         }
     }
 
-    private void EmitMessage(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, ContactsSource? contacts)
+    private void EmitMessage(string entryId, long? time, ReadOnlyMemory<byte> raw, InboundMessage? message, Metadata? metadata, ContactsSource? contacts)
     {
         var span = raw.Span;
-        var reader = new Utf8JsonReader(span, ReaderOptions);
-        reader.Read();
-        InboundMessage? message = null;
-        string? modelType = null;
-        string? error = "the messages[] item is not an object";
-        if (reader.TokenType == JsonTokenType.StartObject)
+        string? modelType = message is null or UnknownMessage ? null : message.Type;
+        string? error = null;
+        if (message is null)
         {
-            modelType = InboundMessageConverter.FindType(reader);
-            try
+            var reader = new Utf8JsonReader(span, ReaderOptions);
+            reader.Read();
+            error = "the messages[] item is not an object";
+            if (reader.TokenType == JsonTokenType.StartObject)
             {
-                message = InboundMessageConverter.Read(ref reader, modelType);
-                error = null;
-            }
-            catch (JsonException ex)
-            {
-                error = ex.Message;
+                modelType = InboundMessageConverter.FindType(reader);
+                try
+                {
+                    message = InboundMessageConverter.Read(ref reader, modelType);
+                    error = null;
+                }
+                catch (JsonException ex)
+                {
+                    error = ex.Message;
+                }
             }
         }
 
@@ -356,18 +427,20 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         });
     }
 
-    private void EmitStatus(string entryId, long? time, ReadOnlyMemory<byte> raw, Metadata? metadata, ContactsSource? contacts)
+    private void EmitStatus(string entryId, long? time, ReadOnlyMemory<byte> raw, MessageStatus? status, Metadata? metadata, ContactsSource? contacts)
     {
         var span = raw.Span;
-        MessageStatus? status = null;
         string? error = null;
-        try
+        if (status is null)
         {
-            status = JsonSerializer.Deserialize(span, WhatsAppJsonContext.Default.MessageStatus);
-        }
-        catch (JsonException ex)
-        {
-            error = ex.Message;
+            try
+            {
+                status = JsonSerializer.Deserialize(span, WhatsAppJsonContext.Default.MessageStatus);
+            }
+            catch (JsonException ex)
+            {
+                error = ex.Message;
+            }
         }
 
         object payload;
