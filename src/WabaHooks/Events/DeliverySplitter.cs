@@ -1,0 +1,54 @@
+using System.Text.Json;
+using WabaHooks.Inbox;
+
+namespace WabaHooks.Events;
+
+/// <summary>
+/// Splits one delivery into <see cref="WabaEvent"/>s: one per inbound message, one per status, one per set of
+/// value-level errors in a <c>messages</c> change, and one per change of any other field. Every entry and every change
+/// is visited.
+/// </summary>
+/// <remarks>
+/// List-shaped newer fields (<c>user_preferences</c>, <c>smb_message_echoes</c>, <c>smb_app_state_sync</c>,
+/// <c>history</c>, group fields) give one event per change, not per item: their items have no documented identity to
+/// key on, and the change is what Meta delivers and redelivers as a unit.
+/// The bytes are read once by a forward reader that records where each item lies; each item is then deserialised from
+/// its own slice, so a malformed item costs only itself and <see cref="WabaEvent.RawJson"/> needs no copy.
+/// </remarks>
+public static class DeliverySplitter
+{
+    /// <summary>Splits a stored delivery.</summary>
+    /// <param name="delivery">The delivery.</param>
+    /// <returns>The events, or why the body could not be split. Never throws for bad input.</returns>
+    public static SplitResult Split(Delivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return Split(delivery.Body, delivery.Id);
+    }
+
+    /// <summary>Splits a delivery body.</summary>
+    /// <param name="body">The raw body bytes as Meta sent them. The events' <see cref="WabaEvent.RawJson"/> are slices of it.</param>
+    /// <param name="deliveryId">The delivery's inbox ID, copied to every event.</param>
+    /// <returns>The events, or why the body could not be split. Never throws for bad input.</returns>
+    public static SplitResult Split(ReadOnlyMemory<byte> body, long deliveryId)
+    {
+        var events = new List<WabaEvent>();
+        try
+        {
+            var outcome = new DeliveryWalker(body, deliveryId, events).Walk();
+            return outcome == SplitFailure.None
+                ? SplitResult.Success(events)
+                : SplitResult.Failed(outcome, outcome == SplitFailure.UnexpectedObject
+                    ? "the body is not a whatsapp_business_account notification"
+                    : "the body is not a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            return SplitResult.Failed(SplitFailure.NotJson, ex.Message);
+        }
+        catch (MalformedEnvelopeException ex)
+        {
+            return SplitResult.Failed(SplitFailure.MalformedEnvelope, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using WabaHooks.Payloads;
+
+namespace WabaHooks.Events;
+
+/// <summary>
+/// One unit of work split from a delivery: an inbound message, a status, a set of value-level errors, or a change of
+/// another field. <see cref="Id"/> is stable across Meta's redeliveries, so a unique index on it drops duplicates.
+/// </summary>
+public sealed class WabaEvent
+{
+    /// <summary>The idempotency key; see <see cref="IdempotencyKeys"/> for the scheme.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The type name in Meta's words, for example <c>messages.text</c> or <c>statuses.read</c>; see <see cref="WabaEventTypes"/>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>What part of the delivery the event came from.</summary>
+    public required WabaEventKind Kind { get; init; }
+
+    /// <summary>The change's <c>field</c> exactly as sent.</summary>
+    public required string Field { get; init; }
+
+    /// <summary><c>entry.id</c>: the WABA ID, or the business portfolio ID for partner events.</summary>
+    public required string WabaId { get; init; }
+
+    /// <summary><c>metadata.phone_number_id</c> when the value has one.</summary>
+    public string? PhoneNumberId { get; init; }
+
+    /// <summary>The message or status timestamp; otherwise <c>entry.time</c>; otherwise <see langword="null"/>.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+
+    /// <summary>The inbox ID of the delivery the event was split from (the first one, if Meta redelivered it).</summary>
+    public required long DeliveryId { get; init; }
+
+    /// <summary>The event's position within its delivery, from 0.</summary>
+    public required int Position { get; init; }
+
+    /// <summary>
+    /// The typed item: an <see cref="InboundMessage"/> subclass (<see cref="WabaEventKind.Message"/>), a
+    /// <see cref="MessageStatus"/> (<see cref="WabaEventKind.Status"/>), an <c>IReadOnlyList&lt;WhatsAppError&gt;</c>
+    /// (<see cref="WabaEventKind.Errors"/>) or a <see cref="FieldValue"/> subclass (<see cref="WabaEventKind.Change"/>);
+    /// an <see cref="UnparsedPayload"/> when the JSON does not fit the model.
+    /// </summary>
+    public required object Payload { get; init; }
+
+    /// <summary>
+    /// The item's JSON exactly as in the delivery: the message object, the status object, or the change value. A slice
+    /// of the delivery's buffer, not a copy; copy it if the event outlives the buffer.
+    /// </summary>
+    public required ReadOnlyMemory<byte> RawJson { get; init; }
+
+    /// <summary><c>value.metadata</c>, for events from <c>messages</c> changes.</summary>
+    public Metadata? Metadata { get; init; }
+
+    /// <summary>
+    /// <c>value.contacts</c>, for events from <c>messages</c> changes: who sent the message (or received the status).
+    /// Deserialised on first use, since most consumers never look; <see langword="null"/> when absent or malformed.
+    /// </summary>
+    public IReadOnlyList<Contact>? Contacts => ContactsSource?.Value;
+
+    internal ContactsSource? ContactsSource { get; init; }
+
+    /// <summary>Why <see cref="Payload"/> is an <see cref="UnparsedPayload"/>; <see langword="null"/> when typed.</summary>
+    public string? PayloadError { get; init; }
+
+    /// <summary>The raw JSON as a string.</summary>
+    public string GetRawText() => Encoding.UTF8.GetString(RawJson.Span);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Type} {Id}";
+}

@@ -1,0 +1,50 @@
+namespace WabaHooks.Payloads;
+
+/// <summary>An <c>interactive</c> message: the user answered a reply button, a list, a flow or an address request.</summary>
+public sealed class InteractiveMessage : InboundMessage
+{
+    /// <summary>The answer; <see cref="Interactive.Type"/> says which part is set.</summary>
+    public Interactive? Interactive { get; set; }
+}
+
+/// <summary><c>interactive</c>. Other reply types exist (call permission replies, say) and land in <see cref="PayloadObject.ExtensionData"/>.</summary>
+public sealed class Interactive : PayloadObject
+{
+    /// <summary><c>button_reply</c>, <c>list_reply</c>, <c>nfm_reply</c>, or a newer type.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>The reply button tapped.</summary>
+    public InteractiveReply? ButtonReply { get; set; }
+
+    /// <summary>The list row chosen.</summary>
+    public InteractiveReply? ListReply { get; set; }
+
+    /// <summary>A flow or address-message response.</summary>
+    public NfmReply? NfmReply { get; set; }
+}
+
+/// <summary><c>button_reply</c> or <c>list_reply</c>.</summary>
+public sealed class InteractiveReply : PayloadObject
+{
+    /// <summary>The developer-set ID of the button or row.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>The label.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>The row description (list replies).</summary>
+    public string? Description { get; set; }
+}
+
+/// <summary><c>nfm_reply</c>: a native flow message response.</summary>
+public sealed class NfmReply : PayloadObject
+{
+    /// <summary><c>flow</c> or <c>address_message</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The text shown in the chat (<c>Sent</c> for flows).</summary>
+    public string? Body { get; set; }
+
+    /// <summary>The response as a JSON <em>string</em> (flow token and screen data, or the address); parse it yourself.</summary>
+    public string? ResponseJson { get; set; }
+}
