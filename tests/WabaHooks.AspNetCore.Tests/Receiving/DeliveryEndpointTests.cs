@@ -9,7 +9,7 @@ namespace WabaHooks.AspNetCore.Tests.Receiving;
 
 public sealed class DeliveryEndpointTests : IAsyncLifetime
 {
-    private static readonly byte[] TextMessage = Payloads.Read("messages-text.json");
+    private static readonly byte[] TextMessage = ExamplePayloads.Read("messages-text.json");
     private readonly TempDirectory _dir = new();
     private TestGateway _gateway = null!;
 
@@ -26,10 +26,10 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
     private async Task<IReadOnlyList<DeliverySummary>> StoredAsync() => await _gateway.Store.ListAsync(10_000, null, Ct);
 
     [Theory]
-    [MemberData(nameof(Payloads.All), MemberType = typeof(Payloads))]
+    [MemberData(nameof(ExamplePayloads.All), MemberType = typeof(ExamplePayloads))]
     public async Task Every_example_payload_signed_is_answered_200_and_stored_byte_for_byte(string name)
     {
-        var body = Payloads.Read(name);
+        var body = ExamplePayloads.Read(name);
 
         var response = await _gateway.Client.SendAsync(TestGateway.SignedPost(body), Ct);
 

@@ -24,7 +24,7 @@ public sealed class DeliveriesCommandTests : IAsyncLifetime
         await using (serve)
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-            foreach (var body in new[] { Payloads.Read("messages-text-unicode.json"), Encoding.UTF8.GetBytes("not json at all"), Payloads.Read("messages-reaction.json") })
+            foreach (var body in new[] { ExamplePayloads.Read("messages-text-unicode.json"), Encoding.UTF8.GetBytes("not json at all"), ExamplePayloads.Read("messages-reaction.json") })
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, callback) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

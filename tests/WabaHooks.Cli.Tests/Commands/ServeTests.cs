@@ -53,7 +53,7 @@ public sealed class ServeTests : IDisposable
 
             var verify = await _client.GetAsync($"{callback}?hub.mode=subscribe&hub.challenge=42&hub.verify_token={token}", Ct);
             Assert.Equal("42", await verify.Content.ReadAsStringAsync(Ct));
-            var post = await _client.SendAsync(SignedPost(callback, Payloads.Read("messages-text.json"), secret), Ct);
+            var post = await _client.SendAsync(SignedPost(callback, ExamplePayloads.Read("messages-text.json"), secret), Ct);
             Assert.Equal(HttpStatusCode.OK, post.StatusCode);
         }
 

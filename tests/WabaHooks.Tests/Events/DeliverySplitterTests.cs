@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using WabaHooks.Events;
-using Fixtures = WabaHooks.Testing.Payloads;
+using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Events;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using WabaHooks.Events;
-using Fixtures = WabaHooks.Testing.Payloads;
+using Fixtures = WabaHooks.Testing.ExamplePayloads;
 using static WabaHooks.Tests.Events.DeliverySplitterTests;
 
 namespace WabaHooks.Tests.Events;

@@ -7,10 +7,10 @@ namespace WabaHooks.Tests.Inbox;
 public sealed class DeliveryClassifierTests
 {
     [Theory]
-    [MemberData(nameof(Payloads.All), MemberType = typeof(Payloads))]
+    [MemberData(nameof(ExamplePayloads.All), MemberType = typeof(ExamplePayloads))]
     public void Every_example_payload_is_a_whatsapp_notification(string name)
     {
-        Assert.Equal(DeliveryFlags.None, DeliveryClassifier.Classify(Payloads.Read(name)));
+        Assert.Equal(DeliveryFlags.None, DeliveryClassifier.Classify(ExamplePayloads.Read(name)));
     }
 
     [Theory]

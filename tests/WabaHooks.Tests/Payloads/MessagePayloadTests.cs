@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WabaHooks.Events;
 using WabaHooks.Payloads;
-using Fixtures = WabaHooks.Testing.Payloads;
+using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Payloads;
 

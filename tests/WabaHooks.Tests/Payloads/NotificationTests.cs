@@ -1,6 +1,6 @@
 using System.Text.Json;
 using WabaHooks.Payloads;
-using Fixtures = WabaHooks.Testing.Payloads;
+using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Payloads;
 

@@ -3,7 +3,7 @@ using Xunit;
 namespace WabaHooks.Testing;
 
 /// <summary>The example notifications in <c>shared/payloads</c>, beside the repository: the fixtures every test uses.</summary>
-public static class Payloads
+public static class ExamplePayloads
 {
     private static readonly Lazy<string> DirectoryPath = new(Locate);
 
