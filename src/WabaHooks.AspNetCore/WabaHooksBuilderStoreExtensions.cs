@@ -25,7 +25,10 @@ public static class WabaHooksBuilderStoreExtensions
         return builder.UseStore(_ => new SqliteStore(options));
     }
 
-    /// <summary>Uses a store of your own. It is disposed with the service provider.</summary>
+    /// <summary>
+    /// Uses a store of your own. It serves as <see cref="IDeliveryStore"/>, and also as <see cref="IEventStore"/> and
+    /// <see cref="ISinkWorkStore"/> when it implements them. It is disposed with the service provider.
+    /// </summary>
     public static WabaHooksBuilder UseStore<TStore>(this WabaHooksBuilder builder, Func<IServiceProvider, TStore> factory)
         where TStore : class, IDeliveryStore
     {
@@ -33,6 +36,16 @@ public static class WabaHooksBuilderStoreExtensions
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.TryAddSingleton(factory);
         builder.Services.Replace(ServiceDescriptor.Singleton<IDeliveryStore>(sp => sp.GetRequiredService<TStore>()));
+        if (typeof(IEventStore).IsAssignableFrom(typeof(TStore)))
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(IEventStore), sp => sp.GetRequiredService<TStore>()));
+        }
+
+        if (typeof(ISinkWorkStore).IsAssignableFrom(typeof(TStore)))
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(ISinkWorkStore), sp => sp.GetRequiredService<TStore>()));
+        }
+
         return builder;
     }
 }

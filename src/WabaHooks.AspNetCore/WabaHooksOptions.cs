@@ -1,4 +1,5 @@
 using WabaHooks.Inbox;
+using WabaHooks.Processing;
 using WabaHooks.Signatures;
 
 namespace WabaHooks.AspNetCore;
@@ -29,6 +30,9 @@ public sealed class WabaHooksOptions
 
     /// <summary>The <c>Retry-After</c> value, in seconds, sent with a 503. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>How the processor turns deliveries into events after the 200.</summary>
+    public ProcessorOptions Processor { get; } = new();
 
     /// <summary>How the inbox writer batches commits.</summary>
     public GroupCommitOptions GroupCommit { get; } = new();

@@ -4,6 +4,8 @@ using WabaHooks.AspNetCore;
 using WabaHooks.AspNetCore.Hosting;
 using WabaHooks.AspNetCore.Receiving;
 using WabaHooks.Inbox;
+using WabaHooks.Processing;
+using WabaHooks.Sinks;
 using WabaHooks.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -31,6 +33,11 @@ public static class WabaHooksServiceCollectionExtensions
             sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.GroupCommit));
         services.TryAddSingleton<WebhookEndpoint>();
         services.AddHostedService<InboxWriterService>();
+
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Processor);
+        services.TryAddSingleton(sp => new SinkRouter(sp.GetServices<SinkRegistration>()));
+        services.TryAddSingleton<DeliveryProcessor>();
+        services.AddHostedService<ProcessorService>();
         services.TryAddSingleton<WabaHooksMarker>();
         return new WabaHooksBuilder(services);
     }

@@ -19,6 +19,86 @@ internal static class SqliteSchema
             body        BLOB    NOT NULL
         );
         """,
+        """
+        -- What the processor made of each delivery: counted and visible.
+        ALTER TABLE deliveries ADD COLUMN processed_at    INTEGER;
+        ALTER TABLE deliveries ADD COLUMN event_count     INTEGER;
+        ALTER TABLE deliveries ADD COLUMN duplicate_count INTEGER;
+        ALTER TABLE deliveries ADD COLUMN parse_error     TEXT;
+
+        CREATE TABLE cursors (
+            name     TEXT PRIMARY KEY,
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE events (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            id              TEXT    NOT NULL UNIQUE, -- the idempotency key: Meta's redeliveries stop here
+            type            TEXT    NOT NULL,
+            field           TEXT    NOT NULL,
+            waba_id         TEXT    NOT NULL,
+            phone_number_id TEXT,
+            occurred_at     INTEGER,                 -- unix milliseconds
+            delivery_id     INTEGER NOT NULL,
+            position        INTEGER NOT NULL,
+            stored_at       INTEGER NOT NULL,        -- unix milliseconds
+            raw_json        BLOB    NOT NULL
+        );
+        CREATE INDEX events_by_type   ON events (type, seq);
+        CREATE INDEX events_by_field  ON events (field, seq);
+        CREATE INDEX events_by_waba   ON events (waba_id, seq);
+        CREATE INDEX events_by_phone  ON events (phone_number_id, seq);
+        CREATE INDEX events_by_stored ON events (stored_at);
+
+        CREATE TABLE message_status (
+            wamid        TEXT PRIMARY KEY,
+            status       TEXT NOT NULL,
+            recipient_id TEXT,
+            updated_at   INTEGER,
+            event_id     TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE message_status_timeline (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id     TEXT    NOT NULL UNIQUE,
+            wamid        TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            timestamp    INTEGER,
+            recipient_id TEXT,
+            delivery_id  INTEGER NOT NULL,
+            applied      INTEGER NOT NULL
+        );
+        CREATE INDEX message_status_timeline_by_wamid ON message_status_timeline (wamid, seq);
+
+        CREATE TABLE sink_work (
+            event_id        TEXT    NOT NULL,
+            sink            TEXT    NOT NULL,
+            event_seq       INTEGER NOT NULL,
+            delivery_id     INTEGER NOT NULL,
+            state           INTEGER NOT NULL, -- 0 pending, 1 done, 2 dead
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_until     INTEGER NOT NULL,
+            last_error      TEXT,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (event_id, sink)
+        ) WITHOUT ROWID;
+        CREATE INDEX sink_work_due ON sink_work (sink, state, next_attempt_at, event_seq);
+
+        CREATE TABLE sink_attempts (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id      TEXT    NOT NULL,
+            sink          TEXT    NOT NULL,
+            number        INTEGER NOT NULL,
+            started_at    INTEGER NOT NULL,
+            duration_ms   REAL    NOT NULL,
+            succeeded     INTEGER NOT NULL,
+            status_code   INTEGER,
+            error         TEXT,
+            response_head TEXT
+        );
+        CREATE INDEX sink_attempts_by_event ON sink_attempts (event_id, sink, seq);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

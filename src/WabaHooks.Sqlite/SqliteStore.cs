@@ -10,7 +10,7 @@ namespace WabaHooks.Sqlite;
 /// write-ahead log before it returns — a committed delivery survives a process crash and a power cut. One connection
 /// writes (the group-commit writer is its only caller); reads use their own pooled connections and never block it.
 /// </summary>
-public sealed partial class SqliteStore : IDeliveryStore, IAsyncDisposable
+public sealed partial class SqliteStore : IDeliveryStore, IEventStore, ISinkWorkStore, IAsyncDisposable
 {
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
@@ -77,6 +77,32 @@ public sealed partial class SqliteStore : IDeliveryStore, IAsyncDisposable
             _writeLock.Release();
         }
     }
+
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction on the writer connection.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var (connection, _) = Writer();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException ex)
+        {
+            ResetWriter();
+            throw new StoreUnavailableException($"SQLite could not commit: {ex.Message}", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     private long[] AppendLocked(IReadOnlyList<InboundDelivery> batch)
     {
@@ -244,9 +270,4 @@ public sealed partial class SqliteStore : IDeliveryStore, IAsyncDisposable
         pragmas.ExecuteNonQuery();
         return connection;
     }
-
-    private static byte[] AsArray(ReadOnlyMemory<byte> body) =>
-        MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : body.ToArray();
 }

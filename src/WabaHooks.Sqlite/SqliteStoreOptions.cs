@@ -15,6 +15,9 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The clock for the times the store records (when an event was stored, an attempt made). Default system time.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Options for the database in <paramref name="dataDirectory"/>.</summary>
     public static SqliteStoreOptions ForDataDirectory(string dataDirectory)
     {

@@ -33,6 +33,13 @@ public sealed class GroupCommitWriter
 
     private long _committedBatches;
 
+    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes at the next commit. Lets the processor sleep until there is work instead of polling the store.
+    /// </summary>
+    public Task WaitForCommitAsync() => Volatile.Read(ref _committed).Task;
+
     /// <summary>Appends waiting for the writer to take them, for diagnostics and tests.</summary>
     public int QueuedCount => _queue.Reader.Count;
 
@@ -125,6 +132,7 @@ public sealed class GroupCommitWriter
         {
             var ids = await _store.AppendAsync(deliveries, abortToken).ConfigureAwait(false);
             Interlocked.Increment(ref _committedBatches);
+            Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(ids[i]);

@@ -1,0 +1,254 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using WabaHooks.Events;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
+
+    /// <inheritdoc/>
+    public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.Command(null, "SELECT position FROM cursors WHERE name = $name;", ("$name", name));
+        return Task.FromResult(command.ExecuteScalar() is long position ? position : 0L);
+    }
+
+    /// <inheritdoc/>
+    public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync((connection, transaction) => CommitProcessed(connection, transaction, batch), cancellationToken);
+    }
+
+    private ProcessingResult CommitProcessed(SqliteConnection connection, SqliteTransaction transaction, ProcessedBatch batch)
+    {
+        var now = Now();
+        using var insertEvent = connection.Command(transaction,
+            """
+            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json)
+            VALUES ($id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json)
+            ON CONFLICT (id) DO NOTHING;
+            """);
+        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json" }
+            .Select(insertEvent.Parameter).ToArray();
+        using var insertWork = connection.Command(transaction,
+            """
+            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
+            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now)
+            ON CONFLICT (event_id, sink) DO NOTHING;
+            """);
+        var w = new[] { "$event_id", "$sink", "$event_seq", "$delivery_id", "$now" }.Select(insertWork.Parameter).ToArray();
+        using var markDelivery = connection.Command(transaction,
+            "UPDATE deliveries SET processed_at = $now, event_count = $events, duplicate_count = $duplicates, parse_error = $error WHERE id = $id;");
+        var d = new[] { "$now", "$events", "$duplicates", "$error", "$id" }.Select(markDelivery.Parameter).ToArray();
+
+        int stored = 0, duplicates = 0;
+        foreach (var delivery in batch.Deliveries)
+        {
+            int deliveryStored = 0, deliveryDuplicates = 0;
+            foreach (var e in delivery.Events)
+            {
+                p[0].Value = e.Id;
+                p[1].Value = e.Type;
+                p[2].Value = e.Field;
+                p[3].Value = e.WabaId;
+                p[4].Value = e.PhoneNumberId.Db();
+                p[5].Value = e.OccurredAt?.ToUnixTimeMilliseconds().Db() ?? DBNull.Value;
+                p[6].Value = delivery.DeliveryId;
+                p[7].Value = e.Position;
+                p[8].Value = now;
+                p[9].Value = AsArray(e.RawJson);
+                if (insertEvent.ExecuteNonQuery() == 0)
+                {
+                    deliveryDuplicates++;
+                    continue;
+                }
+
+                deliveryStored++;
+                var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+                foreach (var sink in e.Sinks)
+                {
+                    w[0].Value = e.Id;
+                    w[1].Value = sink;
+                    w[2].Value = seq;
+                    w[3].Value = delivery.DeliveryId;
+                    w[4].Value = now;
+                    insertWork.ExecuteNonQuery();
+                }
+
+                if (e.Status is { } status)
+                {
+                    ApplyStatus(connection, transaction, e.Id, delivery.DeliveryId, status);
+                }
+            }
+
+            d[0].Value = now;
+            d[1].Value = deliveryStored;
+            d[2].Value = deliveryDuplicates;
+            d[3].Value = delivery.ParseError.Db();
+            d[4].Value = delivery.DeliveryId;
+            markDelivery.ExecuteNonQuery();
+            stored += deliveryStored;
+            duplicates += deliveryDuplicates;
+        }
+
+        using var cursor = connection.Command(transaction,
+            "INSERT INTO cursors (name, position) VALUES ($name, $position) ON CONFLICT (name) DO UPDATE SET position = excluded.position;",
+            ("$name", batch.Cursor), ("$position", batch.Position));
+        cursor.ExecuteNonQuery();
+        return new ProcessingResult(stored, duplicates);
+    }
+
+    private static void ApplyStatus(SqliteConnection connection, SqliteTransaction transaction, string eventId, long deliveryId, StatusChange status)
+    {
+        string? current;
+        using (var read = connection.Command(transaction, "SELECT status FROM message_status WHERE wamid = $wamid;", ("$wamid", status.Wamid)))
+        {
+            current = read.ExecuteScalar() as string;
+        }
+
+        // Statuses arrive out of order; the view only moves forward (sent < delivered < read < played; failed is final).
+        var applied = current is null ? MessageStatusOrder.Rank(status.Status) > 0 : MessageStatusOrder.ShouldAdvance(current, status.Status);
+        var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
+        if (applied)
+        {
+            using var upsert = connection.Command(transaction,
+                """
+                INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES ($wamid, $status, $recipient, $at, $event)
+                ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
+                """,
+                ("$wamid", status.Wamid), ("$status", status.Status), ("$recipient", status.RecipientId), ("$at", timestamp), ("$event", eventId));
+            upsert.ExecuteNonQuery();
+        }
+
+        using var timeline = connection.Command(transaction,
+            """
+            INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
+            VALUES ($event, $wamid, $status, $at, $recipient, $delivery, $applied) ON CONFLICT (event_id) DO NOTHING;
+            """,
+            ("$event", eventId), ("$wamid", status.Wamid), ("$status", status.Status), ("$at", timestamp), ("$recipient", status.RecipientId),
+            ("$delivery", deliveryId), ("$applied", applied ? 1 : 0));
+        timeline.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var sql = new StringBuilder($"SELECT {EventColumns} FROM events WHERE seq < $before");
+        var parameters = new List<(string, object?)> { ("$before", query.BeforeSequence ?? long.MaxValue), ("$limit", query.Limit) };
+        void Filter(string? value, string column)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(column).Append(" = $").Append(column);
+                parameters.Add(("$" + column, value));
+            }
+        }
+
+        Filter(query.Field, "field");
+        Filter(query.Type, "type");
+        Filter(query.WabaId, "waba_id");
+        Filter(query.PhoneNumberId, "phone_number_id");
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND stored_at >= $since");
+            parameters.Add(("$since", since.ToUnixTimeMilliseconds()));
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND stored_at < $until");
+            parameters.Add(("$until", until.ToUnixTimeMilliseconds()));
+        }
+
+        sql.Append(" ORDER BY seq DESC LIMIT $limit;");
+        using var connection = Open();
+        using var command = connection.Command(null, sql.ToString(), [.. parameters]);
+        using var reader = command.ExecuteReader();
+        var list = new List<StoredEvent>();
+        while (reader.Read())
+        {
+            list.Add(ReadEvent(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(list);
+    }
+
+    /// <inheritdoc/>
+    public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.Command(null, $"SELECT {EventColumns} FROM events WHERE id = $id;", ("$id", id));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadEvent(reader) : null);
+    }
+
+    /// <inheritdoc/>
+    public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var read = connection.Command(null,
+            """
+            SELECT s.status, s.recipient_id, s.updated_at, t.event_id, t.status, t.timestamp, t.recipient_id, t.delivery_id, t.applied
+            FROM message_status_timeline t LEFT JOIN message_status s ON s.wamid = t.wamid
+            WHERE t.wamid = $wamid ORDER BY t.seq;
+            """,
+            ("$wamid", wamid));
+        using var reader = read.ExecuteReader();
+        string? current = null, recipient = null;
+        DateTimeOffset? updatedAt = null;
+        var timeline = new List<StatusTransition>();
+        while (reader.Read())
+        {
+            current = reader.NullableString(0);
+            recipient = reader.NullableString(1);
+            updatedAt = reader.NullableTime(2);
+            timeline.Add(new StatusTransition(reader.GetString(3), reader.GetString(4), reader.NullableTime(5), reader.NullableString(6), reader.GetInt64(7), reader.GetInt64(8) == 1));
+        }
+
+        // Only unknown statuses so far: there is a timeline but no current status yet.
+        return Task.FromResult(timeline.Count == 0 ? null : new MessageStatusHistory(wamid, current ?? "unknown", recipient, updatedAt, timeline));
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.Command(null,
+            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE processed_at IS NOT NULL AND id < $before ORDER BY id DESC LIMIT $limit;",
+            ("$before", beforeId ?? long.MaxValue), ("$limit", limit));
+        using var reader = command.ExecuteReader();
+        var list = new List<DeliveryOutcome>();
+        while (reader.Read())
+        {
+            list.Add(new DeliveryOutcome(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.NullableString(3), reader.Time(4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<DeliveryOutcome>>(list);
+    }
+
+    private static StoredEvent ReadEvent(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.NullableString(5),
+        reader.NullableTime(6),
+        reader.GetInt64(7),
+        reader.GetInt32(8),
+        reader.Time(9),
+        (byte[])reader.GetValue(10));
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+}

@@ -1,0 +1,14 @@
+namespace WabaHooks.Processing;
+
+/// <summary>How the processor walks the inbox.</summary>
+public sealed class ProcessorOptions
+{
+    /// <summary>Most deliveries split and committed in one transaction. Default 256.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How often an idle processor looks for new deliveries it was not told about. Default 1 second.</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long to wait before trying again after the store failed. Default 2 seconds.</summary>
+    public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,47 @@
+using WabaHooks.Events;
+
+namespace WabaHooks.Sinks;
+
+/// <summary>Which events a sink wants. Each list that is empty matches everything; the lists combine with AND.</summary>
+public sealed record EventFilter
+{
+    /// <summary>Matches every event.</summary>
+    public static EventFilter All { get; } = new();
+
+    /// <summary>Only these fields (<c>messages</c>, <c>account_update</c>, …).</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>
+    /// Only these type names (<c>messages.text</c>, <c>statuses.read</c>, …). A name ending in <c>.*</c> matches a
+    /// prefix: <c>statuses.*</c> is every status.
+    /// </summary>
+    public IReadOnlyList<string> Types { get; init; } = [];
+
+    /// <summary>Only these WABA ids (<c>entry.id</c>).</summary>
+    public IReadOnlyList<string> WabaIds { get; init; } = [];
+
+    /// <summary>Only these phone number ids.</summary>
+    public IReadOnlyList<string> PhoneNumberIds { get; init; } = [];
+
+    /// <summary>An extra condition on the typed event, for in-process handlers (for example the payload's CLR type).</summary>
+    public Func<WabaEvent, bool>? Predicate { get; init; }
+
+    /// <summary>Whether <paramref name="e"/> passes every condition.</summary>
+    public bool Matches(WabaEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId) && (Predicate is null || Predicate(e));
+    }
+
+    /// <summary>Whether an event with these properties passes the list conditions (not <see cref="Predicate"/>).</summary>
+    public bool Matches(string field, string type, string wabaId, string? phoneNumberId) =>
+        (Fields.Count == 0 || Fields.Contains(field, StringComparer.Ordinal))
+        && (Types.Count == 0 || Types.Any(t => TypeMatches(t, type)))
+        && (WabaIds.Count == 0 || WabaIds.Contains(wabaId, StringComparer.Ordinal))
+        && (PhoneNumberIds.Count == 0 || (phoneNumberId is not null && PhoneNumberIds.Contains(phoneNumberId, StringComparer.Ordinal)));
+
+    private static bool TypeMatches(string pattern, string type) =>
+        pattern.EndsWith(".*", StringComparison.Ordinal)
+            ? type.StartsWith(pattern[..^1], StringComparison.Ordinal)
+            : string.Equals(pattern, type, StringComparison.Ordinal);
+}

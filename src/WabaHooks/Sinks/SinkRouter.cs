@@ -1,0 +1,40 @@
+using WabaHooks.Events;
+
+namespace WabaHooks.Sinks;
+
+/// <summary>Decides, when an event is stored, which sinks must receive it.</summary>
+public sealed class SinkRouter
+{
+    private readonly SinkRegistration[] _sinks;
+
+    /// <summary>Creates a router over the registered sinks.</summary>
+    /// <exception cref="ArgumentException">Two sinks share a name.</exception>
+    public SinkRouter(IEnumerable<SinkRegistration> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        _sinks = [.. sinks];
+        var duplicate = _sinks.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two sinks are named '{duplicate.Key}'; each sink needs its own name.", nameof(sinks));
+        }
+    }
+
+    /// <summary>The registered sinks.</summary>
+    public IReadOnlyList<SinkRegistration> Sinks => _sinks;
+
+    /// <summary>The names of the sinks whose filter matches <paramref name="e"/>.</summary>
+    public IReadOnlyList<string> Route(WabaEvent e)
+    {
+        List<string>? names = null;
+        foreach (var sink in _sinks)
+        {
+            if (sink.Filter.Matches(e))
+            {
+                (names ??= []).Add(sink.Name);
+            }
+        }
+
+        return names ?? (IReadOnlyList<string>)[];
+    }
+}

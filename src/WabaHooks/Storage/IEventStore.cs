@@ -1,0 +1,31 @@
+namespace WabaHooks.Storage;
+
+/// <summary>
+/// Events split from the inbox, the cursor that walks it, and the views derived from events. Everything the processor
+/// learns from a batch of deliveries is committed in one transaction, so a crash loses nothing and stores nothing twice.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>The id of the last delivery the named reader has committed; 0 before the first.</summary>
+    Task<long> GetCursorAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: stores each event whose idempotency key is new (a duplicate is counted, not stored),
+    /// schedules its sinks, applies status changes to the message status view, records per-delivery outcomes, and
+    /// moves the cursor to <see cref="ProcessedBatch.Position"/>.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store could not commit; nothing of the batch is kept.</exception>
+    Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Lists events, newest first, filtered by <paramref name="query"/>.</summary>
+    Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One event by its idempotency key, or <see langword="null"/>.</summary>
+    Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The current status of an outbound message and every status received for it, or <see langword="null"/>.</summary>
+    Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken);
+
+    /// <summary>What each delivery turned into: events, duplicates, parse errors. Newest first.</summary>
+    Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,75 @@
+namespace WabaHooks.Storage;
+
+/// <summary>
+/// The (event, sink) pairs still to be delivered, with every attempt. A pair is scheduled in the same transaction
+/// that stores its event, so a crash between storing and delivering loses nothing.
+/// </summary>
+public interface ISinkWorkStore
+{
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> due items of one sink and leases them until <paramref name="now"/> +
+    /// <paramref name="lease"/>, so no other dispatcher takes them meanwhile. Oldest events first.
+    /// </summary>
+    Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt. Success completes the item; a failure schedules <paramref name="retryAt"/>, or dead-letters it when null.</summary>
+    Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+
+    /// <summary>Items that ran out of attempts, newest first.</summary>
+    Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(string? sink, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every attempt for one event, optionally for one sink, oldest first.</summary>
+    Task<IReadOnlyList<SinkAttempt>> ListAttemptsAsync(string eventId, string? sink, CancellationToken cancellationToken);
+
+    /// <summary>Makes dead letters due again now, with their attempt count reset. Returns how many.</summary>
+    Task<int> RetryDeadLettersAsync(string? sink, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Schedules stored events for a sink again (a replay), whatever their earlier outcome. Returns how many.</summary>
+    Task<int> EnqueueAsync(IReadOnlyList<string> eventIds, string sink, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Counts of pending, leased and dead items per sink.</summary>
+    Task<IReadOnlyList<SinkBacklog>> GetBacklogAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Where an (event, sink) pair stands.</summary>
+public enum SinkWorkState
+{
+    /// <summary>Waiting for its next attempt.</summary>
+    Pending = 0,
+
+    /// <summary>Delivered.</summary>
+    Done = 1,
+
+    /// <summary>Ran out of attempts.</summary>
+    Dead = 2,
+}
+
+/// <summary>One (event, sink) pair.</summary>
+/// <param name="EventId">The idempotency key.</param>
+/// <param name="EventSequence">The event's storage sequence.</param>
+/// <param name="DeliveryId">The delivery the event came in.</param>
+/// <param name="Sink">The sink's name.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="Attempts">Attempts made so far.</param>
+/// <param name="NextAttemptAt">When it is due.</param>
+/// <param name="LastError">The last failure, if any.</param>
+public sealed record SinkWorkItem(string EventId, long EventSequence, long DeliveryId, string Sink, SinkWorkState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError);
+
+/// <summary>One attempt to hand an event to a sink.</summary>
+/// <param name="EventId">The idempotency key.</param>
+/// <param name="Sink">The sink's name.</param>
+/// <param name="Number">1 for the first attempt.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="Duration">How long it took.</param>
+/// <param name="Succeeded">Whether the sink took the event.</param>
+/// <param name="StatusCode">The HTTP status, for HTTP sinks.</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="ResponseHead">The first bytes of the answer, for HTTP sinks.</param>
+public sealed record SinkAttempt(string EventId, string Sink, int Number, DateTimeOffset StartedAt, TimeSpan Duration, bool Succeeded, int? StatusCode, string? Error, string? ResponseHead);
+
+/// <summary>A sink's backlog.</summary>
+/// <param name="Sink">The sink's name.</param>
+/// <param name="Pending">Items waiting.</param>
+/// <param name="Dead">Dead letters.</param>
+/// <param name="Done">Items delivered.</param>
+public sealed record SinkBacklog(string Sink, long Pending, long Dead, long Done);

@@ -1,0 +1,48 @@
+namespace WabaHooks.Storage;
+
+/// <summary>What the processor made of a run of consecutive deliveries.</summary>
+/// <param name="Cursor">The cursor's name.</param>
+/// <param name="Position">The id of the last delivery in the run: the cursor's new position.</param>
+/// <param name="Deliveries">Each delivery's outcome, in inbox order.</param>
+public sealed record ProcessedBatch(string Cursor, long Position, IReadOnlyList<ProcessedDelivery> Deliveries);
+
+/// <summary>One delivery's events, or why it did not parse.</summary>
+/// <param name="DeliveryId">The inbox id.</param>
+/// <param name="ParseError">Why the delivery could not be split; <see langword="null"/> when it was.</param>
+/// <param name="Events">The events split from it, in order.</param>
+public sealed record ProcessedDelivery(long DeliveryId, string? ParseError, IReadOnlyList<NewEvent> Events);
+
+/// <summary>An event to store.</summary>
+/// <param name="Id">The idempotency key.</param>
+/// <param name="Type">The type name in Meta's words (<c>messages.text</c>, <c>statuses.read</c>, <c>account_update</c>, …).</param>
+/// <param name="Field">The change's field.</param>
+/// <param name="WabaId"><c>entry.id</c>.</param>
+/// <param name="PhoneNumberId"><c>metadata.phone_number_id</c>, when there is one.</param>
+/// <param name="OccurredAt">When it happened, when known.</param>
+/// <param name="Position">Its position within the delivery.</param>
+/// <param name="RawJson">The item's JSON exactly as in the delivery.</param>
+/// <param name="Status">The status change it carries, for status events.</param>
+/// <param name="Sinks">The sinks (handlers, destinations) that must receive it.</param>
+public sealed record NewEvent(
+    string Id,
+    string Type,
+    string Field,
+    string WabaId,
+    string? PhoneNumberId,
+    DateTimeOffset? OccurredAt,
+    int Position,
+    ReadOnlyMemory<byte> RawJson,
+    StatusChange? Status,
+    IReadOnlyList<string> Sinks);
+
+/// <summary>A status event's effect on the message status view.</summary>
+/// <param name="Wamid">The outbound message's id.</param>
+/// <param name="Status">The status as Meta sent it.</param>
+/// <param name="RecipientId">Who it is about: the user, or the group member for group sends.</param>
+/// <param name="Timestamp">The status timestamp.</param>
+public sealed record StatusChange(string Wamid, string Status, string? RecipientId, DateTimeOffset? Timestamp);
+
+/// <summary>What a commit did.</summary>
+/// <param name="Stored">Events stored.</param>
+/// <param name="Duplicates">Events dropped because their idempotency key was already stored.</param>
+public sealed record ProcessingResult(int Stored, int Duplicates);

@@ -1,0 +1,62 @@
+namespace WabaHooks.Storage;
+
+/// <summary>An event as stored.</summary>
+/// <param name="Sequence">Ascending in storage order; for paging.</param>
+/// <param name="Id">The idempotency key.</param>
+/// <param name="Type">The type name in Meta's words.</param>
+/// <param name="Field">The change's field.</param>
+/// <param name="WabaId"><c>entry.id</c>.</param>
+/// <param name="PhoneNumberId"><c>metadata.phone_number_id</c>, when there is one.</param>
+/// <param name="OccurredAt">When it happened, when known.</param>
+/// <param name="DeliveryId">The first delivery it came in.</param>
+/// <param name="Position">Its position within that delivery.</param>
+/// <param name="StoredAt">When it was stored.</param>
+/// <param name="RawJson">The item's JSON exactly as in the delivery.</param>
+public sealed record StoredEvent(
+    long Sequence,
+    string Id,
+    string Type,
+    string Field,
+    string WabaId,
+    string? PhoneNumberId,
+    DateTimeOffset? OccurredAt,
+    long DeliveryId,
+    int Position,
+    DateTimeOffset StoredAt,
+    ReadOnlyMemory<byte> RawJson);
+
+/// <summary>Filters for listing events; a null filter matches everything.</summary>
+public sealed record EventQuery
+{
+    /// <summary>Only this field.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>Only this type name.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>Only this WABA (<c>entry.id</c>).</summary>
+    public string? WabaId { get; init; }
+
+    /// <summary>Only this phone number.</summary>
+    public string? PhoneNumberId { get; init; }
+
+    /// <summary>Only events stored at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only events stored before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Only sequences below this one, for paging.</summary>
+    public long? BeforeSequence { get; init; }
+
+    /// <summary>At most this many. Default 50.</summary>
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>What one delivery turned into.</summary>
+/// <param name="DeliveryId">The inbox id.</param>
+/// <param name="Events">Events it added.</param>
+/// <param name="Duplicates">Events in it that were already stored.</param>
+/// <param name="ParseError">Why it did not parse, if it did not.</param>
+/// <param name="ProcessedAt">When the processor committed it.</param>
+public sealed record DeliveryOutcome(long DeliveryId, int Events, int Duplicates, string? ParseError, DateTimeOffset ProcessedAt);
