@@ -1,0 +1,236 @@
+using System.Text;
+using System.Text.Json;
+using WabaHooks.Inbox;
+using WabaHooks.Processing;
+using WabaHooks.Sinks;
+using WabaHooks.Storage;
+using WabaHooks.Testing;
+
+namespace WabaHooks.Sqlite.Tests.Processing;
+
+public sealed class DeliveryProcessorTests : IAsyncLifetime
+{
+    private const string StoryWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAERgSQkFEQzBGRkVFMDAwMDAwMQA=";
+    private readonly TempDirectory _dir = new();
+    private SqliteStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _dir.Combine("wabahooks.db") });
+        await _store.InitializeAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private DeliveryProcessor Processor(IEventStore? events = null, params SinkRegistration[] sinks) =>
+        new(_store, events ?? _store, new SinkRouter(sinks), new ProcessorOptions { BatchSize = 16 });
+
+    private async Task AppendAsync(params byte[][] bodies)
+    {
+        foreach (var body in bodies)
+        {
+            await _store.AppendAsync([new InboundDelivery(body, DateTimeOffset.UtcNow, "app", DeliveryClassifier.Classify(body))], Ct);
+        }
+    }
+
+    private async Task<ProcessingResult> DrainAsync(DeliveryProcessor processor)
+    {
+        int stored = 0, duplicates = 0;
+        for (var round = 0; round < 1000; round++)
+        {
+            var (deliveries, result) = await processor.ProcessNextBatchAsync(Ct);
+            stored += result.Stored;
+            duplicates += result.Duplicates;
+            if (deliveries == 0)
+            {
+                return new ProcessingResult(stored, duplicates);
+            }
+        }
+
+        throw new InvalidOperationException("The processor never caught up.");
+    }
+
+    /// <summary>Counts events from the JSON structure alone: one per message, per status, per value-level error set, per other change.</summary>
+    private static int ExpectedEvents(byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var count = 0;
+        foreach (var entry in json.RootElement.GetProperty("entry").EnumerateArray())
+        {
+            foreach (var change in entry.GetProperty("changes").EnumerateArray())
+            {
+                var value = change.GetProperty("value");
+                if (change.GetProperty("field").GetString() != "messages")
+                {
+                    count++;
+                    continue;
+                }
+
+                int Items(string name) => value.TryGetProperty(name, out var items) ? items.GetArrayLength() : 0;
+                var fromValue = Items("messages") + Items("statuses") + (value.TryGetProperty("errors", out _) ? 1 : 0);
+                count += Math.Max(fromValue, 1);
+            }
+        }
+
+        return count;
+    }
+
+    [Fact]
+    public async Task Every_example_payload_becomes_the_events_its_json_implies_once_each()
+    {
+        var names = ExamplePayloads.Names;
+        var expected = names.Sum(n => ExpectedEvents(ExamplePayloads.Read(n)));
+        await AppendAsync([.. names.Select(ExamplePayloads.Read)]);
+
+        var result = await DrainAsync(Processor());
+
+        Assert.Equal(new ProcessingResult(expected, 0), result);
+        var outcomes = await _store.ListDeliveryOutcomesAsync(1000, null, Ct);
+        Assert.Equal(names.Count, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Null(o.ParseError));
+        var deliveries = await _store.ListAsync(1000, null, Ct);
+        Assert.Equal(deliveries[0].Id, await _store.GetCursorAsync(DeliveryProcessor.CursorName, Ct));
+    }
+
+    [Fact]
+    public async Task The_same_delivery_twice_yields_its_events_once_and_counts_the_duplicates()
+    {
+        var body = ExamplePayloads.Read("messages-batched-mixed.json");
+        await AppendAsync(body, body);
+
+        var result = await DrainAsync(Processor());
+
+        var events = ExpectedEvents(body);
+        Assert.Equal(new ProcessingResult(events, events), result);
+        var outcomes = await _store.ListDeliveryOutcomesAsync(10, null, Ct);
+        Assert.Equal([(0, events), (events, 0)], outcomes.Select(o => (o.Events, o.Duplicates)));
+    }
+
+    [Fact]
+    public async Task The_same_message_in_two_different_deliveries_is_one_event()
+    {
+        var body = ExamplePayloads.Read("messages-text.json");
+        var reformatted = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(body).RootElement);
+        Assert.NotEqual(body, reformatted);
+        await AppendAsync(body, reformatted);
+
+        var result = await DrainAsync(Processor());
+
+        Assert.Equal(new ProcessingResult(1, 1), result);
+    }
+
+    [Fact]
+    public async Task Statuses_out_of_order_keep_the_highest_and_the_whole_timeline()
+    {
+        await AppendAsync(
+            ExamplePayloads.Read("messages-status-read.json"),
+            ExamplePayloads.Read("messages-status-sent-v23.json"));
+        await DrainAsync(Processor());
+
+        var history = await _store.GetMessageStatusAsync(StoryWamid, Ct);
+        Assert.Equal("read", history!.Current);
+        Assert.Equal([("read", true), ("sent", false)], history.Timeline.Select(t => (t.Status, t.Applied)));
+
+        await AppendAsync(ExamplePayloads.Read("messages-status-played.json"), ExamplePayloads.Read("messages-status-failed.json"));
+        await DrainAsync(Processor());
+        history = await _store.GetMessageStatusAsync(StoryWamid, Ct);
+        Assert.Equal("failed", history!.Current);
+        Assert.Equal(4, history.Timeline.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_field_and_an_unknown_message_type_become_unknown_events_with_their_raw_json()
+    {
+        var unknownField = """{"object":"whatsapp_business_account","entry":[{"id":"1","time":1767261601,"changes":[{"field":"brand_new_field","value":{"x":[1,2,3]}}]}]}"""u8.ToArray();
+        var unknownType = """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"messages":[{"from":"3","id":"wamid.NEW","timestamp":"1767261601","type":"hologram","hologram":{"z":1}}]}}]}]}"""u8.ToArray();
+        await AppendAsync(unknownField, unknownType);
+
+        await DrainAsync(Processor());
+
+        var events = await _store.ListEventsAsync(new EventQuery(), Ct);
+        Assert.Equal(["messages.unknown", "unknown"], events.Select(e => e.Type));
+        Assert.Equal("""{"x":[1,2,3]}""", Encoding.UTF8.GetString(events[1].RawJson.Span));
+        Assert.Contains("\"hologram\":{\"z\":1}", Encoding.UTF8.GetString(events[0].RawJson.Span), StringComparison.Ordinal);
+        Assert.Equal("brand_new_field", events[1].Field);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_does_not_parse_is_marked_and_does_not_stop_the_rest()
+    {
+        await AppendAsync("this is not json"u8.ToArray(), """{"object":"page","entry":[]}"""u8.ToArray(), ExamplePayloads.Read("messages-text.json"));
+
+        var result = await DrainAsync(Processor());
+
+        Assert.Equal(1, result.Stored);
+        var outcomes = await _store.ListDeliveryOutcomesAsync(10, null, Ct);
+        Assert.Null(outcomes[0].ParseError);
+        Assert.StartsWith("UnexpectedObject", outcomes[1].ParseError, StringComparison.Ordinal);
+        Assert.StartsWith("NotJson", outcomes[2].ParseError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_processor_that_dies_before_its_commit_resumes_with_no_loss_and_no_duplicate()
+    {
+        var names = ExamplePayloads.Names;
+        await AppendAsync([.. names.Select(ExamplePayloads.Read)]);
+        var expected = names.Sum(n => ExpectedEvents(ExamplePayloads.Read(n)));
+
+        // The first processor commits one batch, then dies while committing the second.
+        var dying = new FailingCommitStore(_store, failOnCommit: 2);
+        await Processor(dying).ProcessNextBatchAsync(Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Processor(dying).ProcessNextBatchAsync(Ct));
+
+        var resumed = await DrainAsync(Processor());
+
+        var stored = await _store.ListEventsAsync(new EventQuery { Limit = 10_000 }, Ct);
+        Assert.Equal(expected, stored.Count);
+        Assert.Equal(expected, stored.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(0, resumed.Duplicates);
+    }
+
+    [Fact]
+    public async Task Sinks_get_work_only_for_the_events_their_filter_matches()
+    {
+        await AppendAsync(ExamplePayloads.Read("messages-batched-mixed.json"), ExamplePayloads.Read("account_update-deleted.json"));
+        var statuses = new SinkRegistration("statuses", new EventFilter { Types = ["statuses.*"] });
+        var accounts = new SinkRegistration("accounts", new EventFilter { Fields = ["account_update"] });
+
+        await DrainAsync(Processor(null, statuses, accounts));
+
+        var now = DateTimeOffset.UtcNow.AddMinutes(1);
+        var statusWork = await _store.ClaimDueAsync("statuses", 100, now, TimeSpan.FromMinutes(1), Ct);
+        var accountWork = await _store.ClaimDueAsync("accounts", 100, now, TimeSpan.FromMinutes(1), Ct);
+        var events = (await _store.ListEventsAsync(new EventQuery { Limit = 100 }, Ct)).ToDictionary(e => e.Id);
+        Assert.NotEmpty(statusWork);
+        Assert.All(statusWork, w => Assert.StartsWith("statuses.", events[w.EventId].Type, StringComparison.Ordinal));
+        Assert.Equal(events.Values.Count(e => e.Type.StartsWith("statuses.", StringComparison.Ordinal)), statusWork.Count);
+        Assert.Equal("account_update", events[Assert.Single(accountWork).EventId].Field);
+    }
+
+    /// <summary>The real store, whose Nth commit throws before anything is written: a crash at the worst moment.</summary>
+    private sealed class FailingCommitStore(SqliteStore inner, int failOnCommit) : IEventStore
+    {
+        private int _commits;
+
+        public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _commits) == failOnCommit
+                ? throw new InvalidOperationException("process killed")
+                : inner.CommitProcessedAsync(batch, cancellationToken);
+
+        public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken) => inner.GetCursorAsync(name, cancellationToken);
+
+        public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
+
+        public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);
+
+        public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) => inner.GetMessageStatusAsync(wamid, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListDeliveryOutcomesAsync(limit, beforeId, cancellationToken);
+    }
+}
