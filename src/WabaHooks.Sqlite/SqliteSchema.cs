@@ -25,6 +25,7 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN event_count     INTEGER;
         ALTER TABLE deliveries ADD COLUMN duplicate_count INTEGER;
         ALTER TABLE deliveries ADD COLUMN parse_error     TEXT;
+        CREATE INDEX deliveries_unprocessed ON deliveries (id) WHERE processed_at IS NULL;
 
         CREATE TABLE cursors (
             name     TEXT PRIMARY KEY,

@@ -38,12 +38,19 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<Delivery>> ReadAfterAsync(long afterId, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Delivery>> ReadAfterAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM deliveries WHERE id > $after ORDER BY id LIMIT $limit;", afterId, limit);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
+        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM deliveries WHERE processed_at IS NULL AND id > $after ORDER BY id LIMIT $limit;", 0, limit);
+
+    private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SummaryColumns}, body FROM deliveries WHERE id > $after ORDER BY id LIMIT $limit;";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();

@@ -160,6 +160,8 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
 
         public Task<IReadOnlyList<Delivery>> ReadAfterAsync(long afterId, int limit, CancellationToken cancellationToken) => inner.ReadAfterAsync(afterId, limit, cancellationToken);
 
+        public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) => inner.ReadUnprocessedAsync(limit, cancellationToken);
+
         public Task CheckWritableAsync(CancellationToken cancellationToken) => inner.CheckWritableAsync(cancellationToken);
     }
 }

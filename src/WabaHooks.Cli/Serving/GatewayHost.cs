@@ -15,7 +15,10 @@ internal static class GatewayHost
 {
     public static WebApplication Build(GatewaySettings settings, ResolvedCredentials credentials, X509Certificate2? certificate, IConfiguration configuration)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
+        // for appsettings changes, and a watcher over a data dir that SQLite writes to costs CPU on every commit.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 

@@ -7,9 +7,10 @@ using WabaHooks.Storage;
 namespace WabaHooks.Processing;
 
 /// <summary>
-/// Turns committed deliveries into events, after the 200. It reads the inbox in order from a persisted cursor, splits
-/// each delivery, and commits the new events, their sink work, the status view and the cursor in one transaction:
-/// a crash at any point either keeps all of a batch or none of it, and the redone batch dedupes on idempotency keys.
+/// Turns committed deliveries into events, after the 200. It reads the inbox in order, from the oldest delivery not yet
+/// marked processed, splits each delivery, and commits the new events, their sink work, the status view, the
+/// deliveries' processed marks and the cursor in one transaction: a crash at any point either keeps all of a batch or
+/// none of it, and the redone batch dedupes on idempotency keys.
 /// </summary>
 public sealed class DeliveryProcessor
 {
@@ -41,8 +42,7 @@ public sealed class DeliveryProcessor
     /// <exception cref="StoreUnavailableException">The store failed; the cursor did not move.</exception>
     public async Task<(int Deliveries, ProcessingResult Result)> ProcessNextBatchAsync(CancellationToken cancellationToken)
     {
-        var cursor = await _events.GetCursorAsync(CursorName, cancellationToken).ConfigureAwait(false);
-        var deliveries = await _inbox.ReadAfterAsync(cursor, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var deliveries = await _inbox.ReadUnprocessedAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (deliveries.Count == 0)
         {
             return (0, new ProcessingResult(0, 0));

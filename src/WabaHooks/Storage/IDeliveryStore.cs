@@ -27,6 +27,13 @@ public interface IDeliveryStore
     /// <summary>Reads one delivery with its body, or <see langword="null"/> when there is none with that id.</summary>
     Task<Delivery?> GetAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the oldest deliveries the processor has not committed yet, in id order. With several writers ids are not
+    /// committed in id order, so "everything above the last id seen" could skip one that commits late; a per-delivery
+    /// mark cannot.
+    /// </summary>
+    Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken);
+
     /// <summary>Reads deliveries with ids above <paramref name="afterId"/>, oldest first: how the processor walks the inbox.</summary>
     Task<IReadOnlyList<Delivery>> ReadAfterAsync(long afterId, int limit, CancellationToken cancellationToken);
 

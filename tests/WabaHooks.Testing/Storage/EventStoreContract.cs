@@ -109,6 +109,19 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unprocessed_deliveries_are_read_in_order_until_a_commit_marks_them()
+    {
+        var first = await DeliveryAsync();
+        var second = await DeliveryAsync();
+        var third = await DeliveryAsync();
+        Assert.Equal([first, second], (await Inbox.ReadUnprocessedAsync(2, Ct)).Select(d => d.Id));
+
+        await CommitAsync(second, Event("msg:second"));
+
+        Assert.Equal([first, third], (await Inbox.ReadUnprocessedAsync(10, Ct)).Select(d => d.Id));
+    }
+
+    [Fact]
     public async Task A_delivery_that_did_not_parse_is_marked_with_its_error()
     {
         var delivery = await DeliveryAsync();
