@@ -16,7 +16,7 @@ internal static class TriggerCommand
     public static Command Create()
     {
         var field = new Argument<string?>("FIELD") { Description = "The webhook field, such as messages or account_update (see --list).", Arity = ArgumentArity.ZeroOrOne };
-        var variant = new Option<string?>("--variant") { Description = "The variant, such as text, status-read or interactive-button-reply [default: the field's plain example; text for messages]." };
+        var variant = new Option<string?>("--variant") { Description = "The variant, such as text, status-read or interactive-button-reply; several, comma-separated, share the run's ids [default: the field's plain example; text for messages]." };
         var all = new Option<bool>("--all") { Description = "Send every variant: of FIELD when given, else of every field." };
         var file = new Option<string?>("--file") { Description = "Send this file's exact bytes, signed, instead of a built-in notification." };
         var list = new Option<bool>("--list") { Description = "List the fields and their variants." };
@@ -24,9 +24,9 @@ internal static class TriggerCommand
         var appSecret = new Option<string?>("--app-secret") { Description = "The app secret to sign with (SECRET or APP_ID:SECRET). Never printed." };
         var wabaId = new Option<string?>("--waba-id") { Description = "The WABA id to put in the notifications [default: made up for this run]." };
         var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "The phone-number id to put in the notifications [default: made up for this run]." };
-        var count = new Option<int>("--count") { Description = "Send each notification this many times, each message with its own wamid [default: 1].", DefaultValueFactory = _ => 1 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight [default: 1].", DefaultValueFactory = _ => 1 };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer [default: 10].", DefaultValueFactory = _ => 10 };
+        var count = new Option<int>("--count") { Description = "Send each notification this many times: each inbound message with its own wamid; statuses keep referring to the run's outbound message.", DefaultValueFactory = _ => 1 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 1 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 10 };
         var command = new Command("trigger", "Send signed test notifications to an endpoint, as Meta would. Exit 0 only when every one was answered 200.");
         command.Arguments.Add(field);
         command.Options.Add(variant);
@@ -115,7 +115,7 @@ internal static class TriggerCommand
             {
                 for (var i = 0; i < answers.Length; i++)
                 {
-                    output.WriteLine($"{(answers[i].IsOk ? "200" : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}");
+                    output.WriteLine($"{(answers[i].IsOk ? "OK  " : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}");
                 }
             }
             else
@@ -185,17 +185,25 @@ internal static class TriggerCommand
             return [];
         }
 
-        var template = TemplateCatalog.Find(field, variant);
-        if (template is null)
+        // Several variants in one run tell one story: status-sent-v23,status-delivered,status-read share a wamid.
+        var selected = new List<(string, Func<byte[]>)>();
+        var names = variant is null ? new string?[] { null } : (string?[])variant.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var name in names)
         {
-            var variants = string.Join(", ", TemplateCatalog.ForField(field).Select(t => t.Variant));
-            errors.Add(variant is null
-                ? $"{field} has several variants; choose one with --variant: {variants}."
-                : $"{field} has no variant '{variant}'. Variants: {variants}.");
-            return [];
+            var template = TemplateCatalog.Find(field, name);
+            if (template is null)
+            {
+                var variants = string.Join(", ", TemplateCatalog.ForField(field).Select(t => t.Variant));
+                errors.Add(name is null
+                    ? $"{field} has several variants; choose one with --variant: {variants}."
+                    : $"{field} has no variant '{name}'. Variants: {variants}.");
+                return [];
+            }
+
+            selected.Add((template.Name, () => run.Render(template)));
         }
 
-        return [(template.Name, () => run.Render(template))];
+        return selected;
     }
 
     private static string? IdOption(string? value, string option, ICollection<string> errors)

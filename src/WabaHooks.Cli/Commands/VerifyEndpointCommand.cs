@@ -19,8 +19,8 @@ internal static class VerifyEndpointCommand
         var verifyToken = new Option<string>("--verify-token") { Description = "The verify token the endpoint expects.", Required = true };
         var appSecret = new Option<string?>("--app-secret") { Description = "The app secret (SECRET or APP_ID:SECRET): also post signed, unsigned and badly signed notifications. Never printed." };
         var count = new Option<int>("--count") { Description = "Also send a burst of this many signed notifications and check latency (needs --app-secret) [default: none]." };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight during the burst; Meta delivers concurrently [default: 10].", DefaultValueFactory = _ => 10 };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer [default: 10].", DefaultValueFactory = _ => 10 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight during the burst; Meta delivers concurrently.", DefaultValueFactory = _ => 10 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 10 };
         var command = new Command("verify-endpoint", "Check a webhook endpoint as Meta would: verification, signatures, and latency against Meta's requirement. Exit 0 only when every check passes.");
         command.Arguments.Add(url);
         command.Options.Add(verifyToken);

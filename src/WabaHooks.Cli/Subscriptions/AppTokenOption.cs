@@ -13,7 +13,7 @@ internal sealed class AppTokenOption
 
     public Option<string?> AppSecret { get; } = new("--app-secret")
     {
-        Description = "The app secret; the app access token APP_ID|SECRET is built from it. Never printed.",
+        Description = "The app secret; the app access token APP_ID|SECRET is built from it (used instead of --access-token). Never printed.",
     };
 
     public void AddTo(Command command)

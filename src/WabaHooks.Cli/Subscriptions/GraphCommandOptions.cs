@@ -10,13 +10,13 @@ internal sealed class GraphCommandOptions
 
     public Option<string> GraphUrl { get; } = new("--graph-url")
     {
-        Description = $"The Graph API base URL, for tests and private deployments [default: {Defaults.BaseUrl.AbsoluteUri.TrimEnd('/')}].",
-        DefaultValueFactory = _ => Defaults.BaseUrl.AbsoluteUri,
+        Description = "The Graph API base URL, for tests and private deployments.",
+        DefaultValueFactory = _ => Defaults.BaseUrl.AbsoluteUri.TrimEnd('/'),
     };
 
     public Option<string> GraphVersion { get; } = new("--graph-version")
     {
-        Description = $"The Graph API version [default: {Defaults.Version}].",
+        Description = "The Graph API version.",
         DefaultValueFactory = _ => Defaults.Version,
     };
 
