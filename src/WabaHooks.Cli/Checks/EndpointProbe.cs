@@ -43,7 +43,7 @@ internal sealed class EndpointProbe : IDisposable
 
     private async Task<EndpointAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var _ = request;
+        using var disposeRequest = request;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         var clock = Stopwatch.StartNew();

@@ -146,15 +146,11 @@ internal sealed class TriggerRun
     /// <summary>The <c>id</c> of an object directly inside a <c>messages</c> array: a message's own wamid.</summary>
     private static bool IsInboundMessageId(Stack<(bool IsArray, string? Name)> containers, string? property)
     {
-        if (property != "id" || containers.Count < 2)
-        {
-            return false;
-        }
-
-        var objectFrame = containers.Pop();
-        var parent = containers.Peek();
-        containers.Push(objectFrame);
-        return !objectFrame.IsArray && parent.IsArray && parent.Name == "messages";
+        // A stack enumerates from the top: the object holding the property, then its parent.
+        return property == "id"
+            && containers.Count >= 2
+            && !containers.Peek().IsArray
+            && containers.ElementAt(1) is { IsArray: true, Name: "messages" };
     }
 
     private static bool IsTimestamp(string property) =>

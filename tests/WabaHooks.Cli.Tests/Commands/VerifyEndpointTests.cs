@@ -10,7 +10,7 @@ public sealed class VerifyEndpointTests(ServeFixture serve, VerificationEndpoint
     {
         var result = await CliCommand.RunAsync(
             "verify-endpoint", serve.CallbackUrl.ToString(), "--verify-token", ServeFixture.VerifyToken, "--app-secret", ServeFixture.AppSecret,
-            "--count", "40", "--concurrency", "4");
+            "--count", "200", "--concurrency", "4");
 
         Assert.True(result.ExitCode == 0, result.AllOutput());
         foreach (var check in new[]
@@ -23,9 +23,9 @@ public sealed class VerifyEndpointTests(ServeFixture serve, VerificationEndpoint
         }
 
         Assert.DoesNotContain("FAIL", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Matches(@"Latency of 40 notifications at concurrency 4: p50 \d+ ms, p90 \d+ ms, p99 \d+ ms, max \d+ ms; \d+\.\d % over 1 s\.", result.StandardOutput);
+        Assert.Matches(@"Latency of 200 notifications at concurrency 4: p50 \d+ ms, p90 \d+ ms, p99 \d+ ms, max \d+ ms; \d+\.\d % over 1 s\.", result.StandardOutput);
         Assert.Contains("All 8 checks passed.", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("verify-endpoint burst: 40/40 (100%)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("verify-endpoint burst: 200/200 (100%)", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
