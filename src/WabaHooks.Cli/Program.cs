@@ -5,6 +5,11 @@ var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform 
 {
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
+    SubscribeCommand.Create(),
+    SubscriptionsCommand.Create(),
+    UnsubscribeCommand.Create(),
+    VerifyEndpointCommand.Create(),
+    TriggerCommand.Create(),
 };
 
 // The host handles SIGINT and SIGTERM itself (stop accepting, commit in-flight deliveries, close the store);

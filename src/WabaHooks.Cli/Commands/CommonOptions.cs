@@ -59,4 +59,7 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int Configuration = 2;
     public const int NotFound = 3;
+
+    /// <summary>The callback URL would fail Meta's verification request, so Meta was not asked to register it.</summary>
+    public const int PreflightFailed = 4;
 }
