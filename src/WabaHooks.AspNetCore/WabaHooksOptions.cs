@@ -1,3 +1,4 @@
+using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;
 using WabaHooks.Signatures;
@@ -36,4 +37,7 @@ public sealed class WabaHooksOptions
 
     /// <summary>How the inbox writer batches commits.</summary>
     public GroupCommitOptions GroupCommit { get; } = new();
+
+    /// <summary>How in-process handlers are run, retried and dead-lettered.</summary>
+    public HandlerOptions Handlers { get; } = new();
 }

@@ -38,6 +38,35 @@ internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOpti
             errors.Add("GroupCommit.MaxBatchSize, MaxBatchBytes and QueueCapacity must be positive.");
         }
 
+        ValidateHandlers(options.Handlers, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateHandlers(Handlers.HandlerOptions handlers, List<string> errors)
+    {
+        if (handlers.MaxAttempts < 1)
+        {
+            errors.Add($"Handlers.MaxAttempts is {handlers.MaxAttempts}: it must be at least 1 (the default is 8).");
+        }
+
+        if (handlers.BaseDelay <= TimeSpan.Zero || handlers.MaxDelay < handlers.BaseDelay)
+        {
+            errors.Add($"Handlers.BaseDelay ({handlers.BaseDelay}) must be positive and at most Handlers.MaxDelay ({handlers.MaxDelay}); the defaults are 1 second and 5 minutes.");
+        }
+
+        if (handlers.Timeout <= TimeSpan.Zero || handlers.Timeout > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Handlers.Timeout is {handlers.Timeout}: it must be positive and at most a day (the default is 30 seconds).");
+        }
+
+        if (handlers.MaxConcurrency < 1)
+        {
+            errors.Add($"Handlers.MaxConcurrency is {handlers.MaxConcurrency}: it must be at least 1 (the default is 4).");
+        }
+
+        if (handlers.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Handlers.PollInterval is {handlers.PollInterval}: it must be positive (the default is 250 milliseconds).");
+        }
     }
 }

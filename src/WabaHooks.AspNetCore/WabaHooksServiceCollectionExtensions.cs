@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WabaHooks.AspNetCore;
+using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.AspNetCore.Hosting;
 using WabaHooks.AspNetCore.Receiving;
 using WabaHooks.Inbox;
@@ -37,6 +38,7 @@ public static class WabaHooksServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Processor);
         services.TryAddSingleton(sp => new SinkRouter(sp.GetServices<SinkRegistration>()));
         services.TryAddSingleton<DeliveryProcessor>();
+        services.TryAddSingleton<SinkWorkSignal>();
         services.AddHostedService<ProcessorService>();
         services.TryAddSingleton<WabaHooksMarker>();
         return new WabaHooksBuilder(services);

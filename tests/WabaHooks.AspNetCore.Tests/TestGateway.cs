@@ -37,14 +37,14 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public SqliteStore Store => _app.Services.GetRequiredService<SqliteStore>();
 
-    public static async Task<TestGateway> StartAsync(string dataDir, Action<WabaHooksOptions>? configure = null)
+    public static async Task<TestGateway> StartAsync(string dataDir, Action<WabaHooksOptions>? configure = null, Action<WabaHooksBuilder>? handlers = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        builder.Services
+        var wabaHooks = builder.Services
             .AddWabaHooks(options =>
             {
                 options.VerifyToken = VerifyToken;
@@ -54,6 +54,7 @@ internal sealed class TestGateway : IAsyncDisposable
                 configure?.Invoke(options);
             })
             .UseSqlite(new SqliteStoreOptions { DatabasePath = Path.Combine(dataDir, "wabahooks.db"), BusyTimeout = TimeSpan.FromMilliseconds(500) });
+        handlers?.Invoke(wabaHooks);
         var app = builder.Build();
         app.MapWabaHooks("/webhook");
         app.MapWabaHooksHealth();
@@ -61,6 +62,13 @@ internal sealed class TestGateway : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         return new TestGateway(app, dataDir, client, logs);
+    }
+
+    /// <summary>Posts a signed delivery and expects the 200.</summary>
+    public async Task PostAsync(byte[] body)
+    {
+        using var response = await Client.SendAsync(SignedPost(body), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     public static HttpRequestMessage SignedPost(byte[] body, string secret = SecretA, string path = "/webhook")

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;
 using WabaHooks.Storage;
@@ -13,6 +14,7 @@ namespace WabaHooks.AspNetCore.Hosting;
 internal sealed partial class ProcessorService(
     DeliveryProcessor processor,
     GroupCommitWriter writer,
+    SinkWorkSignal stored,
     ProcessorOptions options,
     TimeProvider timeProvider,
     ILogger<ProcessorService> logger) : BackgroundService
@@ -27,6 +29,11 @@ internal sealed partial class ProcessorService(
             try
             {
                 (processed, var result) = await processor.ProcessNextBatchAsync(stoppingToken).ConfigureAwait(false);
+                if (result.Stored > 0)
+                {
+                    stored.Notify();
+                }
+
                 if (result.Duplicates > 0)
                 {
                     LogDuplicates(logger, result.Duplicates, result.Stored);

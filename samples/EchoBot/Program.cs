@@ -1,0 +1,1 @@
+await EchoBot.EchoBotApp.Build(args).RunAsync();

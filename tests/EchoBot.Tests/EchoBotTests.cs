@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Signatures;
+using WabaHooks.Testing;
+
+namespace EchoBot.Tests;
+
+public sealed class EchoBotTests : IAsyncLifetime
+{
+    private const string AccessToken = "EAAG-test-access-token";
+    private const string AppSecret = "echo-bot-test-app-secret";
+    private readonly TempDirectory _dir = new();
+    private GraphApiStub _graph = null!;
+    private WebApplication _bot = null!;
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _graph = await GraphApiStub.StartAsync();
+        _bot = EchoBotApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--GraphBaseUrl={_graph.BaseUrl}",
+            "--GraphVersion=v24.0",
+            $"--AccessToken={AccessToken}",
+            "--VerifyToken=echo-verify-token",
+            $"--AppSecret={AppSecret}",
+            $"--DataDir={_dir.Path}",
+        ]);
+        await _bot.StartAsync(TestContext.Current.CancellationToken);
+        var address = _bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    [Fact]
+    public async Task An_inbound_text_is_echoed_through_the_Graph_API_messages_endpoint_as_a_reply()
+    {
+        var body = ExamplePayloads.Read("messages-text.json");
+        var value = JsonNode.Parse(body)!["entry"]![0]!["changes"]![0]!["value"]!;
+        var message = value["messages"]![0]!;
+
+        await PostSignedAsync(body);
+        await _graph.WaitForRequestsAsync(1);
+
+        var request = Assert.Single(_graph.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal($"/v24.0/{(string)value["metadata"]!["phone_number_id"]!}/messages", request.Path);
+        Assert.Equal($"Bearer {AccessToken}", request.Authorization);
+        Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
+        var expected = new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["recipient_type"] = "individual",
+            ["to"] = (string)message["from"]!,
+            ["type"] = "text",
+            ["text"] = new JsonObject { ["body"] = "Echo: " + (string)message["text"]!["body"]! },
+            ["context"] = new JsonObject { ["message_id"] = (string)message["id"]! },
+        };
+        Assert.True(JsonNode.DeepEquals(expected, request.Body), $"sent {request.Body?.ToJsonString()}");
+    }
+
+    [Fact]
+    public async Task A_status_delivery_sends_nothing()
+    {
+        await PostSignedAsync(ExamplePayloads.Read("messages-status-delivered.json"));
+        // The inbox is processed in order: once the later text is echoed, the status has long been handled.
+        await PostSignedAsync(ExamplePayloads.Read("messages-text.json"));
+        await _graph.WaitForRequestsAsync(1);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(_graph.Requests);
+        Assert.StartsWith("Echo: ", (string)request.Body!["text"]!["body"]!, StringComparison.Ordinal);
+    }
+
+    private async Task PostSignedAsync(byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Sign(body, AppSecret));
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_bot is not null)
+        {
+            await _bot.StopAsync(CancellationToken.None);
+            await _bot.DisposeAsync();
+        }
+
+        if (_graph is not null)
+        {
+            await _graph.DisposeAsync();
+        }
+
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.AspNetCore.Handlers;
+using WabaHooks.Payloads;
+using WabaHooks.Testing;
+
+namespace WabaHooks.AspNetCore.Tests.Handlers;
+
+public sealed class HandlerDeliveryTests
+{
+    private static void Fast(WabaHooksOptions options)
+    {
+        options.Handlers.PollInterval = TimeSpan.FromMilliseconds(20);
+        options.Handlers.BaseDelay = TimeSpan.FromMilliseconds(10);
+        options.Handlers.MaxDelay = TimeSpan.FromMilliseconds(50);
+    }
+
+    [Fact]
+    public async Task A_signed_text_message_reaches_an_On_TextMessage_handler_with_its_idempotency_key_and_typed_body()
+    {
+        using var dir = new TempDirectory();
+        var received = new TaskCompletionSource<WabaHookContext<TextMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scoped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gateway = await TestGateway.StartAsync(dir.Path, Fast, hooks => hooks.On<TextMessage>((e, ct) =>
+        {
+            scoped.TrySetResult(e.Services.GetService<IServiceScopeFactory>() is not null);
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        }));
+        var body = Payload.Read("messages-text.json");
+        var message = Payload.FirstMessage(body);
+
+        await gateway.PostAsync(body);
+        var context = await Await.Within(received);
+
+        Assert.Equal(Payload.MessageKey(body), context.EventId);
+        Assert.Equal((string)message["id"]!, context.Payload.Wamid);
+        Assert.Equal((string)message["text"]!["body"]!, context.Payload.Text?.Body);
+        Assert.Equal((string)message["from"]!, context.Payload.From);
+        Assert.Equal("messages.text", context.Event.Type);
+        Assert.Equal("messages", context.Event.Field);
+        Assert.Equal((string)Payload.Value(body)["metadata"]!["phone_number_id"]!, context.Event.PhoneNumberId);
+        Assert.Equal("447700900456", Assert.Single(context.Event.Contacts!).WaId);
+        Assert.Equal(1, context.Attempt);
+        Assert.Equal("handler:On<TextMessage>", context.HandlerName);
+        Assert.True(await Await.Within(scoped));
+    }
+
+    [Fact]
+    public async Task OnStatus_gets_statuses_OnMessage_gets_every_message_and_On_field_gets_that_field_only()
+    {
+        using var dir = new TempDirectory();
+        var statuses = new ConcurrentQueue<MessageStatus>();
+        var messages = new ConcurrentQueue<InboundMessage>();
+        var accountUpdates = new ConcurrentQueue<object>();
+        var texts = new ConcurrentQueue<TextMessage>();
+        await using var gateway = await TestGateway.StartAsync(dir.Path, Fast, hooks => hooks
+            .OnStatus((e, ct) => Record(statuses, e.Payload))
+            .OnMessage((e, ct) => Record(messages, e.Payload))
+            .On("account_update", (e, ct) => Record(accountUpdates, e.Payload))
+            .On<TextMessage>((e, ct) => Record(texts, e.Payload)));
+        var status = Payload.Read("messages-status-read.json");
+        var image = Payload.Read("messages-image.json");
+        var accountUpdate = Payload.Read("account_update-disabled.json");
+
+        await gateway.PostAsync(status);
+        await gateway.PostAsync(image);
+        await gateway.PostAsync(accountUpdate);
+        await Await.UntilAsync(() => statuses.Count == 1 && messages.Count == 1 && accountUpdates.Count == 1, "one event for each handler");
+        // Give a wrongly routed event time to show up.
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+
+        var read = Assert.Single(statuses);
+        Assert.Equal("read", read.Status);
+        Assert.Equal((string)Payload.Value(status)["statuses"]![0]!["id"]!, read.Wamid);
+        Assert.IsType<ImageMessage>(Assert.Single(messages));
+        Assert.IsType<AccountUpdate>(Assert.Single(accountUpdates));
+        Assert.Empty(texts);
+    }
+
+    [Fact]
+    public async Task The_same_delivery_posted_twice_runs_the_handler_once()
+    {
+        using var dir = new TempDirectory();
+        var calls = new ConcurrentQueue<string>();
+        await using var gateway = await TestGateway.StartAsync(dir.Path, Fast, hooks => hooks.On<TextMessage>((e, ct) => Record(calls, e.EventId)));
+        var body = Payload.Read("messages-text.json");
+
+        await gateway.PostAsync(body);
+        await gateway.PostAsync(body);
+        await Await.UntilAsync(
+            async () => (await gateway.Store.ListDeliveryOutcomesAsync(10, null, TestContext.Current.CancellationToken)).Count(o => o.Duplicates == 1) == 1,
+            "the second delivery to be processed as a duplicate");
+        await Await.UntilAsync(() => !calls.IsEmpty, "the handler to run");
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+
+        Assert.Single(calls);
+        var attempts = await gateway.Store.ListAttemptsAsync(calls.Single(), "handler:On<TextMessage>", TestContext.Current.CancellationToken);
+        Assert.True(Assert.Single(attempts).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_handler_that_blocks_forever_does_not_delay_the_200_to_Meta()
+    {
+        using var dir = new TempDirectory();
+        using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await using var gateway = await TestGateway.StartAsync(
+                dir.Path,
+                o =>
+                {
+                    Fast(o);
+                    o.Handlers.Timeout = TimeSpan.FromSeconds(1);
+                },
+                hooks => hooks.OnMessage((e, ct) =>
+                {
+                    entered.TrySetResult();
+                    // Blocks its thread, ignoring the token: the worst a handler can do.
+                    release.Wait(TestContext.Current.CancellationToken);
+                    return Task.CompletedTask;
+                }));
+
+            await gateway.PostAsync(Payload.Read("messages-text.json"));
+            await Await.Within(entered);
+            var clock = Stopwatch.StartNew();
+            await gateway.PostAsync(Payload.Read("messages-image.json"));
+            await gateway.PostAsync(Payload.Read("messages-audio-voice.json"));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"two 200s took {clock.Elapsed} while a handler was blocked");
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    private static Task Record<T>(ConcurrentQueue<T> queue, T item)
+    {
+        queue.Enqueue(item);
+        return Task.CompletedTask;
+    }
+}

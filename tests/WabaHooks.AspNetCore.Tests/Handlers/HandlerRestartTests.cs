@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WabaHooks.AspNetCore.Handlers;
+using WabaHooks.Payloads;
+using WabaHooks.Testing;
+
+namespace WabaHooks.AspNetCore.Tests.Handlers;
+
+public sealed class HandlerRestartTests
+{
+    [Fact]
+    public async Task Work_pending_a_retry_is_handled_after_the_gateway_restarts_on_the_same_data()
+    {
+        using var dir = new TempDirectory();
+        var text = Payload.Read("messages-text.json");
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        static void Options(WabaHooksOptions o)
+        {
+            o.Handlers.PollInterval = TimeSpan.FromMilliseconds(20);
+            o.Handlers.BaseDelay = TimeSpan.FromMilliseconds(200);
+            o.Handlers.MaxDelay = TimeSpan.FromMilliseconds(200);
+            o.Handlers.MaxAttempts = 100;
+        }
+
+        await using (var first = await TestGateway.StartAsync(dir.Path, Options, hooks => hooks.On<TextMessage>((e, ct) =>
+        {
+            failed.TrySetResult();
+            throw new InvalidOperationException("not yet");
+        })))
+        {
+            await first.PostAsync(text);
+            await Await.Within(failed);
+        }
+
+        var received = new TaskCompletionSource<WabaHookContext<TextMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var second = await TestGateway.StartAsync(dir.Path, Options, hooks => hooks.On<TextMessage>((e, ct) =>
+        {
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        }));
+        var context = await Await.Within(received);
+
+        Assert.Equal(Payload.MessageKey(text), context.EventId);
+        Assert.True(context.Attempt >= 2);
+    }
+
+    [Fact]
+    public async Task A_handler_interrupted_by_shutdown_gets_the_event_again_after_the_restart()
+    {
+        using var dir = new TempDirectory();
+        var text = Payload.Read("messages-text.json");
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        static void Options(WabaHooksOptions o) => o.Handlers.PollInterval = TimeSpan.FromMilliseconds(20);
+
+        await using (var first = await TestGateway.StartAsync(dir.Path, Options, hooks =>
+        {
+            // The host's shutdown ends before the handler's 30-second timeout: the invocation is interrupted.
+            hooks.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+            hooks.On<TextMessage>(async (e, ct) =>
+            {
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            });
+        }))
+        {
+            await first.PostAsync(text);
+            await Await.Within(started);
+        }
+
+        var received = new TaskCompletionSource<WabaHookContext<TextMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var second = await TestGateway.StartAsync(dir.Path, Options, hooks => hooks.On<TextMessage>((e, ct) =>
+        {
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        }));
+        var context = await Await.Within(received);
+
+        Assert.Equal(2, context.Attempt);
+        var attempts = await second.Store.ListAttemptsAsync(context.EventId, context.HandlerName, TestContext.Current.CancellationToken);
+        Assert.Equal("interrupted by shutdown", attempts[0].Error);
+    }
+}
