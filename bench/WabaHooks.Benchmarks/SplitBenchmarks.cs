@@ -25,4 +25,17 @@ public class SplitBenchmarks
 
     [Benchmark]
     public int ParseAndSplit() => DeliverySplitter.Split(_body, 1).Events.Count;
+
+    // Payloads are typed on first read, so this is the cost for a consumer that looks at every one.
+    [Benchmark]
+    public int ParseSplitAndReadPayloads()
+    {
+        var count = 0;
+        foreach (var e in DeliverySplitter.Split(_body, 1).Events)
+        {
+            count += e.Payload is null ? 0 : 1;
+        }
+
+        return count;
+    }
 }

@@ -12,8 +12,12 @@ namespace WabaHooks.Events;
 /// List-shaped newer fields (<c>user_preferences</c>, <c>smb_message_echoes</c>, <c>smb_app_state_sync</c>,
 /// <c>history</c>, group fields) give one event per change, not per item: their items have no documented identity to
 /// key on, and the change is what Meta delivers and redelivers as a unit.
-/// The bytes are read once by a forward reader that records where each item lies; each item is then deserialised from
-/// its own slice, so a malformed item costs only itself and <see cref="WabaEvent.RawJson"/> needs no copy.
+/// The bytes are read once by a forward reader that records where each item lies and reads only what routing and
+/// deduplication need: the ID (hence the key), the type name and the timestamp. A message's, status's or errors'
+/// <see cref="WabaEvent.Payload"/> is deserialised from its own slice when first read, so a malformed item costs only
+/// itself, and only when someone looks; <see cref="WabaEvent.RawJson"/> needs no copy. Both read the body's buffer, so
+/// it must stay unchanged while the events are in use (copy it first if it is pooled). Changes of other fields are
+/// deserialised during the split, since their event's metadata comes from the typed value.
 /// </remarks>
 public static class DeliverySplitter
 {
@@ -35,7 +39,7 @@ public static class DeliverySplitter
         var events = new List<WabaEvent>();
         try
         {
-            var outcome = new DeliveryWalker(body, deliveryId, events).Walk();
+            var outcome = DeliveryWalker.Walk(body, deliveryId, events);
             return outcome == SplitFailure.None
                 ? SplitResult.Success(events)
                 : SplitResult.Failed(outcome, outcome == SplitFailure.UnexpectedObject

@@ -7,25 +7,74 @@ using WabaHooks.Payloads;
 namespace WabaHooks.Events;
 
 /// <summary>
-/// One forward pass over a delivery with a <see cref="Utf8JsonReader"/>: it records where every change value, message
-/// and status lies, then deserialises each from its own slice. Positions are kept rather than objects because
-/// <c>field</c> may follow <c>value</c>, and <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, while each key needs them.
+/// One forward pass over a delivery with a <see cref="Utf8JsonReader"/>. A change value that is an object is scanned
+/// as a <c>messages</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the scan records
+/// where each message and status lies and reads only what the event needs (ID, type, timestamp); the payload itself
+/// is deserialised when first read (<see cref="LazyPayloads"/>). Events are built when the entry ends, because
+/// <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if <c>field</c> turns out to be another.
 /// </summary>
-internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId, List<WabaEvent> events)
+/// <remarks>
+/// One walker per thread is reused, so its lists and buffers are not allocated per delivery; nothing in a walk calls
+/// out, so a walk cannot re-enter.
+/// </remarks>
+internal sealed class DeliveryWalker
 {
-    // The classifier accepts up to this depth at receipt; splitting must not reject what the inbox accepted as JSON.
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+    [ThreadStatic]
+    private static DeliveryWalker? t_cached;
 
     private readonly List<PendingChange> _changes = [];
-    private readonly List<Slice> _messages = [];
-    private readonly List<Slice> _statuses = [];
-    private readonly List<InboundMessage> _parsedMessages = [];
-    private readonly List<MessageStatus> _parsedStatuses = [];
+    private readonly List<ItemScan> _items = [];
+
+    // The unescaped text of the IDs and statuses of the current entry's items, so that a key costs only its own string.
+    private char[] _chars = new char[512];
+    private int _charCount;
+
+    // Strings that repeat across deliveries (the WABA and phone number IDs); reused when the bytes match, never mutated.
+    private string? _lastEntryId;
+    private string? _lastDisplayPhoneNumber;
+    private string? _lastPhoneNumberId;
+
+    private ReadOnlyMemory<byte> _body;
+    private long _deliveryId;
+    private List<WabaEvent> _events = [];
     private string? _malformed;
 
-    public SplitFailure Walk()
+    public static SplitFailure Walk(ReadOnlyMemory<byte> body, long deliveryId, List<WabaEvent> events)
     {
-        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+        var walker = t_cached ?? new DeliveryWalker();
+        t_cached = null;
+        walker._body = body;
+        walker._deliveryId = deliveryId;
+        walker._events = events;
+        try
+        {
+            return walker.Walk();
+        }
+        finally
+        {
+            walker.Reset();
+            t_cached = walker;
+        }
+    }
+
+    private void Reset()
+    {
+        _body = default;
+        _events = [];
+        _malformed = null;
+        _changes.Clear();
+        _items.Clear();
+        _charCount = 0;
+        if (_chars.Length > 4096)
+        {
+            // One delivery with huge IDs should not pin a huge buffer to the thread.
+            _chars = new char[512];
+        }
+    }
+
+    private SplitFailure Walk()
+    {
+        var reader = new Utf8JsonReader(_body.Span, LazyPayloads.ReaderOptions);
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -95,12 +144,14 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             var entryId = "";
             long? time = null;
             _changes.Clear();
+            _items.Clear();
+            _charCount = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("id"u8))
                 {
                     reader.Read();
-                    entryId = ReadText(ref reader) ?? "";
+                    entryId = reader.TokenType == JsonTokenType.String ? Reuse(ref reader, ref _lastEntryId) : ReadText(ref reader) ?? "";
                 }
                 else if (reader.ValueTextEquals("time"u8))
                 {
@@ -121,9 +172,9 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
 
             if (_malformed is null)
             {
-                foreach (var change in _changes)
+                for (var i = 0; i < _changes.Count; i++)
                 {
-                    Emit(entryId, time, change);
+                    Emit(entryId, time, _changes[i]);
                 }
             }
         }
@@ -147,8 +198,8 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
                 continue;
             }
 
-            var field = "";
-            var value = default(Slice);
+            string? field = null;
+            var change = new PendingChange { ItemsStart = _items.Count, ItemsEnd = _items.Count };
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("field"u8))
@@ -159,7 +210,20 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
                 else if (reader.ValueTextEquals("value"u8))
                 {
                     reader.Read();
-                    value = Capture(ref reader);
+
+                    // A repeated value replaces the earlier one, as a second property of the same name does everywhere.
+                    _items.RemoveRange(change.ItemsStart, _items.Count - change.ItemsStart);
+                    change = new PendingChange { ItemsStart = _items.Count };
+                    if (reader.TokenType == JsonTokenType.StartObject && (field is null || field == WhatsAppFields.Messages))
+                    {
+                        ScanMessagesValue(ref reader, 0, ref change);
+                    }
+                    else
+                    {
+                        change.Value = Capture(ref reader, 0);
+                    }
+
+                    change.ItemsEnd = _items.Count;
                 }
                 else
                 {
@@ -168,16 +232,281 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
                 }
             }
 
-            _changes.Add(new PendingChange(field, value));
+            change.Field = field ?? "";
+            _changes.Add(change);
         }
     }
 
+    /// <summary>
+    /// Reads the <c>messages</c>-shaped value at the reader's <c>StartObject</c>, recording its parts and items.
+    /// <paramref name="offset"/> turns the reader's positions into the body's.
+    /// </summary>
+    private void ScanMessagesValue(ref Utf8JsonReader reader, int offset, ref PendingChange change)
+    {
+        var start = offset + (int)reader.TokenStartIndex;
+        change.Scanned = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("messages"u8))
+            {
+                reader.Read();
+                change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Message);
+            }
+            else if (reader.ValueTextEquals("statuses"u8))
+            {
+                reader.Read();
+                change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Status);
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                change.Metadata = Capture(ref reader, offset);
+            }
+            else if (reader.ValueTextEquals("contacts"u8))
+            {
+                reader.Read();
+                change.Contacts = Capture(ref reader, offset);
+            }
+            else if (reader.ValueTextEquals("errors"u8))
+            {
+                reader.Read();
+                change.Errors = Capture(ref reader, offset);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        change.Value = new Slice(start, offset + (int)reader.BytesConsumed - start);
+    }
+
+    /// <summary>Scans each item of the array at the reader; false when the value is not an array (or null).</summary>
+    private bool ScanItems(ref Utf8JsonReader reader, int offset, WabaEventKind kind)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            var isNull = reader.TokenType == JsonTokenType.Null;
+            reader.Skip();
+            return isNull;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            var item = new ItemScan
+            {
+                Kind = kind,
+                Type = kind == WabaEventKind.Message ? WabaEventTypes.MessagesUnknown : WabaEventTypes.StatusesUnknown,
+                Id = Text.Absent,
+                Status = Text.Absent,
+                Participant = Text.Absent,
+            };
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+            else if (kind == WabaEventKind.Message)
+            {
+                ScanMessage(ref reader, ref item);
+            }
+            else
+            {
+                ScanStatus(ref reader, ref item);
+            }
+
+            item.Raw = new Slice(offset + start, (int)reader.BytesConsumed - start);
+            _items.Add(item);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// What a message event needs without deserialising the message: the wamid (last <c>id</c>, as the serializer
+    /// keeps), the type the converter dispatches on (first <c>type</c>), the interactive reply type and the timestamp.
+    /// </summary>
+    private void ScanMessage(ref Utf8JsonReader reader, ref ItemScan item)
+    {
+        string? type = null, interactiveType = null;
+        var sawType = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                item.Id = ReadChars(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                if (!sawType)
+                {
+                    sawType = true;
+                    type = MessageTypes.Match(ref reader);
+                }
+
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                reader.Read();
+                item.OccurredAt = ReadTimestamp(ref reader);
+            }
+            else if (reader.ValueTextEquals("interactive"u8))
+            {
+                reader.Read();
+                interactiveType = ReadInteractiveType(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        item.Type = WabaEventTypes.ForMessage(type, type == MessageTypes.Interactive ? interactiveType : null);
+    }
+
+    /// <summary>What a status event needs: the last <c>id</c>, <c>status</c>, <c>recipient_participant_id</c> and timestamp.</summary>
+    private void ScanStatus(ref Utf8JsonReader reader, ref ItemScan item)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                item.Id = ReadChars(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                item.Type = reader.TokenType == JsonTokenType.String ? MatchStatus(ref reader) : WabaEventTypes.StatusesUnknown;
+                item.Status = ReadChars(ref reader);
+            }
+            else if (reader.ValueTextEquals("recipient_participant_id"u8))
+            {
+                reader.Read();
+                item.Participant = ReadChars(ref reader);
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                reader.Read();
+                item.OccurredAt = ReadTimestamp(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static string MatchStatus(ref readonly Utf8JsonReader reader)
+    {
+        // Compare the UTF-8 in place: the type names are a closed set of constants.
+        if (reader.ValueTextEquals("delivered"u8)) return "statuses.delivered";
+        if (reader.ValueTextEquals("read"u8)) return "statuses.read";
+        if (reader.ValueTextEquals("sent"u8)) return "statuses.sent";
+        if (reader.ValueTextEquals("played"u8)) return "statuses.played";
+        if (reader.ValueTextEquals("failed"u8)) return "statuses.failed";
+        return WabaEventTypes.StatusesUnknown;
+    }
+
+    /// <summary><c>interactive.type</c> (the last one) when it is a string; anything else reads as no type.</summary>
+    private static string? ReadInteractiveType(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? type = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            reader.Read();
+            if (isType)
+            {
+                type = reader.TokenType != JsonTokenType.String ? null
+                    : reader.ValueTextEquals("button_reply"u8) ? "button_reply"
+                    : reader.ValueTextEquals("list_reply"u8) ? "list_reply"
+                    : reader.ValueTextEquals("nfm_reply"u8) ? "nfm_reply"
+                    : "";
+            }
+
+            reader.Skip();
+        }
+
+        return type;
+    }
+
+    /// <summary>
+    /// The timestamp as <see cref="UnixTimestampConverter"/> reads it. A token it would reject makes the typed item fail,
+    /// which always left the event at the entry's time, so it reads as none here.
+    /// </summary>
+    private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader)
+    {
+        if (UnixTimestampConverter.TryRead(ref reader, out var value))
+        {
+            return value;
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>Unescapes the string at the reader into the entry's character buffer; absent for anything else.</summary>
+    private Text ReadChars(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return Text.Absent;
+        }
+
+        // Unescaping never lengthens: each UTF-8 byte or escape gives at most one UTF-16 character.
+        var needed = _charCount + reader.ValueSpan.Length;
+        if (needed > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(needed, _chars.Length * 2));
+        }
+
+        try
+        {
+            var length = reader.CopyString(_chars.AsSpan(_charCount));
+            var text = new Text(_charCount, length);
+            _charCount += length;
+            return text;
+        }
+        catch (InvalidOperationException)
+        {
+            // Not valid UTF-8: no usable ID, so the item is keyed by the hash of its bytes.
+            return Text.Absent;
+        }
+    }
+
+    private ReadOnlySpan<char> Chars(Text text) => text.Length < 0 ? default : _chars.AsSpan(text.Start, text.Length);
+
     private void Emit(string entryId, long? time, PendingChange change)
     {
-        var value = body.Slice(change.Value.Start, change.Value.Length);
+        var value = _body.Slice(change.Value.Start, change.Value.Length);
         if (change.Field == WhatsAppFields.Messages && !value.IsEmpty && value.Span[0] == (byte)'{')
         {
-            EmitMessagesValue(entryId, time, value);
+            if (!change.Scanned)
+            {
+                // The value came before a repeated field that turned it into messages; scan it now from its own slice.
+                var offset = change.Value.Start;
+                change = new PendingChange { Field = change.Field, ItemsStart = _items.Count };
+                var reader = new Utf8JsonReader(value.Span, LazyPayloads.ReaderOptions);
+                reader.Read();
+                ScanMessagesValue(ref reader, offset, ref change);
+                change.ItemsEnd = _items.Count;
+            }
+
+            EmitMessagesValue(entryId, time, change);
         }
         else
         {
@@ -209,12 +538,12 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             catch (JsonException ex)
             {
                 error = ex.Message;
-                payload = new UnparsedPayload(ParseElement(span), error);
+                payload = new UnparsedPayload(LazyPayloads.ParseElement(span), error);
                 type = WabaEventTypes.ForChange(WhatsAppFields.TypeNameOf(field, span));
             }
         }
 
-        Add(new WabaEvent
+        _events.Add(new WabaEvent
         {
             Id = IdempotencyKeys.ForChange(entryId, field, time, span),
             Type = type,
@@ -223,8 +552,8 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             WabaId = entryId,
             PhoneNumberId = metadata?.PhoneNumberId,
             OccurredAt = FromSeconds(time),
-            DeliveryId = deliveryId,
-            Position = events.Count,
+            DeliveryId = _deliveryId,
+            Position = _events.Count,
             Payload = payload,
             RawJson = value,
             Metadata = metadata,
@@ -232,312 +561,91 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         });
     }
 
-    private void EmitMessagesValue(string entryId, long? time, ReadOnlyMemory<byte> value)
+    private void EmitMessagesValue(string entryId, long? time, PendingChange change)
     {
-        // Fast path: deserialise each item in place during the one walk of the value. An item that does not fit the
-        // model leaves the reader unusable, so the value is then walked again and each item read from its own slice.
-        try
+        var value = _body.Slice(change.Value.Start, change.Value.Length);
+        var metadata = ReadMetadata(_body.Slice(change.Metadata.Start, change.Metadata.Length).Span);
+        var contacts = change.Contacts.Length == 0 ? null : new ContactsSource(_body.Slice(change.Contacts.Start, change.Contacts.Length));
+
+        // Messages before statuses, whatever order the value has them in.
+        var items = 0;
+        foreach (var kind in (ReadOnlySpan<WabaEventKind>)[WabaEventKind.Message, WabaEventKind.Status])
         {
-            if (WalkMessagesValue(value.Span, out var metadataSlice, out var contactsSlice, out var errorsSlice, out var oddShape, parseItems: true))
+            for (var i = change.ItemsStart; i < change.ItemsEnd; i++)
             {
-                EmitMessagesValue(entryId, time, value, metadataSlice, contactsSlice, errorsSlice, oddShape);
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Fall through to the item-by-item walk below.
-        }
-
-        WalkMessagesValue(value.Span, out var metadata, out var contacts, out var errors, out var odd, parseItems: false);
-        EmitMessagesValue(entryId, time, value, metadata, contacts, errors, odd);
-    }
-
-    private bool WalkMessagesValue(ReadOnlySpan<byte> json, out Slice metadataSlice, out Slice contactsSlice, out Slice errorsSlice, out bool oddShape, bool parseItems)
-    {
-        _messages.Clear();
-        _statuses.Clear();
-        _parsedMessages.Clear();
-        _parsedStatuses.Clear();
-        metadataSlice = contactsSlice = errorsSlice = default;
-        oddShape = false;
-
-        var reader = new Utf8JsonReader(json, ReaderOptions);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("messages"u8))
-            {
-                reader.Read();
-                if (parseItems && reader.TokenType == JsonTokenType.StartArray)
+                var item = _items[i];
+                if (item.Kind == kind)
                 {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        var start = (int)reader.TokenStartIndex;
-                        if (reader.TokenType != JsonTokenType.StartObject
-                            || InboundMessageConverter.Read(ref reader, InboundMessageConverter.FindType(reader)) is not { } message)
-                        {
-                            return false;
-                        }
-
-                        _parsedMessages.Add(message);
-                        _messages.Add(new Slice(start, (int)reader.BytesConsumed - start));
-                    }
-                }
-                else
-                {
-                    oddShape |= !CaptureItems(ref reader, _messages);
+                    EmitItem(entryId, time, item, metadata, contacts);
+                    items++;
                 }
             }
-            else if (reader.ValueTextEquals("statuses"u8))
-            {
-                reader.Read();
-                if (parseItems && reader.TokenType == JsonTokenType.StartArray)
-                {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        var start = (int)reader.TokenStartIndex;
-                        if (reader.TokenType != JsonTokenType.StartObject
-                            || JsonSerializer.Deserialize(ref reader, WhatsAppJsonContext.Default.MessageStatus) is not { } status)
-                        {
-                            return false;
-                        }
-
-                        _parsedStatuses.Add(status);
-                        _statuses.Add(new Slice(start, (int)reader.BytesConsumed - start));
-                    }
-                }
-                else
-                {
-                    oddShape |= !CaptureItems(ref reader, _statuses);
-                }
-            }
-            else if (reader.ValueTextEquals("metadata"u8))
-            {
-                reader.Read();
-                metadataSlice = Capture(ref reader);
-            }
-            else if (reader.ValueTextEquals("contacts"u8))
-            {
-                reader.Read();
-                contactsSlice = Capture(ref reader);
-            }
-            else if (reader.ValueTextEquals("errors"u8))
-            {
-                reader.Read();
-                errorsSlice = Capture(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
         }
 
-        return true;
-    }
-
-    private void EmitMessagesValue(string entryId, long? time, ReadOnlyMemory<byte> value, Slice metadataSlice, Slice contactsSlice, Slice errorsSlice, bool oddShape)
-    {
-        var metadata = ReadMetadata(value.Slice(metadataSlice.Start, metadataSlice.Length).Span);
-        var contacts = contactsSlice.Length == 0 ? null : new ContactsSource(value.Slice(contactsSlice.Start, contactsSlice.Length));
-        for (var i = 0; i < _messages.Count; i++)
-        {
-            var slice = _messages[i];
-            EmitMessage(entryId, time, value.Slice(slice.Start, slice.Length), i < _parsedMessages.Count ? _parsedMessages[i] : null, metadata, contacts);
-        }
-
-        for (var i = 0; i < _statuses.Count; i++)
-        {
-            var slice = _statuses[i];
-            EmitStatus(entryId, time, value.Slice(slice.Start, slice.Length), i < _parsedStatuses.Count ? _parsedStatuses[i] : null, metadata, contacts);
-        }
-
-        var hasErrors = IsNonEmptyArray(value.Slice(errorsSlice.Start, errorsSlice.Length).Span);
+        var hasErrors = IsNonEmptyArray(_body.Slice(change.Errors.Start, change.Errors.Length).Span);
         if (hasErrors)
         {
-            EmitErrors(entryId, time, value, errorsSlice, metadata);
+            _events.Add(new WabaEvent(LazyPayload.Errors)
+            {
+                Id = IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, value.Span),
+                Type = WabaEventTypes.MessagesErrors,
+                Kind = WabaEventKind.Errors,
+                Field = WhatsAppFields.Messages,
+                WabaId = entryId,
+                PhoneNumberId = metadata?.PhoneNumberId,
+                OccurredAt = FromSeconds(time),
+                DeliveryId = _deliveryId,
+                Position = _events.Count,
+                RawJson = value,
+                Metadata = metadata,
+            });
         }
 
-        if (oddShape || (_messages.Count == 0 && _statuses.Count == 0 && !hasErrors))
+        if (change.OddShape || (items == 0 && !hasErrors))
         {
             // Nothing recognisable to split: keep the whole value as one event rather than drop it.
             EmitChange(entryId, time, WhatsAppFields.Messages, value, metadata);
         }
     }
 
-    private void EmitMessage(string entryId, long? time, ReadOnlyMemory<byte> raw, InboundMessage? message, Metadata? metadata, ContactsSource? contacts)
+    private void EmitItem(string entryId, long? time, in ItemScan item, Metadata? metadata, ContactsSource? contacts)
     {
-        var span = raw.Span;
-        string? modelType = message is null or UnknownMessage ? null : message.Type;
-        string? error = null;
-        if (message is null)
+        var raw = _body.Slice(item.Raw.Start, item.Raw.Length);
+        string? key = null;
+        if (item.Kind == WabaEventKind.Message)
         {
-            var reader = new Utf8JsonReader(span, ReaderOptions);
-            reader.Read();
-            error = "the messages[] item is not an object";
-            if (reader.TokenType == JsonTokenType.StartObject)
+            if (item.Id.Length > 0)
             {
-                modelType = InboundMessageConverter.FindType(reader);
-                try
-                {
-                    message = InboundMessageConverter.Read(ref reader, modelType);
-                    error = null;
-                }
-                catch (JsonException ex)
-                {
-                    error = ex.Message;
-                }
+                key = IdempotencyKeys.ForMessage(Chars(item.Id));
             }
         }
-
-        object payload;
-        string wamid;
-        string type;
-        if (message is not null)
+        else if (item.Id.Length > 0 && item.Status.Length > 0)
         {
-            payload = message;
-            wamid = message.Wamid;
-            type = WabaEventTypes.ForMessage(modelType, (message as InteractiveMessage)?.Interactive?.Type);
-        }
-        else
-        {
-            var element = ParseElement(span);
-            payload = new UnparsedPayload(element, error ?? "the messages[] item is null");
-            wamid = StringProperty(element, "id") ?? "";
-            type = WabaEventTypes.ForMessage(modelType, element.ValueKind == JsonValueKind.Object && element.TryGetProperty("interactive", out var interactive) ? StringProperty(interactive, "type") : null);
+            key = IdempotencyKeys.ForStatus(Chars(item.Id), Chars(item.Status), Chars(item.Participant));
         }
 
-        Add(new WabaEvent
+        _events.Add(new WabaEvent(item.Kind == WabaEventKind.Message ? LazyPayload.Message : LazyPayload.Status)
         {
-            Id = wamid.Length > 0 ? IdempotencyKeys.ForMessage(wamid) : IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, span),
-            Type = type,
-            Kind = WabaEventKind.Message,
+            Id = key ?? IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, raw.Span),
+            Type = item.Type,
+            Kind = item.Kind,
             Field = WhatsAppFields.Messages,
             WabaId = entryId,
             PhoneNumberId = metadata?.PhoneNumberId,
-            OccurredAt = message?.Timestamp ?? FromSeconds(time),
-            DeliveryId = deliveryId,
-            Position = events.Count,
-            Payload = payload,
+            OccurredAt = item.OccurredAt ?? FromSeconds(time),
+            DeliveryId = _deliveryId,
+            Position = _events.Count,
             RawJson = raw,
             Metadata = metadata,
             ContactsSource = contacts,
-            PayloadError = message is null ? error : null,
         });
     }
 
-    private void EmitStatus(string entryId, long? time, ReadOnlyMemory<byte> raw, MessageStatus? status, Metadata? metadata, ContactsSource? contacts)
-    {
-        var span = raw.Span;
-        string? error = null;
-        if (status is null)
-        {
-            try
-            {
-                status = JsonSerializer.Deserialize(span, WhatsAppJsonContext.Default.MessageStatus);
-            }
-            catch (JsonException ex)
-            {
-                error = ex.Message;
-            }
-        }
-
-        object payload;
-        string wamid, value;
-        string? participant;
-        if (status is not null)
-        {
-            payload = status;
-            (wamid, value, participant) = (status.Wamid, status.Status, status.RecipientParticipantId);
-        }
-        else
-        {
-            var element = ParseElement(span);
-            error ??= "the statuses[] item is null";
-            payload = new UnparsedPayload(element, error);
-            (wamid, value, participant) = (StringProperty(element, "id") ?? "", StringProperty(element, "status") ?? "", StringProperty(element, "recipient_participant_id"));
-        }
-
-        Add(new WabaEvent
-        {
-            Id = wamid.Length > 0 && value.Length > 0
-                ? IdempotencyKeys.ForStatus(wamid, value, participant)
-                : IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, span),
-            Type = WabaEventTypes.ForStatus(value),
-            Kind = WabaEventKind.Status,
-            Field = WhatsAppFields.Messages,
-            WabaId = entryId,
-            PhoneNumberId = metadata?.PhoneNumberId,
-            OccurredAt = status?.Timestamp ?? FromSeconds(time),
-            DeliveryId = deliveryId,
-            Position = events.Count,
-            Payload = payload,
-            RawJson = raw,
-            Metadata = metadata,
-            ContactsSource = contacts,
-            PayloadError = error,
-        });
-    }
-
-    private void EmitErrors(string entryId, long? time, ReadOnlyMemory<byte> value, Slice errorsSlice, Metadata? metadata)
-    {
-        var errorsJson = value.Slice(errorsSlice.Start, errorsSlice.Length).Span;
-        object payload;
-        string? error = null;
-        try
-        {
-            payload = JsonSerializer.Deserialize(errorsJson, WhatsAppJsonContext.Default.IReadOnlyListWhatsAppError) ?? [];
-        }
-        catch (JsonException ex)
-        {
-            error = ex.Message;
-            payload = new UnparsedPayload(ParseElement(errorsJson), error);
-        }
-
-        Add(new WabaEvent
-        {
-            Id = IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, value.Span),
-            Type = WabaEventTypes.MessagesErrors,
-            Kind = WabaEventKind.Errors,
-            Field = WhatsAppFields.Messages,
-            WabaId = entryId,
-            PhoneNumberId = metadata?.PhoneNumberId,
-            OccurredAt = FromSeconds(time),
-            DeliveryId = deliveryId,
-            Position = events.Count,
-            Payload = payload,
-            RawJson = value,
-            Metadata = metadata,
-            PayloadError = error,
-        });
-    }
-
-    private void Add(WabaEvent item) => events.Add(item);
-
-    private static Slice Capture(ref Utf8JsonReader reader)
+    private static Slice Capture(ref Utf8JsonReader reader, int offset)
     {
         var start = (int)reader.TokenStartIndex;
         reader.Skip();
-        return new Slice(start, (int)reader.BytesConsumed - start);
-    }
-
-    /// <summary>Records each item of the array at the reader; false when the value is not an array (or null).</summary>
-    private static bool CaptureItems(ref Utf8JsonReader reader, List<Slice> items)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            var isNull = reader.TokenType == JsonTokenType.Null;
-            reader.Skip();
-            return isNull;
-        }
-
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            items.Add(Capture(ref reader));
-        }
-
-        return true;
+        return new Slice(offset + start, (int)reader.BytesConsumed - start);
     }
 
     private static bool IsNonEmptyArray(ReadOnlySpan<byte> json)
@@ -547,7 +655,7 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
             return false;
         }
 
-        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var reader = new Utf8JsonReader(json, LazyPayloads.ReaderOptions);
         return reader.Read() && reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
     }
 
@@ -555,14 +663,14 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
     /// Reads <c>metadata</c> by hand: it is on every <c>messages</c> value and a serializer call per value costs more
     /// than the two strings. Anything unexpected goes through the serializer so unknown properties are still kept.
     /// </summary>
-    private static Metadata? ReadMetadata(ReadOnlySpan<byte> json)
+    private Metadata? ReadMetadata(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty)
         {
             return null;
         }
 
-        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var reader = new Utf8JsonReader(json, LazyPayloads.ReaderOptions);
         reader.Read();
         if (reader.TokenType == JsonTokenType.StartObject)
         {
@@ -576,7 +684,14 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
                 plain = (isDisplay || isId) && reader.TokenType == JsonTokenType.String;
                 if (plain)
                 {
-                    (isDisplay ? ref display : ref phoneNumberId) = reader.GetString();
+                    if (isDisplay)
+                    {
+                        display = Reuse(ref reader, ref _lastDisplayPhoneNumber);
+                    }
+                    else
+                    {
+                        phoneNumberId = Reuse(ref reader, ref _lastPhoneNumberId);
+                    }
                 }
             }
 
@@ -597,16 +712,16 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
         }
     }
 
-    private static JsonElement ParseElement(ReadOnlySpan<byte> json)
+    /// <summary>The string at the reader: the one read last time when the text is the same, so no new string.</summary>
+    private static string Reuse(ref Utf8JsonReader reader, ref string? last)
     {
-        var reader = new Utf8JsonReader(json, ReaderOptions);
-        return JsonElement.ParseValue(ref reader);
-    }
+        if (last is not null && reader.ValueTextEquals(last))
+        {
+            return last;
+        }
 
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String
-            ? property.GetString()
-            : null;
+        return last = reader.GetString() ?? "";
+    }
 
     private static string? ReadText(ref Utf8JsonReader reader)
     {
@@ -640,5 +755,33 @@ internal sealed class DeliveryWalker(ReadOnlyMemory<byte> body, long deliveryId,
 
     private readonly record struct Slice(int Start, int Length);
 
-    private readonly record struct PendingChange(string Field, Slice Value);
+    /// <summary>A run of <see cref="_chars"/>; <see cref="Absent"/> when the property was missing or not a string.</summary>
+    private readonly record struct Text(int Start, int Length)
+    {
+        public static readonly Text Absent = new(0, -1);
+    }
+
+    private struct PendingChange
+    {
+        public string Field;
+        public Slice Value;
+        public bool Scanned;
+        public bool OddShape;
+        public Slice Metadata;
+        public Slice Contacts;
+        public Slice Errors;
+        public int ItemsStart;
+        public int ItemsEnd;
+    }
+
+    private struct ItemScan
+    {
+        public WabaEventKind Kind;
+        public Slice Raw;
+        public string Type;
+        public Text Id;
+        public Text Status;
+        public Text Participant;
+        public DateTimeOffset? OccurredAt;
+    }
 }

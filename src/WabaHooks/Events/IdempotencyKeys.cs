@@ -19,6 +19,9 @@ namespace WabaHooks.Events;
 /// </summary>
 public static class IdempotencyKeys
 {
+    // Real keys are about 70 characters; longer ones (odd input) go to the heap.
+    private const int StackKeyLength = 256;
+
     /// <summary>The key of an inbound message.</summary>
     public static string ForMessage(string wamid) => string.Concat("msg:", wamid);
 
@@ -27,6 +30,39 @@ public static class IdempotencyKeys
         string.IsNullOrEmpty(recipientParticipantId)
             ? string.Concat("status:", wamid, ":", status)
             : string.Concat("status:", wamid, ":", status, ":", recipientParticipantId);
+
+    /// <summary>As <see cref="ForMessage(string)"/>, from the wamid's characters, so the splitter needs no string for it.</summary>
+    internal static string ForMessage(ReadOnlySpan<char> wamid)
+    {
+        const string prefix = "msg:";
+        var length = prefix.Length + wamid.Length;
+        var key = length <= StackKeyLength ? stackalloc char[StackKeyLength] : new char[length];
+        prefix.CopyTo(key);
+        wamid.CopyTo(key[prefix.Length..]);
+        return new string(key[..length]);
+    }
+
+    /// <summary>As <see cref="ForStatus(string, string, string?)"/>, from the values' characters.</summary>
+    internal static string ForStatus(ReadOnlySpan<char> wamid, ReadOnlySpan<char> status, ReadOnlySpan<char> recipientParticipantId)
+    {
+        const string prefix = "status:";
+        var length = prefix.Length + wamid.Length + 1 + status.Length + (recipientParticipantId.IsEmpty ? 0 : 1 + recipientParticipantId.Length);
+        var key = length <= StackKeyLength ? stackalloc char[StackKeyLength] : new char[length];
+        prefix.CopyTo(key);
+        var written = prefix.Length;
+        wamid.CopyTo(key[written..]);
+        written += wamid.Length;
+        key[written++] = ':';
+        status.CopyTo(key[written..]);
+        written += status.Length;
+        if (!recipientParticipantId.IsEmpty)
+        {
+            key[written++] = ':';
+            recipientParticipantId.CopyTo(key[written..]);
+        }
+
+        return new string(key[..length]);
+    }
 
     /// <summary>The hashed key of a change (or of an item with no ID).</summary>
     /// <param name="entryId"><c>entry.id</c>.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using WabaHooks.Payloads;
 
@@ -9,6 +10,25 @@ namespace WabaHooks.Events;
 /// </summary>
 public sealed class WabaEvent
 {
+    private readonly LazyPayload _source;
+    private readonly string? _payloadError;
+    private object? _payload;
+
+    /// <summary>Creates an event whose properties are all set by the initializer.</summary>
+    public WabaEvent()
+    {
+    }
+
+    /// <summary>Creates an event whose <see cref="Payload"/> is read from <see cref="RawJson"/> when first asked for.</summary>
+    [SetsRequiredMembers]
+#pragma warning disable CS8618 // Payload is not stored here: its getter reads it from RawJson, which the initializer sets.
+    internal WabaEvent(LazyPayload source)
+#pragma warning restore CS8618
+    {
+        _source = source;
+        Id = Type = Field = WabaId = "";
+    }
+
     /// <summary>The idempotency key; see <see cref="IdempotencyKeys"/> for the scheme.</summary>
     public required string Id { get; init; }
 
@@ -42,7 +62,18 @@ public sealed class WabaEvent
     /// (<see cref="WabaEventKind.Errors"/>) or a <see cref="FieldValue"/> subclass (<see cref="WabaEventKind.Change"/>);
     /// an <see cref="UnparsedPayload"/> when the JSON does not fit the model.
     /// </summary>
-    public required object Payload { get; init; }
+    /// <remarks>
+    /// For messages, statuses and value-level errors this is deserialised from <see cref="RawJson"/> on first read, not
+    /// during the split: most consumers route on <see cref="Type"/> and <see cref="Id"/> and never need it. So the
+    /// delivery's buffer must stay unchanged until then (as for <see cref="RawJson"/> itself). Reading it never throws
+    /// for JSON that does not fit the model; concurrent first reads may both deserialise, but every reader gets the
+    /// same instance.
+    /// </remarks>
+    public required object Payload
+    {
+        get => _payload ?? (_source == LazyPayload.None ? null! : ResolvePayload());
+        init => _payload = value;
+    }
 
     /// <summary>
     /// The item's JSON exactly as in the delivery: the message object, the status object, or the change value. A slice
@@ -62,11 +93,22 @@ public sealed class WabaEvent
     internal ContactsSource? ContactsSource { get; init; }
 
     /// <summary>Why <see cref="Payload"/> is an <see cref="UnparsedPayload"/>; <see langword="null"/> when typed.</summary>
-    public string? PayloadError { get; init; }
+    /// <remarks>Reads <see cref="Payload"/> first when that is deserialised lazily, since only the attempt tells.</remarks>
+    public string? PayloadError
+    {
+        get => _source == LazyPayload.None ? _payloadError : (Payload as UnparsedPayload)?.Error;
+        init => _payloadError = value;
+    }
 
     /// <summary>The raw JSON as a string.</summary>
     public string GetRawText() => Encoding.UTF8.GetString(RawJson.Span);
 
     /// <inheritdoc />
     public override string ToString() => $"{Type} {Id}";
+
+    private object ResolvePayload()
+    {
+        var payload = LazyPayloads.Read(_source, RawJson);
+        return Interlocked.CompareExchange(ref _payload, payload, null) ?? payload;
+    }
 }

@@ -19,23 +19,35 @@ public sealed class UnixTimestampConverter : JsonConverter<DateTimeOffset?>
     private const long MaxSeconds = 253_402_300_799;
 
     /// <inheritdoc />
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TryRead(ref reader, out var value)
+            ? value
+            : throw new JsonException($"Expected a Unix timestamp (number or string), found {reader.TokenType}.");
+
+    /// <summary>Reads the token as <see cref="Read(ref Utf8JsonReader, Type, JsonSerializerOptions)"/> does; false (instead of throwing) when it is no timestamp at all.</summary>
+    internal static bool TryRead(ref Utf8JsonReader reader, out DateTimeOffset? value)
     {
+        value = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var whole))
                 {
-                    return FromSeconds(whole);
+                    value = FromSeconds(whole);
+                }
+                else if (reader.TryGetDouble(out var fractional) && double.IsFinite(fractional))
+                {
+                    value = FromSeconds((long)fractional);
                 }
 
-                return reader.TryGetDouble(out var fractional) && double.IsFinite(fractional) ? FromSeconds((long)fractional) : null;
+                return true;
             case JsonTokenType.String:
-                return TryParseDigits(ref reader, out var seconds) ? FromSeconds(seconds) : null;
+                value = TryParseDigits(ref reader, out var seconds) ? FromSeconds(seconds) : null;
+                return true;
             case JsonTokenType.Null:
-                return null;
+                return true;
             default:
-                throw new JsonException($"Expected a Unix timestamp (number or string), found {reader.TokenType}.");
+                return false;
         }
     }
 

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using WabaHooks.Payloads;
+
+namespace WabaHooks.Events;
+
+/// <summary>What a lazily read <see cref="WabaEvent.Payload"/> is read as.</summary>
+internal enum LazyPayload : byte
+{
+    /// <summary>Not lazy: the payload was set when the event was built.</summary>
+    None,
+
+    /// <summary>A <c>messages[]</c> item.</summary>
+    Message,
+
+    /// <summary>A <c>statuses[]</c> item.</summary>
+    Status,
+
+    /// <summary>The <c>errors</c> of a <c>messages</c> value (the raw JSON is the whole value).</summary>
+    Errors,
+}
+
+/// <summary>
+/// Deserialises an item's payload from its raw JSON exactly as the splitter used to do eagerly, so a read gives the same
+/// typed object or <see cref="UnparsedPayload"/> (with the same error) that splitting did.
+/// </summary>
+internal static class LazyPayloads
+{
+    // The classifier accepts up to this depth at receipt; reading must not reject what the inbox accepted as JSON.
+    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    public static object Read(LazyPayload source, ReadOnlyMemory<byte> raw) => source switch
+    {
+        LazyPayload.Message => ReadMessage(raw.Span),
+        LazyPayload.Status => ReadStatus(raw.Span),
+        LazyPayload.Errors => ReadErrors(raw.Span),
+        _ => throw new InvalidOperationException("The event has no lazily read payload."),
+    };
+
+    private static object ReadMessage(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        var error = "the messages[] item is not an object";
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            try
+            {
+                if (InboundMessageConverter.Read(ref reader, InboundMessageConverter.FindType(reader)) is { } message)
+                {
+                    return message;
+                }
+            }
+            catch (JsonException ex)
+            {
+                error = ex.Message;
+            }
+        }
+
+        return new UnparsedPayload(ParseElement(json), error);
+    }
+
+    private static object ReadStatus(ReadOnlySpan<byte> json)
+    {
+        string? error = null;
+        try
+        {
+            if (JsonSerializer.Deserialize(json, WhatsAppJsonContext.Default.MessageStatus) is { } status)
+            {
+                return status;
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+        }
+
+        return new UnparsedPayload(ParseElement(json), error ?? "the statuses[] item is null");
+    }
+
+    private static object ReadErrors(ReadOnlySpan<byte> value)
+    {
+        var errors = FindErrors(value);
+        try
+        {
+            return JsonSerializer.Deserialize(errors, WhatsAppJsonContext.Default.IReadOnlyListWhatsAppError) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            return new UnparsedPayload(ParseElement(errors), ex.Message);
+        }
+    }
+
+    /// <summary>The last <c>errors</c> property of a <c>messages</c> value, as the split chose it.</summary>
+    private static ReadOnlySpan<byte> FindErrors(ReadOnlySpan<byte> value)
+    {
+        var reader = new Utf8JsonReader(value, ReaderOptions);
+        reader.Read();
+        var errors = ReadOnlySpan<byte>.Empty;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isErrors = reader.ValueTextEquals("errors"u8);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (isErrors)
+            {
+                errors = value[start..(int)reader.BytesConsumed];
+            }
+        }
+
+        return errors;
+    }
+
+    internal static JsonElement ParseElement(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        return JsonElement.ParseValue(ref reader);
+    }
+}
