@@ -23,7 +23,7 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
         var listing = await CliCommand.RunAsync("trigger", "--list");
         Assert.Equal(0, listing.ExitCode);
         var listed = ParseListing(listing.StandardOutput);
-        Assert.Equal(Payloads.Names.Select(n => Path.GetFileNameWithoutExtension(n)).Order(StringComparer.Ordinal), listed.Select(FileName).Order(StringComparer.Ordinal));
+        Assert.Equal(ExamplePayloads.Names.Select(n => Path.GetFileNameWithoutExtension(n)).Order(StringComparer.Ordinal), listed.Select(FileName).Order(StringComparer.Ordinal));
 
         const string wabaId = "100000000000071";
         const string phoneNumberId = "100000000000072";
@@ -43,7 +43,7 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
         Assert.All(texts, text => Assert.DoesNotContain("HBgMNDQ3NzAwOTAwNDU2", text, StringComparison.Ordinal));
 
         // With the run's ids and timestamps put back, each stored body is exactly one template: same bytes, same escapes.
-        var templates = Payloads.Names.Select(n => Normalize(Encoding.UTF8.GetString(Payloads.Read(n)), TemplateWabaId, TemplatePhoneNumberId));
+        var templates = ExamplePayloads.Names.Select(n => Normalize(Encoding.UTF8.GetString(ExamplePayloads.Read(n)), TemplateWabaId, TemplatePhoneNumberId));
         Assert.Equal(templates.Order(StringComparer.Ordinal), texts.Select(t => Normalize(t, wabaId, phoneNumberId)).Order(StringComparer.Ordinal));
         Assert.Contains(texts, t => t.Contains(@"\u00e9", StringComparison.Ordinal));
 
