@@ -5,6 +5,8 @@ var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform 
 {
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
+    EventsCommand.Create(),
+    MessagesCommand.Create(),
 };
 
 // The host handles SIGINT and SIGTERM itself (stop accepting, commit in-flight deliveries, close the store);
