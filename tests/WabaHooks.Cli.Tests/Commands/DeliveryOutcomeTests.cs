@@ -32,7 +32,7 @@ public sealed class DeliveryOutcomeTests(DeliveryOutcomeTests.Fixture fixture) :
         Assert.Equal((1, 0), (deliveries[3].GetProperty("events").GetInt32(), deliveries[3].GetProperty("duplicates").GetInt32()));
         Assert.Equal((0, 1), (deliveries[2].GetProperty("events").GetInt32(), deliveries[2].GetProperty("duplicates").GetInt32()));
         var text = Assert.Single(events.EnumerateArray());
-        Assert.Equal(TextWamid, text.GetProperty("id").GetString());
+        Assert.Equal("msg:" + TextWamid, text.GetProperty("id").GetString());
         Assert.Equal(1, text.GetProperty("deliveryId").GetInt64());
     }
 

@@ -9,6 +9,8 @@ namespace WabaHooks.Cli.Tests.Commands;
 public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixture) : IClassFixture<EventsCommandTests.Fixture>
 {
     private const string TextWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAEhgUM0VCMDk5RkFLRTAwMDAwMD0001AA==";
+    /// <summary>A message event's idempotency key: the wamid, prefixed so it cannot clash with a status's key.</summary>
+    private const string TextEventId = "msg:" + TextWamid;
     private const string UnicodeWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAEhgUM0VCMDk5RkFLRTAwMDAwMD0002AA==";
     private const string WabaId = "109876543210001";
     private const string PhoneNumberId = "118765432100002";
@@ -47,7 +49,7 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
         Assert.Equal("messages.image", events[0].GetProperty("type").GetString());
         var sequences = events.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
         Assert.Equal(sequences.OrderDescending(), sequences);
-        var text = Assert.Single(events, e => e.GetProperty("id").GetString() == TextWamid);
+        var text = Assert.Single(events, e => e.GetProperty("id").GetString() == TextEventId);
         Assert.Equal("messages.text", text.GetProperty("type").GetString());
         Assert.Equal("messages", text.GetProperty("field").GetString());
         Assert.Equal(WabaId, text.GetProperty("wabaId").GetString());
@@ -138,15 +140,15 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^ID\s+TYPE\s+FIELD\s+WABA\s+PHONE NUMBER\s+OCCURRED \(UTC\)\s+DELIVERY$", lines[0]);
         Assert.Equal(7, lines.Length);
-        Assert.Contains(lines, l => l.StartsWith(TextWamid, StringComparison.Ordinal) && l.Contains("messages.text", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(TextEventId, StringComparison.Ordinal) && l.Contains("messages.text", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Show_json_carries_the_metadata_and_the_item_exactly_as_received()
     {
-        var shown = await fixture.RunJsonAsync("events", "show", TextWamid);
+        var shown = await fixture.RunJsonAsync("events", "show", TextEventId);
 
-        Assert.Equal(TextWamid, shown.GetProperty("id").GetString());
+        Assert.Equal(TextEventId, shown.GetProperty("id").GetString());
         Assert.Equal("messages.text", shown.GetProperty("type").GetString());
         Assert.Equal(1, shown.GetProperty("deliveryId").GetInt64());
         Assert.Empty(shown.GetProperty("attempts").EnumerateArray());
@@ -160,7 +162,7 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
     {
         var sentBody = Body().Match(Encoding.UTF8.GetString(ExamplePayloads.Read("messages-text-unicode.json"))).Groups[1].Value;
 
-        var result = await fixture.RunAsync("events", "show", UnicodeWamid);
+        var result = await fixture.RunAsync("events", "show", "msg:" + UnicodeWamid);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Type:          messages.text", result.StandardOutput, StringComparison.Ordinal);
