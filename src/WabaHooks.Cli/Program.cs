@@ -5,6 +5,8 @@ var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform 
 {
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
+    EventsCommand.Create(),
+    MessagesCommand.Create(),
     SubscribeCommand.Create(),
     SubscriptionsCommand.Create(),
     UnsubscribeCommand.Create(),

@@ -23,7 +23,7 @@ internal static class DeliveriesCommand
         var common = new CommonOptions();
         var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON array." };
-        var command = new Command("list", "List deliveries, newest first: id, time received, app, size, flags.");
+        var command = new Command("list", "List deliveries, newest first: id, time received, app, size, flags, and what the processor made of each (events, duplicates, parse error; pending until processed).");
         common.AddTo(command);
         command.Options.Add(limit);
         command.Options.Add(json);
@@ -48,21 +48,26 @@ internal static class DeliveriesCommand
             }
 
             var deliveries = await store.ListAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false);
+            var outcomes = await DeliveryOutcomes.ForAsync(store, deliveries, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize([.. deliveries.Select(DeliveryJson.From)], CliJsonContext.Default.ListDeliveryJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize([.. deliveries.Select(d => DeliveryJson.From(d, outcomes.GetValueOrDefault(d.Id)))], CliJsonContext.Default.ListDeliveryJson));
                 return ExitCodes.Success;
             }
 
-            var table = new TextTable("ID", "RECEIVED (UTC)", "APP", "BYTES", "FLAGS");
+            var table = new TextTable("ID", "RECEIVED (UTC)", "APP", "BYTES", "FLAGS", "EVENTS", "DUPLICATES", "PARSE ERROR");
             foreach (var d in deliveries)
             {
+                var outcome = outcomes.GetValueOrDefault(d.Id);
                 table.Add(
                     d.Id.ToString(CultureInfo.InvariantCulture),
                     d.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
                     d.AppId,
                     d.Length.ToString(CultureInfo.InvariantCulture),
-                    string.Join(",", DeliveryJson.FlagNames(d.Flags)));
+                    string.Join(",", DeliveryJson.FlagNames(d.Flags)),
+                    outcome is null ? "pending" : outcome.Events.ToString(CultureInfo.InvariantCulture),
+                    outcome is null ? "" : outcome.Duplicates.ToString(CultureInfo.InvariantCulture),
+                    outcome?.ParseError?.ReplaceLineEndings(" ") ?? "");
             }
 
             table.Write(Console.Out);

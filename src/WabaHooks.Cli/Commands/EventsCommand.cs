@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using WabaHooks.Cli.Configuration;
+using WabaHooks.Cli.Output;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Cli.Commands;
+
+/// <summary><c>wabahooks events list|show</c>: the events the processor split from deliveries, one per idempotency key.</summary>
+internal static class EventsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("events", "Inspect the events split from deliveries (one per idempotency key).");
+        command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(CreateShow());
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var common = new CommonOptions();
+        var field = new Option<string?>("--field") { Description = "Only this field (messages, account_update, …)." };
+        var type = new Option<string?>("--type") { Description = "Only this event type (messages.text, statuses.read, account_update, …)." };
+        var wabaId = new Option<string?>("--waba-id") { Description = "Only this WhatsApp Business Account (entry.id)." };
+        var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "Only this business phone number (metadata.phone_number_id)." };
+        var since = new Option<string?>("--since") { Description = SinceValue.Help };
+        var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON array." };
+        var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery.");
+        common.AddTo(command);
+        command.Options.Add(field);
+        command.Options.Add(type);
+        command.Options.Add(wabaId);
+        command.Options.Add(phoneNumberId);
+        command.Options.Add(since);
+        command.Options.Add(limit);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var configuration = common.Load(parse, errors);
+            if (parse.GetValue(limit) < 1)
+            {
+                errors.Add("--limit must be at least 1.");
+            }
+
+            DateTimeOffset? sinceTime = null;
+            if (parse.GetValue(since) is { } sinceText)
+            {
+                if (SinceValue.TryParse(sinceText, TimeProvider.System.GetUtcNow(), out var parsed, out var error))
+                {
+                    sinceTime = parsed;
+                }
+                else
+                {
+                    errors.Add(error);
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return CommonOptions.Fail("events list", errors);
+            }
+
+            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return ExitCodes.NotFound;
+            }
+
+            var query = new EventQuery
+            {
+                Field = parse.GetValue(field),
+                Type = parse.GetValue(type),
+                WabaId = parse.GetValue(wabaId),
+                PhoneNumberId = parse.GetValue(phoneNumberId),
+                Since = sinceTime,
+                Limit = parse.GetValue(limit),
+            };
+            var events = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize([.. events.Select(EventJson.From)], OutputJsonContext.Default.ListEventJson));
+                return ExitCodes.Success;
+            }
+
+            var table = new TextTable("ID", "TYPE", "FIELD", "WABA", "PHONE NUMBER", "OCCURRED (UTC)", "DELIVERY");
+            foreach (var e in events)
+            {
+                table.Add(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId ?? "-", Timestamps.Utc(e.OccurredAt), e.DeliveryId.ToString(CultureInfo.InvariantCulture));
+            }
+
+            table.Write(Console.Out);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateShow()
+    {
+        var common = new CommonOptions();
+        var id = new Argument<string>("ID") { Description = "The event's idempotency key, from events list." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object, with the item's JSON exactly as received under \"raw\"." };
+        var command = new Command("show", "Show one event: metadata, its JSON, and the attempts to hand it to sinks.");
+        common.AddTo(command);
+        command.Arguments.Add(id);
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var configuration = common.Load(parse, errors);
+            if (errors.Count > 0)
+            {
+                return CommonOptions.Fail("events show", errors);
+            }
+
+            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return ExitCodes.NotFound;
+            }
+
+            var key = parse.GetValue(id)!;
+            var stored = await store.GetEventAsync(key, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                await Console.Error.WriteLineAsync($"wabahooks: no event with id {key}. Events appear once the processor has split their delivery; see events list.").ConfigureAwait(false);
+                return ExitCodes.NotFound;
+            }
+
+            var attempts = await store.ListAttemptsAsync(key, null, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(EventDetailJson.From(stored, attempts), OutputJsonContext.Default.EventDetailJson));
+                return ExitCodes.Success;
+            }
+
+            EventView.Write(Console.Out, stored, attempts);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
