@@ -8,7 +8,7 @@ public sealed class DeliveryOutcomeTests(DeliveryOutcomeTests.Fixture fixture) :
 {
     private const string TextWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAEhgUM0VCMDk5RkFLRTAwMDAwMD0001AA==";
 
-    public sealed class Fixture : ServeFixture
+    public sealed class Fixture : PostedPayloadsFixture
     {
         protected override async Task SeedAsync()
         {

@@ -15,7 +15,7 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
     private const string WabaId = "109876543210001";
     private const string PhoneNumberId = "118765432100002";
 
-    public sealed class Fixture : ServeFixture
+    public sealed class Fixture : PostedPayloadsFixture
     {
         /// <summary>Between the first five events and the last one, for <c>--since</c>.</summary>
         public DateTimeOffset Mark { get; private set; }

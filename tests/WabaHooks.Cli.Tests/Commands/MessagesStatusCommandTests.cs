@@ -11,7 +11,7 @@ public sealed class MessagesStatusCommandTests(MessagesStatusCommandTests.Fixtur
     /// <summary>A second message, told only as read and then a late delivered.</summary>
     private const string LateDeliveredWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAERgSQkFEQzBGRkVFMDAwMDAwOQA=";
 
-    public sealed class Fixture : ServeFixture
+    public sealed class Fixture : PostedPayloadsFixture
     {
         protected override async Task SeedAsync()
         {

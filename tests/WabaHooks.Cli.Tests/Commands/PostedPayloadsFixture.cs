@@ -14,7 +14,7 @@ namespace WabaHooks.Cli.Tests.Commands;
 /// One real <c>serve</c> for a test class, fed signed deliveries by <see cref="SeedAsync"/>. The processor splits them
 /// after the 200, in the background, so seeding waits until it has committed every one.
 /// </summary>
-public abstract class ServeFixture : IAsyncLifetime
+public abstract class PostedPayloadsFixture : IAsyncLifetime
 {
     public const string AppId = "555";
     private const string Secret = "0123456789abcdef0123456789abcdef";
