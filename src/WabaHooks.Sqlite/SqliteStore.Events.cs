@@ -22,7 +22,11 @@ public sealed partial class SqliteStore
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync((connection, transaction) => CommitProcessed(connection, transaction, batch), cancellationToken);
+        // Derived data is committed without its own fsync (synchronous=NORMAL for this transaction): it can always be
+        // rebuilt from the inbox, which is. A power cut can lose the latest processor commit, never an acknowledged
+        // delivery; the deliveries are then processed again and deduplicated on their keys. The next inbox commit's
+        // fsync makes these frames durable too, since the WAL is synced as a whole.
+        return WriteAsync((connection, transaction) => CommitProcessed(connection, transaction, batch), cancellationToken, durable: false);
     }
 
     private ProcessingResult CommitProcessed(SqliteConnection connection, SqliteTransaction transaction, ProcessedBatch batch)
@@ -47,6 +51,8 @@ public sealed partial class SqliteStore
             "UPDATE deliveries SET processed_at = $now, event_count = $events, duplicate_count = $duplicates, parse_error = $error WHERE id = $id;");
         var d = new[] { "$now", "$events", "$duplicates", "$error", "$id" }.Select(markDelivery.Parameter).ToArray();
 
+        StatusCommands? statusCommands = null;
+        using var disposeStatus = new DisposeLater(() => statusCommands?.Dispose());
         int stored = 0, duplicates = 0;
         foreach (var delivery in batch.Deliveries)
         {
@@ -83,7 +89,7 @@ public sealed partial class SqliteStore
 
                 if (e.Status is { } status)
                 {
-                    ApplyStatus(connection, transaction, e.Id, delivery.DeliveryId, status);
+                    (statusCommands ??= new StatusCommands(connection, transaction)).Apply(e.Id, delivery.DeliveryId, status);
                 }
             }
 
@@ -102,38 +108,6 @@ public sealed partial class SqliteStore
             ("$name", batch.Cursor), ("$position", batch.Position));
         cursor.ExecuteNonQuery();
         return new ProcessingResult(stored, duplicates);
-    }
-
-    private static void ApplyStatus(SqliteConnection connection, SqliteTransaction transaction, string eventId, long deliveryId, StatusChange status)
-    {
-        string? current;
-        using (var read = connection.Command(transaction, "SELECT status FROM message_status WHERE wamid = $wamid;", ("$wamid", status.Wamid)))
-        {
-            current = read.ExecuteScalar() as string;
-        }
-
-        // Statuses arrive out of order; the view only moves forward (sent < delivered < read < played; failed is final).
-        var applied = current is null ? MessageStatusOrder.Rank(status.Status) > 0 : MessageStatusOrder.ShouldAdvance(current, status.Status);
-        var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
-        if (applied)
-        {
-            using var upsert = connection.Command(transaction,
-                """
-                INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES ($wamid, $status, $recipient, $at, $event)
-                ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
-                """,
-                ("$wamid", status.Wamid), ("$status", status.Status), ("$recipient", status.RecipientId), ("$at", timestamp), ("$event", eventId));
-            upsert.ExecuteNonQuery();
-        }
-
-        using var timeline = connection.Command(transaction,
-            """
-            INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
-            VALUES ($event, $wamid, $status, $at, $recipient, $delivery, $applied) ON CONFLICT (event_id) DO NOTHING;
-            """,
-            ("$event", eventId), ("$wamid", status.Wamid), ("$status", status.Status), ("$at", timestamp), ("$recipient", status.RecipientId),
-            ("$delivery", deliveryId), ("$applied", applied ? 1 : 0));
-        timeline.ExecuteNonQuery();
     }
 
     /// <inheritdoc/>

@@ -79,17 +79,32 @@ public sealed partial class SqliteStore : IDeliveryStore, IEventStore, ISinkWork
     }
 
     /// <summary>Runs <paramref name="work"/> in one immediate transaction on the writer connection.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool durable = true)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var (connection, _) = Writer();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var result = work(connection, transaction);
-            transaction.Commit();
-            return result;
+            if (!durable)
+            {
+                SetSynchronous(connection, "NORMAL");
+            }
+
+            try
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            }
+            finally
+            {
+                if (!durable)
+                {
+                    SetSynchronous(connection, "FULL");
+                }
+            }
         }
         catch (SqliteException ex)
         {
@@ -100,6 +115,13 @@ public sealed partial class SqliteStore : IDeliveryStore, IEventStore, ISinkWork
         {
             _writeLock.Release();
         }
+    }
+
+    private static void SetSynchronous(SqliteConnection connection, string level)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA synchronous = {level};";
+        pragma.ExecuteNonQuery();
     }
 
     private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();

@@ -50,6 +50,11 @@ internal sealed partial class ProcessorService(
                 continue;
             }
 
+            if (processed >= options.BatchSize)
+            {
+                continue; // A backlog: keep going.
+            }
+
             if (processed == 0)
             {
                 try
@@ -59,8 +64,13 @@ internal sealed partial class ProcessorService(
                 catch (TimeoutException)
                 {
                     // Poll: another process may share the store.
+                    continue;
                 }
             }
+
+            // Caught up: let deliveries gather for a moment, so under load one commit carries many of them instead of
+            // one commit (and one turn of the store's write lock) per inbox commit.
+            await Task.Delay(options.BatchWindow, timeProvider, stoppingToken).ConfigureAwait(false);
         }
     }
 

@@ -17,7 +17,12 @@ internal static class GatewayHost
     {
         // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
         // for appsettings changes, and a watcher over a data dir that SQLite writes to costs CPU on every commit.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // No file watching at all: configuration is read once at start-up.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
