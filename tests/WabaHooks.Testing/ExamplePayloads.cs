@@ -41,14 +41,20 @@ public static class ExamplePayloads
         {
             if (File.Exists(Path.Combine(dir.FullName, "WabaHooks.slnx")))
             {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "payloads"));
-                if (System.IO.Directory.Exists(candidate))
+                // The source of truth is shared/payloads beside the repository (as CI lays it out); the copy the CLI
+                // embeds for `trigger` stands in when the repository was cloned on its own.
+                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "payloads"));
+                var embedded = Path.Combine(dir.FullName, "src", "WabaHooks.Cli", "Trigger", "Templates");
+                foreach (var candidate in new[] { shared, embedded })
                 {
-                    return candidate;
+                    if (System.IO.Directory.Exists(candidate))
+                    {
+                        return candidate;
+                    }
                 }
 
                 throw new InvalidOperationException(
-                    $"The example payloads are expected at {candidate} (shared/ beside the repository). Set WABAHOOKS_PAYLOADS to their folder.");
+                    $"The example payloads are expected at {shared} (shared/ beside the repository). Set WABAHOOKS_PAYLOADS to their folder.");
             }
         }
 
