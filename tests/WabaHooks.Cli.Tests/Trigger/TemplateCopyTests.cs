@@ -21,7 +21,7 @@ public sealed class TemplateCopyTests
         }
 
         var shared = ExamplePayloads.Names;
-        var embedded = Directory.GetFiles(templates, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var embedded = Directory.GetFiles(templates, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(shared, embedded);
         Assert.All(shared, name => Assert.Equal(ExamplePayloads.Read(name), File.ReadAllBytes(Path.Combine(templates, name))));
     }
