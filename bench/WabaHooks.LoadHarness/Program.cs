@@ -52,12 +52,12 @@ internal sealed record HarnessOptions(int Duration, int Connections, int Threads
             int.Parse(Value("--duration") ?? "20", CultureInfo.InvariantCulture),
             int.Parse(Value("--connections") ?? "64", CultureInfo.InvariantCulture),
             int.Parse(Value("--threads") ?? "2", CultureInfo.InvariantCulture),
-            Value("--payloads") ?? PayloadDirectory(root),
+            Value("--payloads") ?? DefaultPayloadDirectory(root),
             Value("--cli") ?? Path.Combine(root, "src", "WabaHooks.Cli", "bin", "Release", "net10.0", "WabaHooks.Cli.dll"));
     }
 
     // shared/payloads beside the repository is the source of truth; the CLI's embedded copy stands in without it.
-    private static string PayloadDirectory(string root)
+    private static string DefaultPayloadDirectory(string root)
     {
         var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "payloads"));
         return Directory.Exists(shared) ? shared : Path.Combine(root, "src", "WabaHooks.Cli", "Trigger", "Templates");
