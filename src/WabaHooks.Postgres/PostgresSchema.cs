@@ -1,0 +1,130 @@
+using Npgsql;
+
+namespace WabaHooks.Postgres;
+
+/// <summary>Schema migrations, applied in order under an advisory lock so instances starting together agree.</summary>
+internal static class PostgresSchema
+{
+    // Any constant works: it only has to be the same in every instance.
+    private const long MigrationLock = 0x5741_4241_484F_4F4B; // "WABAHOOK"
+
+    // Append only: a released migration is never edited. Times are unix milliseconds, as in the SQLite store.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE deliveries (
+            id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            received_at     BIGINT  NOT NULL,
+            app_id          TEXT    NOT NULL,
+            length          INTEGER NOT NULL,
+            flags           INTEGER NOT NULL,
+            body            BYTEA   NOT NULL,
+            processed_at    BIGINT,
+            event_count     INTEGER,
+            duplicate_count INTEGER,
+            parse_error     TEXT
+        );
+        CREATE INDEX deliveries_unprocessed ON deliveries (id) WHERE processed_at IS NULL;
+
+        CREATE TABLE cursors (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
+
+        CREATE TABLE events (
+            seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id              TEXT    NOT NULL UNIQUE,
+            type            TEXT    NOT NULL,
+            field           TEXT    NOT NULL,
+            waba_id         TEXT    NOT NULL,
+            phone_number_id TEXT,
+            occurred_at     BIGINT,
+            delivery_id     BIGINT  NOT NULL,
+            position        INTEGER NOT NULL,
+            stored_at       BIGINT  NOT NULL,
+            raw_json        BYTEA   NOT NULL
+        );
+        CREATE INDEX events_by_type   ON events (type, seq);
+        CREATE INDEX events_by_field  ON events (field, seq);
+        CREATE INDEX events_by_waba   ON events (waba_id, seq);
+        CREATE INDEX events_by_phone  ON events (phone_number_id, seq);
+        CREATE INDEX events_by_stored ON events (stored_at);
+
+        CREATE TABLE message_status (
+            wamid        TEXT PRIMARY KEY,
+            status       TEXT NOT NULL,
+            recipient_id TEXT,
+            updated_at   BIGINT,
+            event_id     TEXT NOT NULL
+        );
+
+        CREATE TABLE message_status_timeline (
+            seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id     TEXT    NOT NULL UNIQUE,
+            wamid        TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            timestamp    BIGINT,
+            recipient_id TEXT,
+            delivery_id  BIGINT  NOT NULL,
+            applied      BOOLEAN NOT NULL
+        );
+        CREATE INDEX message_status_timeline_by_wamid ON message_status_timeline (wamid, seq);
+
+        CREATE TABLE sink_work (
+            event_id        TEXT    NOT NULL,
+            sink            TEXT    NOT NULL,
+            event_seq       BIGINT  NOT NULL,
+            delivery_id     BIGINT  NOT NULL,
+            state           INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at BIGINT  NOT NULL,
+            lease_until     BIGINT  NOT NULL,
+            last_error      TEXT,
+            updated_at      BIGINT  NOT NULL,
+            PRIMARY KEY (event_id, sink)
+        );
+        CREATE INDEX sink_work_due ON sink_work (sink, state, next_attempt_at, event_seq);
+
+        CREATE TABLE sink_attempts (
+            seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id      TEXT             NOT NULL,
+            sink          TEXT             NOT NULL,
+            number        INTEGER          NOT NULL,
+            started_at    BIGINT           NOT NULL,
+            duration_ms   DOUBLE PRECISION NOT NULL,
+            succeeded     BOOLEAN          NOT NULL,
+            status_code   INTEGER,
+            error         TEXT,
+            response_head TEXT
+        );
+        CREATE INDEX sink_attempts_by_event ON sink_attempts (event_id, sink, seq);
+        """,
+    ];
+
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock});", cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS wabahooks_schema (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+        await using (var read = new NpgsqlCommand("SELECT max(version) FROM wabahooks_schema;", connection, transaction))
+        {
+            var version = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : 0;
+            if (version > Migrations.Length)
+            {
+                throw new InvalidOperationException($"The database has WabaHooks schema version {version}, newer than this wabahooks ({Migrations.Length}). Upgrade wabahooks.");
+            }
+
+            for (var next = version; next < Migrations.Length; next++)
+            {
+                await Execute(connection, transaction, Migrations[next], cancellationToken).ConfigureAwait(false);
+                await Execute(connection, transaction, $"INSERT INTO wabahooks_schema (version) VALUES ({next + 1});", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,71 @@
+using Npgsql;
+using WabaHooks.Inbox;
+
+namespace WabaHooks.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string SummaryColumns = "id, received_at, app_id, length, flags";
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliverySummary>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<DeliverySummary>>(
+            $"SELECT {SummaryColumns} FROM deliveries WHERE id < @before ORDER BY id DESC LIMIT @limit;",
+            c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
+            r =>
+            {
+                var list = new List<DeliverySummary>();
+                while (r.Read())
+                {
+                    list.Add(ReadSummary(r));
+                }
+
+                return list;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<Delivery?> GetAsync(long id, CancellationToken cancellationToken) =>
+        ReadAsync(
+            $"SELECT {SummaryColumns}, body FROM deliveries WHERE id = @id;",
+            c => c.Long("id", id),
+            r => r.Read() ? new Delivery(ReadSummary(r), (byte[])r.GetValue(5)) : null,
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Delivery>> ReadAfterAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM deliveries WHERE id > @after ORDER BY id LIMIT @limit;", afterId, limit, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
+        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM deliveries WHERE processed_at IS NULL AND id > @after ORDER BY id LIMIT @limit;", 0, limit, cancellationToken);
+
+    private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<Delivery>>(
+            sql,
+            c => c.Long("after", afterId).Int("limit", limit),
+            r =>
+            {
+                var list = new List<Delivery>();
+                while (r.Read())
+                {
+                    list.Add(new Delivery(ReadSummary(r), (byte[])r.GetValue(5)));
+                }
+
+                return list;
+            },
+            cancellationToken);
+    }
+
+    private static DeliverySummary ReadSummary(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+        reader.GetString(2),
+        reader.GetInt32(3),
+        (DeliveryFlags)reader.GetInt32(4));
+}

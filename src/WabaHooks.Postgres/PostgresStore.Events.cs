@@ -1,0 +1,227 @@
+using System.Text;
+using Npgsql;
+using WabaHooks.Events;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
+
+    /// <inheritdoc/>
+    public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken) =>
+        ReadAsync("SELECT position FROM cursors WHERE name = @name;", c => c.Text("name", name), r => r.Read() ? r.GetInt64(0) : 0L, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            int stored = 0, duplicates = 0;
+            foreach (var delivery in batch.Deliveries)
+            {
+                int deliveryStored = 0, deliveryDuplicates = 0;
+                foreach (var e in delivery.Events)
+                {
+                    long? seq;
+                    await using (var insert = new NpgsqlCommand(
+                        """
+                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json)
+                        VALUES (@id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw)
+                        ON CONFLICT (id) DO NOTHING RETURNING seq;
+                        """, connection, transaction))
+                    {
+                        insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
+                            .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
+                            .Long("now", now).Bytes("raw", e.RawJson);
+                        seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+                    }
+
+                    if (seq is null)
+                    {
+                        deliveryDuplicates++;
+                        continue;
+                    }
+
+                    deliveryStored++;
+                    foreach (var sink in e.Sinks)
+                    {
+                        await using var work = new NpgsqlCommand(
+                            """
+                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
+                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now) ON CONFLICT (event_id, sink) DO NOTHING;
+                            """, connection, transaction);
+                        work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now);
+                        await work.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (e.Status is { } status)
+                    {
+                        await ApplyStatusAsync(connection, transaction, e.Id, delivery.DeliveryId, status, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await using (var mark = new NpgsqlCommand(
+                    "UPDATE deliveries SET processed_at = @now, event_count = @events, duplicate_count = @duplicates, parse_error = @error WHERE id = @id;",
+                    connection, transaction))
+                {
+                    mark.Long("now", now).Int("events", deliveryStored).Int("duplicates", deliveryDuplicates).Text("error", delivery.ParseError).Long("id", delivery.DeliveryId);
+                    await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                stored += deliveryStored;
+                duplicates += deliveryDuplicates;
+            }
+
+            await using (var cursor = new NpgsqlCommand(
+                "INSERT INTO cursors (name, position) VALUES (@name, @position) ON CONFLICT (name) DO UPDATE SET position = GREATEST(cursors.position, excluded.position);",
+                connection, transaction))
+            {
+                cursor.Text("name", batch.Cursor).Long("position", batch.Position);
+                await cursor.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return new ProcessingResult(stored, duplicates);
+        }, cancellationToken);
+    }
+
+    private static async Task ApplyStatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string eventId, long deliveryId, StatusChange status, CancellationToken cancellationToken)
+    {
+        // FOR UPDATE: two instances applying statuses of one message take turns, so the view never moves backwards.
+        string? current;
+        await using (var read = new NpgsqlCommand("SELECT status FROM message_status WHERE wamid = @wamid FOR UPDATE;", connection, transaction))
+        {
+            read.Text("wamid", status.Wamid);
+            current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
+        var applied = current is null ? MessageStatusOrder.Rank(status.Status) > 0 : MessageStatusOrder.ShouldAdvance(current, status.Status);
+        var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
+        if (applied)
+        {
+            await using var upsert = new NpgsqlCommand(
+                """
+                INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES (@wamid, @status, @recipient, @at, @event)
+                ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
+                """, connection, transaction);
+            upsert.Text("wamid", status.Wamid).Text("status", status.Status).Text("recipient", status.RecipientId).Long("at", timestamp).Text("event", eventId);
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var timeline = new NpgsqlCommand(
+            """
+            INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
+            VALUES (@event, @wamid, @status, @at, @recipient, @delivery, @applied) ON CONFLICT (event_id) DO NOTHING;
+            """, connection, transaction);
+        timeline.Text("event", eventId).Text("wamid", status.Wamid).Text("status", status.Status).Long("at", timestamp)
+            .Text("recipient", status.RecipientId).Long("delivery", deliveryId).Bool("applied", applied);
+        await timeline.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var sql = new StringBuilder($"SELECT {EventColumns} FROM events WHERE seq < @before");
+        var filters = new List<Action<NpgsqlCommand>>();
+        void Filter(string? value, string column)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(column).Append(" = @").Append(column);
+                filters.Add(c => c.Text(column, value));
+            }
+        }
+
+        Filter(query.Field, "field");
+        Filter(query.Type, "type");
+        Filter(query.WabaId, "waba_id");
+        Filter(query.PhoneNumberId, "phone_number_id");
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND stored_at >= @since");
+            filters.Add(c => c.Long("since", since.ToUnixTimeMilliseconds()));
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND stored_at < @until");
+            filters.Add(c => c.Long("until", until.ToUnixTimeMilliseconds()));
+        }
+
+        sql.Append(" ORDER BY seq DESC LIMIT @limit;");
+        return ReadAsync<IReadOnlyList<StoredEvent>>(
+            sql.ToString(),
+            c =>
+            {
+                c.Long("before", query.BeforeSequence ?? long.MaxValue).Int("limit", query.Limit);
+                filters.ForEach(f => f(c));
+            },
+            r =>
+            {
+                var list = new List<StoredEvent>();
+                while (r.Read())
+                {
+                    list.Add(ReadEvent(r));
+                }
+
+                return list;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync($"SELECT {EventColumns} FROM events WHERE id = @id;", c => c.Text("id", id), r => r.Read() ? ReadEvent(r) : null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) =>
+        ReadAsync(
+            """
+            SELECT s.status, s.recipient_id, s.updated_at, t.event_id, t.status, t.timestamp, t.recipient_id, t.delivery_id, t.applied
+            FROM message_status_timeline t LEFT JOIN message_status s ON s.wamid = t.wamid
+            WHERE t.wamid = @wamid ORDER BY t.seq;
+            """,
+            c => c.Text("wamid", wamid),
+            r =>
+            {
+                string? current = null, recipient = null;
+                DateTimeOffset? updatedAt = null;
+                var timeline = new List<StatusTransition>();
+                while (r.Read())
+                {
+                    current = r.NullableString(0);
+                    recipient = r.NullableString(1);
+                    updatedAt = r.NullableTime(2);
+                    timeline.Add(new StatusTransition(r.GetString(3), r.GetString(4), r.NullableTime(5), r.NullableString(6), r.GetInt64(7), r.GetBoolean(8)));
+                }
+
+                return timeline.Count == 0 ? null : new MessageStatusHistory(wamid, current ?? "unknown", recipient, updatedAt, timeline);
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<DeliveryOutcome>>(
+            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE processed_at IS NOT NULL AND id < @before ORDER BY id DESC LIMIT @limit;",
+            c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
+            r =>
+            {
+                var list = new List<DeliveryOutcome>();
+                while (r.Read())
+                {
+                    list.Add(new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    private static StoredEvent ReadEvent(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.NullableString(5),
+        reader.NullableTime(6), reader.GetInt64(7), reader.GetInt32(8), reader.Time(9), (byte[])reader.GetValue(10));
+}

@@ -1,0 +1,119 @@
+using Npgsql;
+using WabaHooks.Inbox;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Postgres;
+
+/// <summary>
+/// The PostgreSQL store: the same contract as the embedded SQLite store, for several instances sharing one database.
+/// A commit returns only once PostgreSQL has flushed it to its write-ahead log (<c>synchronous_commit</c> is left at
+/// its default, <c>on</c>), which is what lets the endpoint answer 200.
+/// </summary>
+public sealed partial class PostgresStore : IDeliveryStore, IEventStore, ISinkWorkStore, IAsyncDisposable
+{
+    private readonly PostgresStoreOptions _options;
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates a store. Nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The connection string is empty or invalid.</exception>
+    public PostgresStore(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
+        _options = options;
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+
+        // Bound every wait on another session's lock: a stuck lock must become a 503, never a hung request.
+        var lockTimeout = $"-c lock_timeout={(long)options.LockTimeout.TotalMilliseconds}";
+        builder.Options = string.IsNullOrEmpty(builder.Options) ? lockTimeout : $"{builder.Options} {lockTimeout}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync(CancellationToken cancellationToken) =>
+        await Guard(async () =>
+        {
+            await PostgresSchema.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<InboundDelivery> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        {
+            // One round trip for the whole group commit; each statement returns its id, in batch order.
+            await using var commands = new NpgsqlBatch(connection, transaction);
+            foreach (var delivery in batch)
+            {
+                var command = new NpgsqlBatchCommand(
+                    "INSERT INTO deliveries (received_at, app_id, length, flags, body) VALUES ($1, $2, $3, $4, $5) RETURNING id;");
+                command.Parameters.Add(new NpgsqlParameter { Value = delivery.ReceivedAt.ToUnixTimeMilliseconds() });
+                command.Parameters.Add(new NpgsqlParameter { Value = delivery.AppId });
+                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.Length });
+                command.Parameters.Add(new NpgsqlParameter { Value = (int)delivery.Flags });
+                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.ToArray() });
+                commands.BatchCommands.Add(command);
+            }
+
+            var ids = new long[batch.Count];
+            await using var reader = await commands.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ids[i] = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return ids;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task CheckWritableAsync(CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            // The lock an append takes, taken and released without writing: fails exactly when an append would.
+            await using var command = new NpgsqlCommand("LOCK TABLE deliveries IN ROW EXCLUSIVE MODE;", connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Closes every connection.</summary>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        await Guard(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }).ConfigureAwait(false);
+
+    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlCommand> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        await Guard(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(sql, connection);
+            parameters(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return read(reader);
+        }).ConfigureAwait(false);
+
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new StoreUnavailableException($"PostgreSQL could not complete the operation: {ex.Message}", ex);
+        }
+    }
+}
