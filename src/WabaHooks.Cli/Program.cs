@@ -5,6 +5,7 @@ var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform 
 {
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
+    MigrateCommand.Create(),
     EventsCommand.Create(),
     MessagesCommand.Create(),
     SubscribeCommand.Create(),

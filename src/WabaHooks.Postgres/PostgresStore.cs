@@ -9,7 +9,7 @@ namespace WabaHooks.Postgres;
 /// A commit returns only once PostgreSQL has flushed it to its write-ahead log (<c>synchronous_commit</c> is left at
 /// its default, <c>on</c>), which is what lets the endpoint answer 200.
 /// </summary>
-public sealed partial class PostgresStore : IDeliveryStore, IEventStore, ISinkWorkStore, IAsyncDisposable
+public sealed partial class PostgresStore : IWabaHooksStore
 {
     private readonly PostgresStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;

@@ -10,7 +10,7 @@ namespace WabaHooks.Sqlite;
 /// write-ahead log before it returns — a committed delivery survives a process crash and a power cut. One connection
 /// writes (the group-commit writer is its only caller); reads use their own pooled connections and never block it.
 /// </summary>
-public sealed partial class SqliteStore : IDeliveryStore, IEventStore, ISinkWorkStore, IAsyncDisposable
+public sealed partial class SqliteStore : IWabaHooksStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;

@@ -11,10 +11,13 @@ internal sealed class CommonOptions
 
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"The folder that holds the SQLite database [default: {GatewaySettings.DefaultDataDir}]." };
 
+    public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string: use PostgreSQL instead of the embedded SQLite store." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Config);
         command.Options.Add(DataDir);
+        command.Options.Add(Postgres);
     }
 
     /// <summary>The configuration for a command: file, then environment, then the options given.</summary>
@@ -22,6 +25,7 @@ internal sealed class CommonOptions
     {
         var values = new List<KeyValuePair<string, string?>>();
         Add(values, ConfigurationKeys.DataDir, parse.GetValue(DataDir));
+        Add(values, ConfigurationKeys.Postgres, parse.GetValue(Postgres));
         foreach (var (key, value) in more)
         {
             Add(values, key, value);

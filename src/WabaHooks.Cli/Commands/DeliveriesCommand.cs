@@ -41,7 +41,7 @@ internal static class DeliveriesCommand
                 return CommonOptions.Fail("deliveries list", ["--limit must be at least 1."]);
             }
 
-            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 return ExitCodes.NotFound;
@@ -94,7 +94,7 @@ internal static class DeliveriesCommand
                 return CommonOptions.Fail("deliveries show", errors);
             }
 
-            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 return ExitCodes.NotFound;

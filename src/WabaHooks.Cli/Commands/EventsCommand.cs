@@ -64,7 +64,7 @@ internal static class EventsCommand
                 return CommonOptions.Fail("events list", errors);
             }
 
-            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 return ExitCodes.NotFound;
@@ -116,7 +116,7 @@ internal static class EventsCommand
                 return CommonOptions.Fail("events show", errors);
             }
 
-            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 return ExitCodes.NotFound;

@@ -35,7 +35,7 @@ internal static class MessagesCommand
                 return CommonOptions.Fail("messages status", errors);
             }
 
-            await using var store = await StoreAccess.OpenExistingAsync(SettingsLoader.DataDir(configuration), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 return ExitCodes.NotFound;

@@ -12,4 +12,5 @@ internal static class ConfigurationKeys
     public const string MaxBodyBytes = "MaxBodyBytes";
     public const string HttpsCert = "HttpsCert";
     public const string HttpsKey = "HttpsKey";
+    public const string Postgres = "Postgres";
 }

@@ -28,4 +28,7 @@ internal sealed class GatewaySettings
     public string? HttpsCert { get; init; }
 
     public string? HttpsKey { get; init; }
+
+    /// <summary>An Npgsql connection string; when set, PostgreSQL replaces the embedded SQLite store.</summary>
+    public string? Postgres { get; init; }
 }

@@ -77,7 +77,10 @@ internal static class SettingsLoader
             MaxBodyBytes = maxBody,
             HttpsCert = NonEmpty(configuration[ConfigurationKeys.HttpsCert]),
             HttpsKey = NonEmpty(configuration[ConfigurationKeys.HttpsKey]),
+            Postgres = NonEmpty(configuration[ConfigurationKeys.Postgres]),
         };
+
+        CheckPostgres(settings.Postgres, errors);
 
         CheckHttps(settings, errors);
         CheckDataDir(settings.DataDir, errors);
@@ -106,7 +109,7 @@ internal static class SettingsLoader
     private static readonly string[] AllKeys =
     [
         ConfigurationKeys.Urls, ConfigurationKeys.Path, ConfigurationKeys.DataDir, ConfigurationKeys.VerifyToken,
-        ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey,
+        ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
     ];
 
     private static List<Uri> ReadUrls(string value, ICollection<string> errors)
@@ -217,6 +220,23 @@ internal static class SettingsLoader
         if (!wantsHttps)
         {
             errors.Add("--https-cert is given but --urls has no https:// address: add one, e.g. --urls https://0.0.0.0:443.");
+        }
+    }
+
+    private static void CheckPostgres(string? connectionString, ICollection<string> errors)
+    {
+        if (connectionString is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"--postgres: not a valid Npgsql connection string ({ex.Message}). Example: \"Host=db;Database=wabahooks;Username=wabahooks;Password=…\".");
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WabaHooks.AspNetCore;
 using WabaHooks.Cli.Configuration;
+using WabaHooks.Postgres;
 
 namespace WabaHooks.Cli.Serving;
 
@@ -50,7 +51,7 @@ internal static class GatewayHost
             }
         });
 
-        builder.Services
+        var wabaHooks = builder.Services
             .AddWabaHooks(options =>
             {
                 options.VerifyToken = credentials.VerifyToken;
@@ -60,8 +61,15 @@ internal static class GatewayHost
                 }
 
                 options.MaxBodyBytes = settings.MaxBodyBytes;
-            })
-            .UseSqlite(settings.DataDir);
+            });
+        if (settings.Postgres is { } postgres)
+        {
+            wabaHooks.UseStore(_ => new PostgresStore(new PostgresStoreOptions { ConnectionString = postgres }));
+        }
+        else
+        {
+            wabaHooks.UseSqlite(settings.DataDir);
+        }
 
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);

@@ -3,7 +3,7 @@ namespace WabaHooks.Cli.Serving;
 /// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
 internal static class StartupBanner
 {
-    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir)
+    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -12,7 +12,9 @@ internal static class StartupBanner
             output.WriteLine($"  Callback URL:  {callback}");
         }
 
-        output.WriteLine($"  Data:          {Path.GetFullPath(dataDir)}");
+        output.WriteLine(postgres is null
+            ? $"  Store:         SQLite in {Path.GetFullPath(dataDir)}"
+            : $"  Store:         PostgreSQL, {Commands.StoreDescription.Of(postgres)}");
         output.WriteLine($"  Health:        {callbacks[0][..^path.Length]}/healthz, /readyz");
         if (credentials.VerifyTokenGenerated)
         {

@@ -78,7 +78,7 @@ public abstract class PostedPayloadsFixture : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            await using (var store = await StoreAccess.OpenExistingAsync(DataDir, CancellationToken.None))
+            await using (var store = File.Exists(Path.Combine(DataDir, "wabahooks.db")) ? new WabaHooks.Sqlite.SqliteStore(WabaHooks.Sqlite.SqliteStoreOptions.ForDataDirectory(DataDir)) : null)
             {
                 IReadOnlyList<DeliveryOutcome> outcomes = store is null ? [] : await store.ListDeliveryOutcomesAsync(_posted + 1, null, CancellationToken.None);
                 if (outcomes.Count >= _posted)
