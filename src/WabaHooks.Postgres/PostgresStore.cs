@@ -80,8 +80,13 @@ public sealed partial class PostgresStore : IWabaHooksStore
             return 0;
         }, cancellationToken);
 
-    /// <summary>Closes every connection.</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>Releases the processing lease, if held, and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseLeaseAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _leaseGate.Dispose();
+    }
 
     private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 

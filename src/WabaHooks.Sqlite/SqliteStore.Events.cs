@@ -11,6 +11,10 @@ public sealed partial class SqliteStore
     private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
 
     /// <inheritdoc/>
+    /// <remarks>One process owns a SQLite file: always granted.</remarks>
+    public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <inheritdoc/>
     public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken)
     {
         using var connection = Open();

@@ -42,6 +42,12 @@ public sealed class DeliveryProcessor
     /// <exception cref="StoreUnavailableException">The store failed; the cursor did not move.</exception>
     public async Task<(int Deliveries, ProcessingResult Result)> ProcessNextBatchAsync(CancellationToken cancellationToken)
     {
+        if (!await _events.TryHoldProcessingLeaseAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Another instance is processing; this one stays ready to take over when that one goes away.
+            return (0, new ProcessingResult(0, 0));
+        }
+
         var deliveries = await _inbox.ReadUnprocessedAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (deliveries.Count == 0)
         {

@@ -6,6 +6,12 @@ namespace WabaHooks.Storage;
 /// </summary>
 public interface IEventStore
 {
+    /// <summary>
+    /// Whether this instance may run the processor now. A store shared by several instances grants it to one at a
+    /// time and frees it when that instance goes away; a single-process store always grants it.
+    /// </summary>
+    Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken);
+
     /// <summary>The id of the last delivery the named reader has committed; 0 before the first.</summary>
     Task<long> GetCursorAsync(string name, CancellationToken cancellationToken);
 

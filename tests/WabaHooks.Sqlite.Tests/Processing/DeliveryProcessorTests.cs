@@ -223,6 +223,8 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
                 ? throw new InvalidOperationException("process killed")
                 : inner.CommitProcessedAsync(batch, cancellationToken);
 
+        public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => inner.TryHoldProcessingLeaseAsync(cancellationToken);
+
         public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken) => inner.GetCursorAsync(name, cancellationToken);
 
         public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
