@@ -24,17 +24,30 @@ try
         ["dotnet", options.CliPath, "serve", "--urls", $"http://127.0.0.1:{Ports.Free()}", "--data-dir", Path.Combine(work.FullName, "data"), "--verify-token", "bench", "--app-secret", secret],
         script, options, work.FullName);
 
+    var results = new List<TargetResult> { noop, durable };
+    if (options.Postgres is { } postgres)
+    {
+        results.Add(await Target.RunAsync("wabahooks serve (PostgreSQL)",
+            ["dotnet", options.CliPath, "serve", "--urls", $"http://127.0.0.1:{Ports.Free()}", "--data-dir", Path.Combine(work.FullName, "data-pg"), "--verify-token", "bench", "--app-secret", secret, "--postgres", postgres],
+            script, options, work.FullName));
+    }
+
     Console.WriteLine();
     Console.WriteLine($"wrk: {options.Threads} threads, {options.Connections} connections, {options.Duration} s, {Directory.GetFiles(options.PayloadDirectory, "*.json").Length} pre-signed payloads in turn");
     Console.WriteLine($"| target | req/s | p50 | p99 | peak RSS | non-200 |");
     Console.WriteLine($"|---|---:|---:|---:|---:|---:|");
-    foreach (var r in new[] { noop, durable })
+    foreach (var r in results)
     {
         Console.WriteLine($"| {r.Name} | {r.RequestsPerSecond:N0} | {r.P50} | {r.P99} | {r.PeakRssMiB:N0} MiB | {r.Non200} |");
     }
 
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"durable / no-op throughput: {durable.RequestsPerSecond / noop.RequestsPerSecond:0.00}x (goal >= 0.6x; p99 goal <= 10 ms; RSS goal <= 150 MiB)"));
+    foreach (var r in results.Skip(1))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name} / no-op throughput: {r.RequestsPerSecond / noop.RequestsPerSecond:0.00}x"));
+    }
+
+    Console.WriteLine("(goals: durable >= 0.6x the no-op endpoint; p99 <= 10 ms; RSS <= 150 MiB)");
     return 0;
 }
 finally
@@ -42,7 +55,7 @@ finally
     work.Delete(recursive: true);
 }
 
-internal sealed record HarnessOptions(int Duration, int Connections, int Threads, string PayloadDirectory, string CliPath)
+internal sealed record HarnessOptions(int Duration, int Connections, int Threads, string PayloadDirectory, string CliPath, string? Postgres)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -53,7 +66,8 @@ internal sealed record HarnessOptions(int Duration, int Connections, int Threads
             int.Parse(Value("--connections") ?? "64", CultureInfo.InvariantCulture),
             int.Parse(Value("--threads") ?? "2", CultureInfo.InvariantCulture),
             Value("--payloads") ?? DefaultPayloadDirectory(root),
-            Value("--cli") ?? Path.Combine(root, "src", "WabaHooks.Cli", "bin", "Release", "net10.0", "WabaHooks.Cli.dll"));
+            Value("--cli") ?? Path.Combine(root, "src", "WabaHooks.Cli", "bin", "Release", "net10.0", "WabaHooks.Cli.dll"),
+            Value("--postgres"));
     }
 
     // shared/payloads beside the repository is the source of truth; the CLI's embedded copy stands in without it.
