@@ -28,4 +28,7 @@ internal sealed class GatewaySettings
     public string? HttpsCert { get; init; }
 
     public string? HttpsKey { get; init; }
+
+    /// <summary>The watchdog's settings; <see cref="WatchSettings.WabaIds"/> empty means it is off.</summary>
+    public WatchSettings Watch { get; init; } = new();
 }

@@ -77,6 +77,7 @@ internal static class SettingsLoader
             MaxBodyBytes = maxBody,
             HttpsCert = NonEmpty(configuration[ConfigurationKeys.HttpsCert]),
             HttpsKey = NonEmpty(configuration[ConfigurationKeys.HttpsKey]),
+            Watch = WatchSettingsReader.Read(configuration, errors),
         };
 
         CheckHttps(settings, errors);
@@ -107,6 +108,8 @@ internal static class SettingsLoader
     [
         ConfigurationKeys.Urls, ConfigurationKeys.Path, ConfigurationKeys.DataDir, ConfigurationKeys.VerifyToken,
         ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey,
+        ConfigurationKeys.WatchWabaId, ConfigurationKeys.WatchAppId, ConfigurationKeys.AccessToken, ConfigurationKeys.GraphUrl,
+        ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning,
     ];
 
     private static List<Uri> ReadUrls(string value, ICollection<string> errors)

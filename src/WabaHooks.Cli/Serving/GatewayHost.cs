@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WabaHooks.AspNetCore;
+using WabaHooks.AspNetCore.Watchdog;
 using WabaHooks.Cli.Configuration;
 
 namespace WabaHooks.Cli.Serving;
@@ -50,7 +51,7 @@ internal static class GatewayHost
             }
         });
 
-        builder.Services
+        var wabaHooks = builder.Services
             .AddWabaHooks(options =>
             {
                 options.VerifyToken = credentials.VerifyToken;
@@ -62,6 +63,10 @@ internal static class GatewayHost
                 options.MaxBodyBytes = settings.MaxBodyBytes;
             })
             .UseSqlite(settings.DataDir);
+        if (settings.Watch.WabaIds.Count > 0)
+        {
+            wabaHooks.AddWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
+        }
 
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);
