@@ -67,6 +67,7 @@ public sealed class ServeWatchdogTests : IAsyncLifetime
             Assert.Contains("is no longer subscribed", warning, StringComparison.Ordinal);
             await serve.WaitForOutputAsync("is no longer subscribed", Patience);
 
+            Assert.Contains($"Watchdog:      WABA {GraphStub.WabaId}, subscribed_apps every 00:00:01", serve.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain(Token, serve.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain(Token, serve.StandardError, StringComparison.Ordinal);
         }
