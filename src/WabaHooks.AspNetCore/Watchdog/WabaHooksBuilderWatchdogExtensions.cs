@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WabaHooks.AspNetCore.Watchdog;
 using WabaHooks.Graph;
 using WabaHooks.Storage;
 
-namespace WabaHooks.AspNetCore.Watchdog;
+// In the builder's namespace, beside UseSqlite, so AddWatchdog shows up wherever AddWabaHooks is used.
+namespace WabaHooks.AspNetCore;
 
 /// <summary>Adds the subscription and silence watchdog.</summary>
 public static class WabaHooksBuilderWatchdogExtensions

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WabaHooks.AspNetCore;
-using WabaHooks.AspNetCore.Watchdog;
 using WabaHooks.Cli.Configuration;
 
 namespace WabaHooks.Cli.Serving;
