@@ -36,6 +36,12 @@ internal sealed partial class WatchdogService(
             {
                 return;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug in a round must not stop the gateway (a failed BackgroundService stops the host): log, try again later.
+                LogRoundFailed(logger, ex);
+                await Task.Delay(interval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -55,6 +61,9 @@ internal sealed partial class WatchdogService(
 
         _logged = current;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Watchdog: a check failed unexpectedly; trying again at the next interval")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watchdog: {Warning}")]
     private static partial void LogWarning(ILogger logger, string warning);
