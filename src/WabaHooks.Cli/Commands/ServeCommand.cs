@@ -28,6 +28,16 @@ internal static class ServeCommand
         var maxBody = new Option<string?>("--max-body-bytes") { Description = "Largest accepted body in bytes [default: 4194304; at least 3145728]." };
         var httpsCert = new Option<string?>("--https-cert") { Description = "PEM certificate (full chain) for https:// addresses." };
         var httpsKey = new Option<string?>("--https-key") { Description = "PEM private key of --https-cert." };
+        var watchWabaId = new Option<string[]>("--watch-waba-id")
+        {
+            Description = "A WABA whose subscribed_apps the watchdog checks, and whose silence it reports. Repeat for several [default: none, watchdog off].",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var watchAppId = new Option<string?>("--watch-app-id") { Description = "The app that must stay subscribed [default: any app; an empty list warns]." };
+        var accessToken = new Option<string?>("--access-token") { Description = "Graph token for the watchdog (system user, whatsapp_business_management) [default: $WABAHOOKS_ACCESS_TOKEN]. Never printed." };
+        var graphUrl = new Option<string?>("--graph-url") { Description = "The Graph API base URL, for tests and private deployments [default: https://graph.facebook.com]." };
+        var checkInterval = new Option<string?>("--subscription-check-interval") { Description = "How often the watchdog checks, in seconds or as a TimeSpan [default: 900]." };
+        var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
         common.AddTo(command);
@@ -38,6 +48,12 @@ internal static class ServeCommand
         command.Options.Add(maxBody);
         command.Options.Add(httpsCert);
         command.Options.Add(httpsKey);
+        command.Options.Add(watchWabaId);
+        command.Options.Add(watchAppId);
+        command.Options.Add(accessToken);
+        command.Options.Add(graphUrl);
+        command.Options.Add(checkInterval);
+        command.Options.Add(silenceWarning);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,11 +66,22 @@ internal static class ServeCommand
                 (ConfigurationKeys.MaxBodyBytes, parse.GetValue(maxBody)),
                 (ConfigurationKeys.HttpsCert, parse.GetValue(httpsCert)),
                 (ConfigurationKeys.HttpsKey, parse.GetValue(httpsKey)),
+                (ConfigurationKeys.WatchAppId, parse.GetValue(watchAppId)),
+                (ConfigurationKeys.AccessToken, parse.GetValue(accessToken)),
+                (ConfigurationKeys.GraphUrl, parse.GetValue(graphUrl)),
+                (ConfigurationKeys.SubscriptionCheckInterval, parse.GetValue(checkInterval)),
+                (ConfigurationKeys.SilenceWarning, parse.GetValue(silenceWarning)),
             };
             var secrets = parse.GetValue(appSecret) ?? [];
             for (var i = 0; i < secrets.Length; i++)
             {
                 values.Add(($"{ConfigurationKeys.AppSecret}:{i.ToString(CultureInfo.InvariantCulture)}", secrets[i]));
+            }
+
+            var watched = parse.GetValue(watchWabaId) ?? [];
+            for (var i = 0; i < watched.Length; i++)
+            {
+                values.Add(($"{ConfigurationKeys.WatchWabaId}:{i.ToString(CultureInfo.InvariantCulture)}", watched[i]));
             }
 
             var configuration = common.Load(parse, errors, [.. values]);
@@ -82,7 +109,7 @@ internal static class ServeCommand
             }
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            StartupBanner.Write(Console.Out, addresses, settings.Path, credentials, settings.DataDir, settings.Postgres);
+            StartupBanner.Write(Console.Out, addresses, settings.Path, credentials, settings.DataDir, settings.Postgres, settings.Watch);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -13,4 +13,10 @@ internal static class ConfigurationKeys
     public const string HttpsCert = "HttpsCert";
     public const string HttpsKey = "HttpsKey";
     public const string Postgres = "Postgres";
+    public const string WatchWabaId = "WatchWabaId";
+    public const string WatchAppId = "WatchAppId";
+    public const string AccessToken = "AccessToken";
+    public const string GraphUrl = "GraphUrl";
+    public const string SubscriptionCheckInterval = "SubscriptionCheckInterval";
+    public const string SilenceWarning = "SilenceWarning";
 }

@@ -31,4 +31,7 @@ internal sealed class GatewaySettings
 
     /// <summary>An Npgsql connection string; when set, PostgreSQL replaces the embedded SQLite store.</summary>
     public string? Postgres { get; init; }
+
+    /// <summary>The watchdog's settings; <see cref="WatchSettings.WabaIds"/> empty means it is off.</summary>
+    public WatchSettings Watch { get; init; } = new();
 }

@@ -78,6 +78,7 @@ internal static class SettingsLoader
             HttpsCert = NonEmpty(configuration[ConfigurationKeys.HttpsCert]),
             HttpsKey = NonEmpty(configuration[ConfigurationKeys.HttpsKey]),
             Postgres = NonEmpty(configuration[ConfigurationKeys.Postgres]),
+            Watch = WatchSettingsReader.Read(configuration, errors),
         };
 
         CheckPostgres(settings.Postgres, errors);
@@ -110,6 +111,8 @@ internal static class SettingsLoader
     [
         ConfigurationKeys.Urls, ConfigurationKeys.Path, ConfigurationKeys.DataDir, ConfigurationKeys.VerifyToken,
         ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
+        ConfigurationKeys.WatchWabaId, ConfigurationKeys.WatchAppId, ConfigurationKeys.AccessToken, ConfigurationKeys.GraphUrl,
+        ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning,
     ];
 
     private static List<Uri> ReadUrls(string value, ICollection<string> errors)

@@ -71,6 +71,11 @@ internal static class GatewayHost
             wabaHooks.UseSqlite(settings.DataDir);
         }
 
+        if (settings.Watch.WabaIds.Count > 0)
+        {
+            wabaHooks.AddWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
+        }
+
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);
         app.MapWabaHooksHealth();

@@ -3,7 +3,7 @@ namespace WabaHooks.Cli.Serving;
 /// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
 internal static class StartupBanner
 {
-    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres)
+    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -16,6 +16,13 @@ internal static class StartupBanner
             ? $"  Store:         SQLite in {Path.GetFullPath(dataDir)}"
             : $"  Store:         PostgreSQL, {Commands.StoreDescription.Of(postgres)}");
         output.WriteLine($"  Health:        {callbacks[0][..^path.Length]}/healthz, /readyz");
+        if (watch is { WabaIds.Count: > 0 })
+        {
+            // Names what is watched and how often, never the token.
+            var silence = watch.SilenceWarning > TimeSpan.Zero ? $"silence warning after {watch.SilenceWarning:c}" : "no silence warning";
+            output.WriteLine($"  Watchdog:      WABA {string.Join(", ", watch.WabaIds)}, subscribed_apps every {watch.SubscriptionCheckInterval:c}, {silence} (see /readyz)");
+        }
+
         if (credentials.VerifyTokenGenerated)
         {
             output.WriteLine($"  Verify token:  {credentials.VerifyToken}   (generated, kept in {credentials.CredentialsFile})");

@@ -45,6 +45,11 @@ public sealed class ServeConfigurationTests : IDisposable
         { ["--urls", "http://127.0.0.1:0", "--config", "nowhere.json"], "does not exist" },
         { ["--urls", "http://127.0.0.1:0", "--app-secret", "app:"], "An app secret is empty" },
         { ["--urls", "http://127.0.0.1:0", "--verify-token", " "], "--verify-token is empty" },
+        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "109876543210001"], "--watch-waba-id needs a Graph token to call /{waba-id}/subscribed_apps: give --access-token TOKEN, or set WABAHOOKS_ACCESS_TOKEN" },
+        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "my-waba", "--access-token", "t"], "each WABA id is a number" },
+        { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "--subscription-check-interval 'soon' is neither whole seconds" },
+        { ["--urls", "http://127.0.0.1:0", "--silence-warning", "-5"], "--silence-warning cannot be negative" },
+        { ["--urls", "http://127.0.0.1:0", "--graph-url", "graph.local"], "--graph-url 'graph.local' must be an absolute" },
     };
 
     [Theory]

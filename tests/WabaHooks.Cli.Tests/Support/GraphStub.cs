@@ -7,7 +7,8 @@ namespace WabaHooks.Cli.Tests.Support;
 
 /// <summary>
 /// A stand-in for graph.facebook.com: records every request and answers the subscription endpoints with the shapes
-/// Meta's reference (§5) documents, or with a queued error object. It keeps no state: reads answer fixed data.
+/// Meta's reference (§5) documents, or with a queued error object. Writes change nothing: reads answer fixed data,
+/// except that a test may change which apps <c>subscribed_apps</c> lists.
 /// </summary>
 internal sealed class GraphStub : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ internal sealed class GraphStub : IAsyncDisposable
     public Uri BaseUrl => _server!.BaseUrl;
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>The app ids <c>GET /{waba-id}/subscribed_apps</c> lists; a test empties it to play Meta unsubscribing.</summary>
+    public IReadOnlyList<string> SubscribedAppIds { get; set; } = [AppId];
 
     public static async Task<GraphStub> StartAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +72,7 @@ internal sealed class GraphStub : IAsyncDisposable
         await context.Response.WriteAsync(answer, context.RequestAborted);
     }
 
-    private static JsonNode Answer(RecordedRequest request)
+    private JsonNode Answer(RecordedRequest request)
     {
         if (request.Method != "GET")
         {
@@ -85,10 +89,16 @@ internal sealed class GraphStub : IAsyncDisposable
 
         if (request.Path.EndsWith("/subscribed_apps", StringComparison.Ordinal))
         {
-            return JsonNode.Parse($$"""
-                {"data":[{"whatsapp_business_api_data":{"id":"{{AppId}}","name":"WabaHooks Test App","link":"https://example.com/app"},
-                  "override_callback_uri":"{{WabaOverrideUri}}"}]}
-                """)!;
+            var apps = new JsonArray();
+            foreach (var appId in SubscribedAppIds)
+            {
+                apps.Add(JsonNode.Parse($$"""
+                    {"whatsapp_business_api_data":{"id":"{{appId}}","name":"WabaHooks Test App","link":"https://example.com/app"},
+                      "override_callback_uri":"{{WabaOverrideUri}}"}
+                    """));
+            }
+
+            return new JsonObject { ["data"] = apps };
         }
 
         return JsonNode.Parse($$"""
