@@ -45,7 +45,7 @@ public sealed class TriggerEventTypesTests(ServeFixture serve) : IClassFixture<S
                 continue;
             }
 
-            var expected = ExpectedTypes(json).Order(StringComparer.Ordinal).ToList();
+            var expected = ExpectedEvents.TypesOf(System.Text.Encoding.UTF8.GetBytes(json)).Order(StringComparer.Ordinal).ToList();
             var actual = events.Where(e => e.DeliveryId == delivery.Id).Select(e => e.Type).Order(StringComparer.Ordinal).ToList();
             if (!expected.SequenceEqual(actual, StringComparer.Ordinal))
             {
@@ -56,55 +56,6 @@ public sealed class TriggerEventTypesTests(ServeFixture serve) : IClassFixture<S
         Assert.True(problems.Count == 0, string.Join("\n\n", problems));
         Assert.All(events, e => Assert.True(e.PhoneNumberId is null or PhoneNumberId, $"{e.Type} carries phone number {e.PhoneNumberId}"));
     }
-
-    /// <summary>
-    /// Meta's names: <c>messages.{type}</c> per message (<c>messages.interactive.{interactive.type}</c> for replies),
-    /// <c>statuses.{status}</c> per status, <c>messages.errors</c> for value-level errors, and the field name for
-    /// every other field.
-    /// </summary>
-    private static List<string> ExpectedTypes(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var types = new List<string>();
-        foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
-        {
-            foreach (var change in entry.GetProperty("changes").EnumerateArray())
-            {
-                var field = change.GetProperty("field").GetString()!;
-                var value = change.GetProperty("value");
-                if (field != "messages")
-                {
-                    types.Add(field);
-                    continue;
-                }
-
-                var before = types.Count;
-                foreach (var message in Items(value, "messages"))
-                {
-                    var type = message.GetProperty("type").GetString()!;
-                    types.Add(type == "interactive"
-                        ? "messages.interactive." + message.GetProperty("interactive").GetProperty("type").GetString()
-                        : "messages." + type);
-                }
-
-                types.AddRange(Items(value, "statuses").Select(status => "statuses." + status.GetProperty("status").GetString()));
-                if (value.TryGetProperty("errors", out _))
-                {
-                    types.Add("messages.errors");
-                }
-
-                if (types.Count == before)
-                {
-                    types.Add("messages");
-                }
-            }
-        }
-
-        return types;
-    }
-
-    private static IEnumerable<JsonElement> Items(JsonElement value, string name) =>
-        value.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray().ToList() : [];
 
     private async Task<long> LastDeliveryIdAsync()
     {

@@ -56,36 +56,11 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         throw new InvalidOperationException("The processor never caught up.");
     }
 
-    /// <summary>Counts events from the JSON structure alone: one per message, per status, per value-level error set, per other change.</summary>
-    private static int ExpectedEvents(byte[] body)
-    {
-        using var json = JsonDocument.Parse(body);
-        var count = 0;
-        foreach (var entry in json.RootElement.GetProperty("entry").EnumerateArray())
-        {
-            foreach (var change in entry.GetProperty("changes").EnumerateArray())
-            {
-                var value = change.GetProperty("value");
-                if (change.GetProperty("field").GetString() != "messages")
-                {
-                    count++;
-                    continue;
-                }
-
-                int Items(string name) => value.TryGetProperty(name, out var items) ? items.GetArrayLength() : 0;
-                var fromValue = Items("messages") + Items("statuses") + (value.TryGetProperty("errors", out _) ? 1 : 0);
-                count += Math.Max(fromValue, 1);
-            }
-        }
-
-        return count;
-    }
-
     [Fact]
     public async Task Every_example_payload_becomes_the_events_its_json_implies_once_each()
     {
         var names = ExamplePayloads.Names;
-        var expected = names.Sum(n => ExpectedEvents(ExamplePayloads.Read(n)));
+        var expected = names.Sum(n => ExpectedEvents.CountOf(ExamplePayloads.Read(n)));
         await AppendAsync([.. names.Select(ExamplePayloads.Read)]);
 
         var result = await DrainAsync(Processor());
@@ -106,7 +81,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
 
         var result = await DrainAsync(Processor());
 
-        var events = ExpectedEvents(body);
+        var events = ExpectedEvents.CountOf(body);
         Assert.Equal(new ProcessingResult(events, events), result);
         var outcomes = await _store.ListDeliveryOutcomesAsync(10, null, Ct);
         Assert.Equal([(0, events), (events, 0)], outcomes.Select(o => (o.Events, o.Duplicates)));
@@ -179,7 +154,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
     {
         var names = ExamplePayloads.Names;
         await AppendAsync([.. names.Select(ExamplePayloads.Read)]);
-        var expected = names.Sum(n => ExpectedEvents(ExamplePayloads.Read(n)));
+        var expected = names.Sum(n => ExpectedEvents.CountOf(ExamplePayloads.Read(n)));
 
         // The first processor commits one batch, then dies while committing the second.
         var dying = new FailingCommitStore(_store, failOnCommit: 2);

@@ -1,30 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using WabaHooks.Events;
+using WabaHooks.Testing;
 using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Events;
 
 public sealed class DeliverySplitterTests
 {
-    // The test's own list of modelled names, kept apart from the code under test on purpose.
-    private static readonly HashSet<string> ModelledMessageTypes =
-    [
-        "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button",
-        "reaction", "order", "system", "unsupported", "edit", "revoke",
-    ];
-
-    private static readonly HashSet<string> ModelledFields =
-    [
-        "account_alerts", "account_review_update", "account_update", "business_capability_update",
-        "message_template_quality_update", "message_template_status_update", "message_template_components_update",
-        "phone_number_name_update", "phone_number_quality_update", "security", "template_category_update",
-        "user_preferences", "smb_message_echoes", "smb_app_state_sync", "history", "flows", "partner_solutions",
-        "payment_configuration_update", "calls", "group_lifecycle_update", "group_settings_update", "group_participant_update",
-    ];
-
-    private static readonly HashSet<string> KnownStatuses = ["sent", "delivered", "read", "played", "failed"];
-
     [Theory]
     [MemberData(nameof(Fixtures.All), MemberType = typeof(Fixtures))]
     public void Every_payload_yields_the_events_its_json_implies(string name)
@@ -34,7 +17,7 @@ public sealed class DeliverySplitterTests
         var result = DeliverySplitter.Split(body, 42);
 
         Assert.True(result.IsSuccess, result.Error);
-        Assert.Equal(ExpectedTypes(body), result.Events.Select(e => e.Type));
+        Assert.Equal(ExpectedEvents.TypesOf(body), result.Events.Select(e => e.Type));
         Assert.All(result.Events, e =>
         {
             Assert.Equal(42, e.DeliveryId);
@@ -183,68 +166,4 @@ public sealed class DeliverySplitterTests
         participant is null
             ? $$$"""{"id":"{{{wamid}}}","status":"{{{status}}}","timestamp":"1767261700","recipient_id":"447700900456"}"""
             : $$$"""{"id":"{{{wamid}}}","status":"{{{status}}}","timestamp":"1767261700","recipient_id":"G1","recipient_type":"group","recipient_participant_id":"{{{participant}}}"}""";
-
-    private static List<string> ExpectedTypes(byte[] body)
-    {
-        using var document = JsonDocument.Parse(body);
-        var types = new List<string>();
-        foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
-        {
-            foreach (var change in entry.GetProperty("changes").EnumerateArray())
-            {
-                var field = change.GetProperty("field").GetString()!;
-                var value = change.GetProperty("value");
-                if (field != "messages")
-                {
-                    var mislabelled = field == "message_template_status_update" && value.TryGetProperty("new_quality_score", out _);
-                    types.Add(mislabelled ? "message_template_quality_update" : ModelledFields.Contains(field) ? field : "unknown");
-                    continue;
-                }
-
-                var before = types.Count;
-                foreach (var message in Items(value, "messages"))
-                {
-                    types.Add(MessageType(message));
-                }
-
-                foreach (var status in Items(value, "statuses"))
-                {
-                    var s = status.GetProperty("status").GetString()!;
-                    types.Add("statuses." + (KnownStatuses.Contains(s) ? s : "unknown"));
-                }
-
-                if (Items(value, "errors").Any())
-                {
-                    types.Add("messages.errors");
-                }
-
-                if (types.Count == before)
-                {
-                    types.Add("messages");
-                }
-            }
-        }
-
-        return types;
-    }
-
-    private static IEnumerable<JsonElement> Items(JsonElement value, string name) =>
-        value.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
-
-    private static string MessageType(JsonElement message)
-    {
-        var type = message.GetProperty("type").GetString()!;
-        if (!ModelledMessageTypes.Contains(type))
-        {
-            return "messages.unknown";
-        }
-
-        if (type != "interactive")
-        {
-            return "messages." + type;
-        }
-
-        var sub = message.GetProperty("interactive").GetProperty("type").GetString();
-        return sub is "button_reply" or "list_reply" or "nfm_reply" ? "messages.interactive." + sub : "messages.interactive.unknown";
-    }
 }

@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace WabaHooks.Testing;
+
+/// <summary>
+/// The events a delivery must yield, worked out from its JSON alone — on purpose apart from the code under test: one
+/// per message (<c>messages.{type}</c>, <c>messages.interactive.{reply}</c>), per status (<c>statuses.{status}</c>),
+/// per value-level error set (<c>messages.errors</c>), and one per change of any other field (its name, or
+/// <c>unknown</c>); a <c>messages</c> change with none of those is one <c>messages</c> event.
+/// </summary>
+public static class ExpectedEvents
+{
+    private static readonly HashSet<string> ModelledMessageTypes =
+    [
+        "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button",
+        "reaction", "order", "system", "unsupported", "edit", "revoke",
+    ];
+
+    private static readonly HashSet<string> ModelledFields =
+    [
+        "account_alerts", "account_review_update", "account_update", "business_capability_update",
+        "message_template_quality_update", "message_template_status_update", "message_template_components_update",
+        "phone_number_name_update", "phone_number_quality_update", "security", "template_category_update",
+        "user_preferences", "smb_message_echoes", "smb_app_state_sync", "history", "flows", "partner_solutions",
+        "payment_configuration_update", "calls", "group_lifecycle_update", "group_settings_update", "group_participant_update",
+    ];
+
+    private static readonly HashSet<string> KnownStatuses = ["sent", "delivered", "read", "played", "failed"];
+
+    /// <summary>The type names of the events <paramref name="body"/> must yield, in order.</summary>
+    public static List<string> TypesOf(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var types = new List<string>();
+        foreach (var entry in document.RootElement.GetProperty("entry").EnumerateArray())
+        {
+            foreach (var change in entry.GetProperty("changes").EnumerateArray())
+            {
+                var field = change.GetProperty("field").GetString()!;
+                var value = change.GetProperty("value");
+                if (field != "messages")
+                {
+                    // Meta's documented mislabel: a quality update sent under the status-update field.
+                    var mislabelled = field == "message_template_status_update" && value.TryGetProperty("new_quality_score", out _);
+                    types.Add(mislabelled ? "message_template_quality_update" : ModelledFields.Contains(field) ? field : "unknown");
+                    continue;
+                }
+
+                var before = types.Count;
+                foreach (var message in Items(value, "messages"))
+                {
+                    types.Add(MessageType(message));
+                }
+
+                foreach (var status in Items(value, "statuses"))
+                {
+                    var s = status.GetProperty("status").GetString()!;
+                    types.Add("statuses." + (KnownStatuses.Contains(s) ? s : "unknown"));
+                }
+
+                if (Items(value, "errors").Any())
+                {
+                    types.Add("messages.errors");
+                }
+
+                if (types.Count == before)
+                {
+                    types.Add("messages");
+                }
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>How many events <paramref name="body"/> must yield.</summary>
+    public static int CountOf(ReadOnlySpan<byte> body) => TypesOf(body).Count;
+
+    private static IEnumerable<JsonElement> Items(JsonElement value, string name) =>
+        value.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
+
+    private static string MessageType(JsonElement message)
+    {
+        var type = message.GetProperty("type").GetString()!;
+        if (!ModelledMessageTypes.Contains(type))
+        {
+            return "messages.unknown";
+        }
+
+        if (type != "interactive")
+        {
+            return "messages." + type;
+        }
+
+        var sub = message.GetProperty("interactive").GetProperty("type").GetString();
+        return sub is "button_reply" or "list_reply" or "nfm_reply" ? "messages.interactive." + sub : "messages.interactive.unknown";
+    }
+}
