@@ -13,10 +13,12 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
     private const string PhoneNumberId = GraphStub.PhoneNumberId;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly ListOnlyEventStore _store = new();
     private readonly HttpClient _http = new();
     private readonly CapturingLogger<WatchdogService> _log = new();
     private GraphStub _graph = null!;
+    private readonly RecordedEvents _store;
+
+    public SubscriptionWatchdogTests() => _store = new RecordedEvents(_time);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,6 +26,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        await _store.DisposeAsync();
         _http.Dispose();
         await _graph.DisposeAsync();
     }
@@ -38,7 +41,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         };
         options.WabaIds.Add(GraphStub.WabaId);
         Assert.Empty(options.Validate());
-        var watchdog = new SubscriptionWatchdog(new GraphClient(_http, options.Graph, _time), _store, options, _time);
+        var watchdog = new SubscriptionWatchdog(new GraphClient(_http, options.Graph, _time), _store.Store, options, _time);
         return (watchdog, new WatchdogService(watchdog, Options.Create(options), _time, _log));
     }
 
@@ -48,7 +51,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
     public async Task A_subscribed_app_with_recent_events_gives_no_warning()
     {
         var (watchdog, service) = Create();
-        _store.Add(GraphStub.WabaId, PhoneNumberId, _time.GetUtcNow());
+        _store.Add(GraphStub.WabaId, PhoneNumberId);
 
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
@@ -134,7 +137,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
     public async Task Silence_warns_after_the_configured_time_for_the_WABA_and_each_phone_number_and_clears_when_an_event_arrives()
     {
         var (watchdog, service) = Create(silence: TimeSpan.FromMinutes(30));
-        _store.Add(GraphStub.WabaId, PhoneNumberId, _time.GetUtcNow());
+        _store.Add(GraphStub.WabaId, PhoneNumberId);
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
 
@@ -151,7 +154,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         Assert.Contains(warnings, w => w.StartsWith($"Phone number {PhoneNumberId} (WABA {GraphStub.WabaId}): no event for more than 30 min", StringComparison.Ordinal));
         Assert.Equal(2, _log.Lines.Count(l => l.Level == LogLevel.Warning));
 
-        _store.Add(GraphStub.WabaId, PhoneNumberId, _time.GetUtcNow());
+        _store.Add(GraphStub.WabaId, PhoneNumberId);
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
 
