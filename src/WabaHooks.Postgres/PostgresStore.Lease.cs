@@ -36,7 +36,7 @@ public sealed partial class PostgresStore
                 }
             }
 
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _leaseDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 await using var acquire = new NpgsqlCommand($"SELECT pg_try_advisory_lock({ProcessingLock});", connection);
@@ -65,6 +65,17 @@ public sealed partial class PostgresStore
     {
         if (_leaseConnection is not null)
         {
+            try
+            {
+                // On a clean shutdown, hand the lease over at once rather than when the server notices the closed socket.
+                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({ProcessingLock});", _leaseConnection);
+                await release.ExecuteScalarAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                // The session is gone already, and its lock with it.
+            }
+
             await _leaseConnection.DisposeAsync().ConfigureAwait(false);
             _leaseConnection = null;
         }

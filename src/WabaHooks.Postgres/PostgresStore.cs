@@ -14,6 +14,10 @@ public sealed partial class PostgresStore : IWabaHooksStore
     private readonly PostgresStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;
 
+    // The processing lease is a session lock: its connection must never go back to a pool, where it would keep the
+    // lock alive after the lease is given up.
+    private readonly NpgsqlDataSource _leaseDataSource;
+
     /// <summary>Creates a store. Nothing is opened until <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="ArgumentException">The connection string is empty or invalid.</exception>
     public PostgresStore(PostgresStoreOptions options)
@@ -27,6 +31,8 @@ public sealed partial class PostgresStore : IWabaHooksStore
         var lockTimeout = $"-c lock_timeout={(long)options.LockTimeout.TotalMilliseconds}";
         builder.Options = string.IsNullOrEmpty(builder.Options) ? lockTimeout : $"{builder.Options} {lockTimeout}";
         _dataSource = NpgsqlDataSource.Create(builder);
+        builder.Pooling = false;
+        _leaseDataSource = NpgsqlDataSource.Create(builder);
     }
 
     /// <inheritdoc/>
@@ -85,6 +91,7 @@ public sealed partial class PostgresStore : IWabaHooksStore
     {
         await ReleaseLeaseAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        await _leaseDataSource.DisposeAsync().ConfigureAwait(false);
         _leaseGate.Dispose();
     }
 
