@@ -26,8 +26,6 @@ internal static class PostgresSchema
         );
         CREATE INDEX deliveries_unprocessed ON deliveries (id) WHERE processed_at IS NULL;
 
-        CREATE TABLE cursors (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
-
         CREATE TABLE events (
             seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             id              TEXT    NOT NULL UNIQUE,

@@ -10,10 +10,6 @@ public sealed partial class PostgresStore
     private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
 
     /// <inheritdoc/>
-    public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync("SELECT position FROM cursors WHERE name = @name;", c => c.Text("name", name), r => r.Read() ? r.GetInt64(0) : 0L, cancellationToken);
-
-    /// <inheritdoc/>
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -76,14 +72,6 @@ public sealed partial class PostgresStore
                 duplicates += deliveryDuplicates;
             }
 
-            await using (var cursor = new NpgsqlCommand(
-                "INSERT INTO cursors (name, position) VALUES (@name, @position) ON CONFLICT (name) DO UPDATE SET position = GREATEST(cursors.position, excluded.position);",
-                connection, transaction))
-            {
-                cursor.Text("name", batch.Cursor).Long("position", batch.Position);
-                await cursor.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             return new ProcessingResult(stored, duplicates);
         }, cancellationToken);
     }
@@ -98,7 +86,7 @@ public sealed partial class PostgresStore
             current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         }
 
-        var applied = current is null ? MessageStatusOrder.Rank(status.Status) > 0 : MessageStatusOrder.ShouldAdvance(current, status.Status);
+        var applied = MessageStatusOrder.ShouldAdvance(current, status.Status);
         var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
         if (applied)
         {

@@ -9,7 +9,7 @@ internal static class SqliteSchema
     private static readonly string[] Migrations =
     [
         """
-        -- AUTOINCREMENT: ids are never reused, even after retention deletes the newest rows, so a cursor never skips one.
+        -- AUTOINCREMENT: ids are never reused, even after retention deletes the newest rows, so an id always names one delivery.
         CREATE TABLE deliveries (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             received_at INTEGER NOT NULL, -- unix milliseconds
@@ -26,11 +26,6 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN duplicate_count INTEGER;
         ALTER TABLE deliveries ADD COLUMN parse_error     TEXT;
         CREATE INDEX deliveries_unprocessed ON deliveries (id) WHERE processed_at IS NULL;
-
-        CREATE TABLE cursors (
-            name     TEXT PRIMARY KEY,
-            position INTEGER NOT NULL
-        ) WITHOUT ROWID;
 
         CREATE TABLE events (
             seq             INTEGER PRIMARY KEY AUTOINCREMENT,

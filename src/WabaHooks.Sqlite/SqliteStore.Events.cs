@@ -15,14 +15,6 @@ public sealed partial class SqliteStore
     public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
     /// <inheritdoc/>
-    public Task<long> GetCursorAsync(string name, CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        using var command = connection.Command(null, "SELECT position FROM cursors WHERE name = $name;", ("$name", name));
-        return Task.FromResult(command.ExecuteScalar() is long position ? position : 0L);
-    }
-
-    /// <inheritdoc/>
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -107,10 +99,6 @@ public sealed partial class SqliteStore
             duplicates += deliveryDuplicates;
         }
 
-        using var cursor = connection.Command(transaction,
-            "INSERT INTO cursors (name, position) VALUES ($name, $position) ON CONFLICT (name) DO UPDATE SET position = excluded.position;",
-            ("$name", batch.Cursor), ("$position", batch.Position));
-        cursor.ExecuteNonQuery();
         return new ProcessingResult(stored, duplicates);
     }
 

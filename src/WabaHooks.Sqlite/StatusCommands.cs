@@ -45,7 +45,7 @@ internal sealed class StatusCommands : IDisposable
         var current = _read.ExecuteScalar() as string;
 
         // Statuses arrive out of order; the view only moves forward (sent < delivered < read < played; failed is final).
-        var applied = current is null ? MessageStatusOrder.Rank(status.Status) > 0 : MessageStatusOrder.ShouldAdvance(current, status.Status);
+        var applied = MessageStatusOrder.ShouldAdvance(current, status.Status);
         object timestamp = status.Timestamp?.ToUnixTimeMilliseconds() is { } ms ? ms : DBNull.Value;
         var recipient = status.RecipientId.Db();
         if (applied)

@@ -9,14 +9,11 @@ namespace WabaHooks.Processing;
 /// <summary>
 /// Turns committed deliveries into events, after the 200. It reads the inbox in order, from the oldest delivery not yet
 /// marked processed, splits each delivery, and commits the new events, their sink work, the status view, the
-/// deliveries' processed marks and the cursor in one transaction: a crash at any point either keeps all of a batch or
+/// deliveries' processed marks in one transaction: a crash at any point either keeps all of a batch or
 /// none of it, and the redone batch dedupes on idempotency keys.
 /// </summary>
 public sealed class DeliveryProcessor
 {
-    /// <summary>The cursor the processor keeps in the store.</summary>
-    public const string CursorName = "processor";
-
     private readonly IDeliveryStore _inbox;
     private readonly IEventStore _events;
     private readonly SinkRouter _router;
@@ -39,7 +36,7 @@ public sealed class DeliveryProcessor
     /// Processes the next batch of committed deliveries, if any.
     /// </summary>
     /// <returns>How many deliveries were processed, and what the commit did; zero deliveries when the inbox is caught up.</returns>
-    /// <exception cref="StoreUnavailableException">The store failed; the cursor did not move.</exception>
+    /// <exception cref="StoreUnavailableException">The store failed; no delivery was marked processed.</exception>
     public async Task<(int Deliveries, ProcessingResult Result)> ProcessNextBatchAsync(CancellationToken cancellationToken)
     {
         if (!await _events.TryHoldProcessingLeaseAsync(cancellationToken).ConfigureAwait(false))
@@ -60,7 +57,7 @@ public sealed class DeliveryProcessor
             processed.Add(Process(delivery));
         }
 
-        var result = await _events.CommitProcessedAsync(new ProcessedBatch(CursorName, deliveries[^1].Id, processed), cancellationToken).ConfigureAwait(false);
+        var result = await _events.CommitProcessedAsync(new ProcessedBatch(processed), cancellationToken).ConfigureAwait(false);
         return (deliveries.Count, result);
     }
 

@@ -1,7 +1,7 @@
 namespace WabaHooks.Storage;
 
 /// <summary>
-/// Events split from the inbox, the cursor that walks it, and the views derived from events. Everything the processor
+/// Events split from the inbox and the views derived from them. Everything the processor
 /// learns from a batch of deliveries is committed in one transaction, so a crash loses nothing and stores nothing twice.
 /// </summary>
 public interface IEventStore
@@ -12,13 +12,10 @@ public interface IEventStore
     /// </summary>
     Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken);
 
-    /// <summary>The id of the last delivery the named reader has committed; 0 before the first.</summary>
-    Task<long> GetCursorAsync(string name, CancellationToken cancellationToken);
-
     /// <summary>
     /// In one transaction: stores each event whose idempotency key is new (a duplicate is counted, not stored),
-    /// schedules its sinks, applies status changes to the message status view, records per-delivery outcomes, and
-    /// moves the cursor to <see cref="ProcessedBatch.Position"/>.
+    /// schedules its sinks, applies status changes to the message status view, and marks each delivery processed with
+    /// its outcome (which takes it out of <see cref="IDeliveryStore.ReadUnprocessedAsync"/>).
     /// </summary>
     /// <exception cref="StoreUnavailableException">The store could not commit; nothing of the batch is kept.</exception>
     Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken);

@@ -1,10 +1,8 @@
 namespace WabaHooks.Storage;
 
 /// <summary>What the processor made of a run of consecutive deliveries.</summary>
-/// <param name="Cursor">The cursor's name.</param>
-/// <param name="Position">The id of the last delivery in the run: the cursor's new position.</param>
 /// <param name="Deliveries">Each delivery's outcome, in inbox order.</param>
-public sealed record ProcessedBatch(string Cursor, long Position, IReadOnlyList<ProcessedDelivery> Deliveries);
+public sealed record ProcessedBatch(IReadOnlyList<ProcessedDelivery> Deliveries);
 
 /// <summary>One delivery's events, or why it did not parse.</summary>
 /// <param name="DeliveryId">The inbox id.</param>

@@ -26,7 +26,7 @@ internal sealed class RecordedEvents : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _next);
         var e = new NewEvent($"msg:wamid.watch-{n}", "messages.text", "messages", wabaId, phoneNumberId, null, 0, "{}"u8.ToArray(), null, []);
-        Store.CommitProcessedAsync(new ProcessedBatch("test", n, [new ProcessedDelivery(n, null, [e])]), CancellationToken.None).GetAwaiter().GetResult();
+        Store.CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(n, null, [e])]), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public async ValueTask DisposeAsync()

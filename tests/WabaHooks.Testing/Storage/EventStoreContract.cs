@@ -57,18 +57,17 @@ public abstract class EventStoreContract : IAsyncLifetime
         new(id, type, field, waba, phone, T0, 0, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), status, sinks);
 
     private async Task<ProcessingResult> CommitAsync(long deliveryId, params NewEvent[] events) =>
-        await Events.CommitProcessedAsync(new ProcessedBatch("test", deliveryId, [new ProcessedDelivery(deliveryId, null, events)]), Ct);
+        await Events.CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(deliveryId, null, events)]), Ct);
 
     [Fact]
-    public async Task A_committed_batch_stores_its_events_and_moves_the_cursor()
+    public async Task A_committed_batch_stores_its_events_and_marks_its_delivery_processed()
     {
         var delivery = await DeliveryAsync();
 
         var result = await CommitAsync(delivery, Event("msg:a"), Event("msg:b"));
 
         Assert.Equal(new ProcessingResult(2, 0), result);
-        Assert.Equal(delivery, await Events.GetCursorAsync("test", Ct));
-        Assert.Equal(0, await Events.GetCursorAsync("another", Ct));
+        Assert.Empty(await Inbox.ReadUnprocessedAsync(10, Ct));
         var stored = await Events.GetEventAsync("msg:a", Ct);
         Assert.NotNull(stored);
         Assert.Equal(("messages.text", "messages", "waba-1", "phone-1", delivery), (stored.Type, stored.Field, stored.WabaId, stored.PhoneNumberId, stored.DeliveryId));
@@ -101,10 +100,10 @@ public abstract class EventStoreContract : IAsyncLifetime
         var broken = Event("msg:broken") with { Type = null! };
 
         await Assert.ThrowsAnyAsync<Exception>(() => Events.CommitProcessedAsync(
-            new ProcessedBatch("test", second, [new ProcessedDelivery(first, null, [Event("msg:ok")]), new ProcessedDelivery(second, null, [broken])]), Ct));
+            new ProcessedBatch([new ProcessedDelivery(first, null, [Event("msg:ok")]), new ProcessedDelivery(second, null, [broken])]), Ct));
 
         Assert.Null(await Events.GetEventAsync("msg:ok", Ct));
-        Assert.Equal(0, await Events.GetCursorAsync("test", Ct));
+        Assert.Equal([first, second], (await Inbox.ReadUnprocessedAsync(10, Ct)).Select(d => d.Id));
         Assert.Empty(await Events.ListDeliveryOutcomesAsync(10, null, Ct));
     }
 
@@ -126,11 +125,11 @@ public abstract class EventStoreContract : IAsyncLifetime
     {
         var delivery = await DeliveryAsync();
 
-        await Events.CommitProcessedAsync(new ProcessedBatch("test", delivery, [new ProcessedDelivery(delivery, "NotJson: bad", [])]), Ct);
+        await Events.CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(delivery, "NotJson: bad", [])]), Ct);
 
         var outcome = Assert.Single(await Events.ListDeliveryOutcomesAsync(10, null, Ct));
         Assert.Equal("NotJson: bad", outcome.ParseError);
-        Assert.Equal(delivery, await Events.GetCursorAsync("test", Ct));
+        Assert.Empty(await Inbox.ReadUnprocessedAsync(10, Ct));
     }
 
     [Fact]
