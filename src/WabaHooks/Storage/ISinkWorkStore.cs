@@ -13,7 +13,14 @@ public interface ISinkWorkStore
     Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Records an attempt. Success completes the item; a failure schedules <paramref name="retryAt"/>, or dead-letters it when null.</summary>
-    Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+    Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        RecordAttemptsAsync([new SinkOutcome(item, attempt, retryAt)], cancellationToken);
+
+    /// <summary>
+    /// Records several attempts in one transaction, each as <see cref="RecordAttemptAsync"/> would: a dispatcher with
+    /// many requests in flight pays for one commit, not one per event.
+    /// </summary>
+    Task RecordAttemptsAsync(IReadOnlyList<SinkOutcome> outcomes, CancellationToken cancellationToken);
 
     /// <summary>Items that ran out of attempts, newest first.</summary>
     Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(string? sink, int limit, CancellationToken cancellationToken);
@@ -27,7 +34,7 @@ public interface ISinkWorkStore
     /// <summary>Schedules stored events for a sink again (a replay), whatever their earlier outcome. Returns how many.</summary>
     Task<int> EnqueueAsync(IReadOnlyList<string> eventIds, string sink, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Counts of pending, leased and dead items per sink.</summary>
+    /// <summary>Per sink: counts of pending, dead and delivered items, and how its latest attempts went.</summary>
     Task<IReadOnlyList<SinkBacklog>> GetBacklogAsync(CancellationToken cancellationToken);
 }
 
@@ -53,7 +60,17 @@ public enum SinkWorkState
 /// <param name="Attempts">Attempts made so far.</param>
 /// <param name="NextAttemptAt">When it is due.</param>
 /// <param name="LastError">The last failure, if any.</param>
-public sealed record SinkWorkItem(string EventId, long EventSequence, long DeliveryId, string Sink, SinkWorkState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError);
+/// <param name="ScheduledAt">
+/// When the pair was scheduled: when its event was stored, or last replayed or retried from the dead letters. A retry
+/// window counts from here.
+/// </param>
+public sealed record SinkWorkItem(string EventId, long EventSequence, long DeliveryId, string Sink, SinkWorkState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset ScheduledAt);
+
+/// <summary>What became of one attempt, for <see cref="ISinkWorkStore.RecordAttemptsAsync"/>.</summary>
+/// <param name="Item">The claimed item.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="RetryAt">For a failure: when to try again, or <see langword="null"/> to dead-letter it. Ignored on success.</param>
+public sealed record SinkOutcome(SinkWorkItem Item, SinkAttempt Attempt, DateTimeOffset? RetryAt);
 
 /// <summary>One attempt to hand an event to a sink.</summary>
 /// <param name="EventId">The idempotency key.</param>
@@ -72,4 +89,17 @@ public sealed record SinkAttempt(string EventId, string Sink, int Number, DateTi
 /// <param name="Pending">Items waiting.</param>
 /// <param name="Dead">Dead letters.</param>
 /// <param name="Done">Items delivered.</param>
-public sealed record SinkBacklog(string Sink, long Pending, long Dead, long Done);
+public sealed record SinkBacklog(string Sink, long Pending, long Dead, long Done)
+{
+    /// <summary>When the oldest pending item was scheduled; <see langword="null"/> when none is pending.</summary>
+    public DateTimeOffset? OldestPendingSince { get; init; }
+
+    /// <summary>When the latest attempt started.</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>When the latest successful attempt started.</summary>
+    public DateTimeOffset? LastSuccessAt { get; init; }
+
+    /// <summary>The latest failed attempt, if any.</summary>
+    public SinkAttempt? LastFailure { get; init; }
+}
