@@ -1,3 +1,4 @@
+using WabaHooks.AspNetCore.Destinations;
 using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;
@@ -40,4 +41,7 @@ public sealed class WabaHooksOptions
 
     /// <summary>How in-process handlers are run, retried and dead-lettered.</summary>
     public HandlerOptions Handlers { get; } = new();
+
+    /// <summary>Settings shared by every HTTP destination; each destination's own are in its <see cref="DestinationOptions"/>.</summary>
+    public DestinationDispatchOptions Destinations { get; } = new();
 }

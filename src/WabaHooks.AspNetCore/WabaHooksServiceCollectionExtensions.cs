@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.AspNetCore;
 using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.AspNetCore.Hosting;

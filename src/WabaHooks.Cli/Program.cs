@@ -7,6 +7,8 @@ var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform 
     DeliveriesCommand.Create(),
     MigrateCommand.Create(),
     EventsCommand.Create(),
+    DestinationsCommand.Create(),
+    DeadLettersCommand.Create(),
     MessagesCommand.Create(),
     SubscribeCommand.Create(),
     SubscriptionsCommand.Create(),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.Storage;
 
 namespace WabaHooks.AspNetCore.Handlers;

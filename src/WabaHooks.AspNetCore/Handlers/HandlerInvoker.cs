@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.Events;
 using WabaHooks.Storage;
 
@@ -97,7 +98,7 @@ internal sealed class HandlerInvoker(
         }
     }
 
-    private TimeSpan NextDelay(int attempt) => HandlerBackoff.Delay(attempt, options.BaseDelay, options.MaxDelay, Random.Shared);
+    private TimeSpan NextDelay(int attempt) => Backoff.Delay(attempt, options.BaseDelay, options.MaxDelay, Random.Shared);
 
     private static async Task DisposeWhenDoneAsync(AsyncServiceScope scope, Task? running)
     {

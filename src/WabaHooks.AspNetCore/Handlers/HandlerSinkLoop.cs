@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using WabaHooks.Events;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.Storage;
 
 namespace WabaHooks.AspNetCore.Handlers;
@@ -20,15 +19,14 @@ internal sealed class HandlerSinkLoop(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly ConcurrentDictionary<Task, byte> _running = new();
-    private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly InFlight _inFlight = new();
 
     // Longer than the timeout, so a live invocation's work is never claimed twice; short enough that a crashed
     // process's work is picked up again soon.
     private TimeSpan Lease => options.Timeout + TimeSpan.FromSeconds(30);
 
     /// <summary>Invocations started and not yet recorded.</summary>
-    public IReadOnlyCollection<Task> Running => [.. _running.Keys];
+    public IReadOnlyCollection<Task> Running => _inFlight.Running;
 
     public async Task RunAsync(CancellationToken stopClaiming, CancellationToken abort)
     {
@@ -36,8 +34,8 @@ internal sealed class HandlerSinkLoop(
         {
             // Taken before claiming, so a signal raised while claiming still wakes the next wait.
             var stored = signal.WaitAsync();
-            var freed = Volatile.Read(ref _slotFreed).Task;
-            var free = options.MaxConcurrency - _running.Count;
+            var freed = _inFlight.Freed;
+            var free = options.MaxConcurrency - _inFlight.Count;
             if (free > 0)
             {
                 try
@@ -52,7 +50,7 @@ internal sealed class HandlerSinkLoop(
             }
 
             // With every slot busy, only a freed slot helps; otherwise new events or the poll interval.
-            var full = options.MaxConcurrency - _running.Count <= 0;
+            var full = options.MaxConcurrency - _inFlight.Count <= 0;
             using var pause = CancellationTokenSource.CreateLinkedTokenSource(stopClaiming);
             var poll = Task.Delay(options.PollInterval, time, pause.Token);
             await (full ? Task.WhenAny(freed, poll) : Task.WhenAny(stored, freed, poll)).ConfigureAwait(false);
@@ -67,65 +65,26 @@ internal sealed class HandlerSinkLoop(
         var items = await work.ClaimDueAsync(handler.Name, free, time.GetUtcNow(), Lease, CancellationToken.None).ConfigureAwait(false);
         foreach (var fromOneDelivery in items.GroupBy(i => i.DeliveryId))
         {
-            var events = await RebuildAsync(fromOneDelivery.Key).ConfigureAwait(false);
+            var events = await DeliveryEvents.LoadAsync(deliveries, fromOneDelivery.Key).ConfigureAwait(false);
             foreach (var item in fromOneDelivery)
             {
                 if (events is null)
                 {
-                    Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} is no longer in the inbox"));
+                    _inFlight.Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} is no longer in the inbox"));
                 }
-                else if (!events.TryGetValue(item.EventId, out var e))
+                else if (!events.TryGet(item.EventId, out var e))
                 {
-                    Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} no longer yields event {item.EventId}"));
+                    _inFlight.Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} no longer yields event {item.EventId}"));
                 }
                 else if (!handler.Accepts(e))
                 {
-                    Start(() => invoker.GiveUpAsync(item, $"event {item.EventId} ({e.Type}) no longer matches this handler"));
+                    _inFlight.Start(() => invoker.GiveUpAsync(item, $"event {item.EventId} ({e.Type}) no longer matches this handler"));
                 }
                 else
                 {
-                    Start(() => invoker.RunAsync(item, e, abort));
+                    _inFlight.Start(() => invoker.RunAsync(item, e, abort));
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Splits the delivery again rather than storing typed events: the raw bytes are the record, and splitting is
-    /// deterministic, so the handler sees exactly what the processor routed.
-    /// </summary>
-    private async Task<Dictionary<string, WabaEvent>?> RebuildAsync(long deliveryId)
-    {
-        var delivery = await deliveries.GetAsync(deliveryId, CancellationToken.None).ConfigureAwait(false);
-        if (delivery is null)
-        {
-            return null;
-        }
-
-        var events = new Dictionary<string, WabaEvent>(StringComparer.Ordinal);
-        foreach (var e in DeliverySplitter.Split(delivery).Events)
-        {
-            events.TryAdd(e.Id, e);
-        }
-
-        return events;
-    }
-
-    private void Start(Func<Task> invocation)
-    {
-        // Task.Run: a handler that blocks its thread before its first await must not block this loop.
-        var task = Task.Run(invocation);
-        _running.TryAdd(task, 0);
-        _ = task.ContinueWith(
-            static (t, s) =>
-            {
-                var loop = (HandlerSinkLoop)s!;
-                loop._running.TryRemove(t, out _);
-                Interlocked.Exchange(ref loop._slotFreed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            },
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 }

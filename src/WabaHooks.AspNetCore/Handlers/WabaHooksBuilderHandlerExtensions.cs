@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Events;
 using WabaHooks.Payloads;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;

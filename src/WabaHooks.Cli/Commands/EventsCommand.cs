@@ -15,6 +15,7 @@ internal static class EventsCommand
         var command = new Command("events", "Inspect the events split from deliveries (one per idempotency key).");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(EventsReplayCommand.Create());
         return command;
     }
 

@@ -19,4 +19,5 @@ internal static class ConfigurationKeys
     public const string GraphUrl = "GraphUrl";
     public const string SubscriptionCheckInterval = "SubscriptionCheckInterval";
     public const string SilenceWarning = "SilenceWarning";
+    public const string Destinations = "Destinations";
 }

@@ -34,4 +34,7 @@ internal sealed class GatewaySettings
 
     /// <summary>The watchdog's settings; <see cref="WatchSettings.WabaIds"/> empty means it is off.</summary>
     public WatchSettings Watch { get; init; } = new();
+
+    /// <summary>The HTTP destinations events are forwarded to; only in the configuration file or environment.</summary>
+    public IReadOnlyList<AspNetCore.Destinations.DestinationOptions> Destinations { get; init; } = [];
 }

@@ -79,6 +79,7 @@ internal static class SettingsLoader
             HttpsKey = NonEmpty(configuration[ConfigurationKeys.HttpsKey]),
             Postgres = NonEmpty(configuration[ConfigurationKeys.Postgres]),
             Watch = WatchSettingsReader.Read(configuration, errors),
+            Destinations = DestinationSettingsReader.Read(configuration, errors),
         };
 
         CheckPostgres(settings.Postgres, errors);
@@ -112,7 +113,7 @@ internal static class SettingsLoader
         ConfigurationKeys.Urls, ConfigurationKeys.Path, ConfigurationKeys.DataDir, ConfigurationKeys.VerifyToken,
         ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
         ConfigurationKeys.WatchWabaId, ConfigurationKeys.WatchAppId, ConfigurationKeys.AccessToken, ConfigurationKeys.GraphUrl,
-        ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning,
+        ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning, ConfigurationKeys.Destinations,
     ];
 
     private static List<Uri> ReadUrls(string value, ICollection<string> errors)

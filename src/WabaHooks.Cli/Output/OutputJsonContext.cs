@@ -8,5 +8,7 @@ namespace WabaHooks.Cli.Output;
 [JsonSerializable(typeof(List<EventJson>))]
 [JsonSerializable(typeof(EventDetailJson))]
 [JsonSerializable(typeof(MessageStatusJson))]
+[JsonSerializable(typeof(List<DestinationJson>))]
+[JsonSerializable(typeof(List<DeadLetterJson>))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class OutputJsonContext : JsonSerializerContext;

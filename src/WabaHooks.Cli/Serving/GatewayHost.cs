@@ -76,6 +76,11 @@ internal static class GatewayHost
             wabaHooks.AddWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
         }
 
+        foreach (var destination in settings.Destinations)
+        {
+            wabaHooks.AddDestination(destination);
+        }
+
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);
         app.MapWabaHooksHealth();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.AspNetCore.Handlers;
 using WabaHooks.Payloads;
 using WabaHooks.Sinks;
@@ -96,7 +97,7 @@ public sealed class HandlerRegistrationTests
     {
         var random = new Random(7);
         var delays = Enumerable.Range(0, 500)
-            .Select(_ => HandlerBackoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), random))
+            .Select(_ => Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), random))
             .ToArray();
 
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(ceilingMs)));

@@ -1,7 +1,7 @@
-namespace WabaHooks.AspNetCore.Handlers;
+namespace WabaHooks.AspNetCore.Dispatch;
 
-/// <summary>Exponential backoff with full jitter, so handlers failing together do not retry in lockstep.</summary>
-internal static class HandlerBackoff
+/// <summary>Exponential backoff with full jitter, so sinks failing together do not retry in lockstep.</summary>
+internal static class Backoff
 {
     /// <summary>The delay after failed attempt <paramref name="attempt"/> (1 for the first).</summary>
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, Random random)

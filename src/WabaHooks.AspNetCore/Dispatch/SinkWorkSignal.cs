@@ -1,6 +1,6 @@
-namespace WabaHooks.AspNetCore.Handlers;
+namespace WabaHooks.AspNetCore.Dispatch;
 
-/// <summary>Raised by the processor when it stores new events, so handlers start at once instead of at their next poll.</summary>
+/// <summary>Raised by the processor when it stores new events, so handlers and destinations start at once instead of at their next poll.</summary>
 internal sealed class SinkWorkSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);

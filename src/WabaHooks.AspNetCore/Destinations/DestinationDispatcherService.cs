@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Dispatch;
+using WabaHooks.Storage;
+
+namespace WabaHooks.AspNetCore.Destinations;
+
+/// <summary>
+/// Runs every HTTP destination after the commit: one independent <see cref="DestinationLoop"/> and HTTP client per
+/// destination, and one <see cref="OutcomeRecorder"/> for all. At shutdown it stops claiming, lets requests in flight
+/// finish for up to the longest destination timeout, cancels the rest (recorded as interrupted and due again at once),
+/// and writes every outcome before the store closes.
+/// </summary>
+/// <remarks>Registered after the inbox writer, so the host stops it first, while the store is still open.</remarks>
+internal sealed class DestinationDispatcherService(
+    IEnumerable<DestinationOptions> destinations,
+    ISinkWorkStore work,
+    IDeliveryStore deliveries,
+    SinkWorkSignal signal,
+    DestinationDispatchOptions dispatch,
+    TimeProvider time,
+    ILogger<DestinationDispatcherService> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopClaiming = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<(DestinationLoop Loop, Task Running)> _loops = [];
+    private readonly List<DestinationClient> _clients = [];
+    private OutcomeRecorder? _recorder;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _recorder = new OutcomeRecorder(work, time, logger);
+        foreach (var destination in destinations)
+        {
+            var client = new DestinationClient(destination, time);
+            _clients.Add(client);
+            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, dispatch.PollInterval, time, logger);
+            _loops.Add((loop, Task.Run(() => loop.RunAsync(_stopClaiming.Token, _abort.Token), CancellationToken.None)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopClaiming.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops.Select(l => l.Running)).ConfigureAwait(false);
+
+        var running = _loops.SelectMany(l => l.Loop.Running).ToArray();
+        if (running.Length > 0)
+        {
+            var grace = _clients.Max(c => c.Destination.Timeout);
+            try
+            {
+                await Task.WhenAll(running).WaitAsync(grace, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                DestinationLog.ShutdownAbandoned(logger, running.Count(t => !t.IsCompleted));
+                await _abort.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    // A cancelled request ends at once; only its outcome is left to queue.
+                    await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), time, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Their leases expire and the work is sent again after a restart.
+                }
+            }
+        }
+
+        if (_recorder is not null)
+        {
+            try
+            {
+                await _recorder.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(10), time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The store is not answering; leases expire and the work is sent again after a restart.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        _stopClaiming.Dispose();
+        _abort.Dispose();
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Cli.Configuration;
+
+namespace WabaHooks.Cli.Commands;
+
+/// <summary>The destinations in the configuration, for commands that name one.</summary>
+internal static class ConfiguredDestinations
+{
+    /// <summary>The destination called <paramref name="name"/>, or null with the problem added (naming the ones there are).</summary>
+    public static DestinationOptions? Find(IConfiguration configuration, string name, ICollection<string> errors)
+    {
+        var destinations = DestinationSettingsReader.Read(configuration, errors);
+        var found = destinations.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
+        if (found is null)
+        {
+            errors.Add(destinations.Count == 0
+                ? $"--destination {name}: no destinations are configured. Add them under \"Destinations\" in the --config file (or WABAHOOKS__DESTINATIONS__0__NAME, …), the same configuration serve runs with."
+                : $"--destination {name}: no such destination; the configured ones are {string.Join(", ", destinations.Select(d => d.Name))}.");
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,73 @@
+using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Events;
+using WabaHooks.Testing;
+using WabaHooks.Testing.Destinations;
+
+namespace WabaHooks.AspNetCore.Tests.Destinations;
+
+public sealed class DestinationRoutingTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Each_destination_gets_every_event_its_filter_selects_and_nothing_else_exactly_once_per_key()
+    {
+        using var dir = new TempDirectory();
+        await using var all = await DestinationServer.StartAsync();
+        await using var statuses = await DestinationServer.StartAsync();
+        await using var text = await DestinationServer.StartAsync();
+        await using var templates = await DestinationServer.StartAsync();
+        await using var flaky = await DestinationServer.StartAsync();
+        // Fails one request in three: what arrives after retries must still be complete.
+        flaky.Respond = (_, n, _) => Task.FromResult<int?>(n % 3 == 0 ? 503 : 200);
+
+        var destinations = new[]
+        {
+            Destinations.Meta("all", all),
+            Destinations.Meta("statuses", statuses, d => d.Types.Add("statuses.*")),
+            Destinations.Event("text", text, d => { d.Types.Add("messages.text"); d.Fields.Add("messages"); }),
+            Destinations.Meta("templates", templates, d => { d.Fields.Add("message_template_status_update"); d.Fields.Add("message_template_quality_update"); }),
+            Destinations.Event("flaky", flaky),
+        };
+        await using var gateway = await Destinations.StartGatewayAsync(dir.Path, destinations);
+
+        var bodies = ExamplePayloads.Names.Select(ExamplePayloads.Read).ToList();
+        foreach (var body in bodies)
+        {
+            await gateway.PostAsync(body);
+        }
+
+        // Meta redelivers: the same bytes again must not reach any destination twice.
+        foreach (var body in bodies.Take(10))
+        {
+            await gateway.PostAsync(body);
+        }
+
+        var events = bodies.SelectMany(b => DeliverySplitter.Split(b, 0).Events).DistinctBy(e => e.Id).ToList();
+        var expected = destinations.ToDictionary(d => d.Name, d => events.Where(d.Filter.Matches).Select(e => e.Id).Order().ToList());
+        Assert.True(expected["statuses"].Count > 3 && expected["text"].Count > 0 && expected["templates"].Count > 0, "each filter selects something");
+
+        var servers = new Dictionary<string, (DestinationServer Server, bool Meta)>
+        {
+            ["all"] = (all, true), ["statuses"] = (statuses, true), ["text"] = (text, false), ["templates"] = (templates, true), ["flaky"] = (flaky, false),
+        };
+        foreach (var (name, (server, meta)) in servers)
+        {
+            await server.WaitUntilAsync(_ => Received.Accepted(server, meta).Distinct().Count() >= expected[name].Count, Bound, $"everything for {name}");
+        }
+
+        // Let anything extra arrive before judging "nothing else".
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        foreach (var (name, (server, meta)) in servers)
+        {
+            var accepted = Received.Accepted(server, meta).ToList();
+            Assert.Equal(expected[name], accepted.Distinct().Order().ToList());
+            Assert.All(server.Received, r => Assert.True(meta ? Received.HasValidHubSignature(r) : Received.HasValidStandardSignature(r)));
+            if (name != "flaky")
+            {
+                // Nothing failed, so nothing was sent twice.
+                Assert.Equal(accepted.Count, accepted.Distinct().Count());
+            }
+        }
+    }
+}
