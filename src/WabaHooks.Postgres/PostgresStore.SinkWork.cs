@@ -13,7 +13,7 @@ public sealed partial class PostgresStore
     // latest failure, each one backward seek into its (sink, succeeded) range of sink_attempts_by_outcome. The latest
     // attempt is the later of those two, so it needs no lookup of its own: max over the whole sink would read every
     // index entry of it.
-    private const string BacklogSql =
+    internal const string BacklogSql =
         $"""
         SELECT w.sink, w.pending, w.dead, w.done, w.oldest_pending, s.started_at,
             f.event_id, f.sink, f.number, f.started_at, f.duration_ms, f.succeeded, f.status_code, f.error, f.response_head
