@@ -19,11 +19,21 @@ internal static class PostgresCommands
 
     public static NpgsqlCommand Double(this NpgsqlCommand command, string name, double value) => command.Add(name, NpgsqlDbType.Double, value);
 
+    /// <summary>A typed parameter without a value yet, for a prepared command rebound row by row.</summary>
+    public static NpgsqlParameter Parameter(this NpgsqlCommand command, string name, NpgsqlDbType type)
+    {
+        var parameter = new NpgsqlParameter(name, type);
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
     private static NpgsqlCommand Add(this NpgsqlCommand command, string name, NpgsqlDbType type, object? value)
     {
         command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
         return command;
     }
+
+    public static object Db(this object? value) => value ?? DBNull.Value;
 
     public static string? NullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

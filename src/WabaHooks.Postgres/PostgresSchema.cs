@@ -94,10 +94,26 @@ internal static class PostgresSchema
         );
         CREATE INDEX sink_attempts_by_event ON sink_attempts (event_id, sink, seq);
         """,
+        """
+        -- When each pair was scheduled, so a retry window and the backlog's age count from it. Existing pairs take
+        -- their last change as the best time known; the column is NOT NULL only once they have one.
+        ALTER TABLE sink_work ADD COLUMN scheduled_at BIGINT;
+        UPDATE sink_work SET scheduled_at = updated_at;
+        ALTER TABLE sink_work ALTER COLUMN scheduled_at SET NOT NULL;
+
+        -- A sink's latest success and latest failure are each one seek from the end of its range, not a scan of its
+        -- history.
+        CREATE INDEX sink_attempts_by_outcome ON sink_attempts (sink, succeeded, started_at);
+        """,
     ];
 
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        MigrateAsync(dataSource, Migrations.Length, cancellationToken);
+
+    /// <summary>Migrates up to <paramref name="targetVersion"/> only: tests build a database as an older release left it.</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, Migrations.Length);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock});", cancellationToken).ConfigureAwait(false);
@@ -110,7 +126,7 @@ internal static class PostgresSchema
                 throw new InvalidOperationException($"The database has WabaHooks schema version {version}, newer than this wabahooks ({Migrations.Length}). Upgrade wabahooks.");
             }
 
-            for (var next = version; next < Migrations.Length; next++)
+            for (var next = version; next < targetVersion; next++)
             {
                 await Execute(connection, transaction, Migrations[next], cancellationToken).ConfigureAwait(false);
                 await Execute(connection, transaction, $"INSERT INTO wabahooks_schema (version) VALUES ({next + 1});", cancellationToken).ConfigureAwait(false);

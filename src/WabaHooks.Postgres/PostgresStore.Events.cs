@@ -47,8 +47,8 @@ public sealed partial class PostgresStore
                     {
                         await using var work = new NpgsqlCommand(
                             """
-                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
-                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now) ON CONFLICT (event_id, sink) DO NOTHING;
+                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
+                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now, @now) ON CONFLICT (event_id, sink) DO NOTHING;
                             """, connection, transaction);
                         work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now);
                         await work.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,11 +1,32 @@
 using Npgsql;
+using NpgsqlTypes;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error";
+    private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error, scheduled_at";
+    private const string AttemptColumns = "event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head";
+
+    // Per sink: the counts and the oldest pending item in one pass over sink_work, then the latest success and the
+    // latest failure, each one backward seek into its (sink, succeeded) range of sink_attempts_by_outcome. The latest
+    // attempt is the later of those two, so it needs no lookup of its own: max over the whole sink would read every
+    // index entry of it.
+    internal const string BacklogSql =
+        $"""
+        SELECT w.sink, w.pending, w.dead, w.done, w.oldest_pending, s.started_at,
+            f.event_id, f.sink, f.number, f.started_at, f.duration_ms, f.succeeded, f.status_code, f.error, f.response_head
+        FROM (
+            SELECT sink, count(*) FILTER (WHERE state = 0) AS pending, count(*) FILTER (WHERE state = 2) AS dead,
+                count(*) FILTER (WHERE state = 1) AS done, min(scheduled_at) FILTER (WHERE state = 0) AS oldest_pending
+            FROM sink_work GROUP BY sink) w
+        LEFT JOIN LATERAL (
+            SELECT a.started_at FROM sink_attempts a WHERE a.sink = w.sink AND a.succeeded ORDER BY a.started_at DESC LIMIT 1) s ON true
+        LEFT JOIN LATERAL (
+            SELECT {AttemptColumns} FROM sink_attempts a WHERE a.sink = w.sink AND NOT a.succeeded ORDER BY a.started_at DESC, a.seq DESC LIMIT 1) f ON true
+        ORDER BY w.sink;
+        """;
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
@@ -39,33 +60,72 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc/>
-    public Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public Task RecordAttemptsAsync(IReadOnlyList<SinkOutcome> outcomes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var outcome in outcomes)
+        {
+            ArgumentNullException.ThrowIfNull(outcome, nameof(outcomes));
+        }
+
+        if (outcomes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         return WriteAsync(async (connection, transaction) =>
         {
-            await using (var insert = new NpgsqlCommand(
-                """
-                INSERT INTO sink_attempts (event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head)
+            // Both statements are prepared (Npgsql keeps them on the physical connection across pool uses) and rebound
+            // per outcome: a batch pays for one commit, and no statement is parsed twice.
+            await using var insert = new NpgsqlCommand(
+                $"""
+                INSERT INTO sink_attempts ({AttemptColumns})
                 VALUES (@event, @sink, @number, @started, @duration, @succeeded, @status, @error, @head);
-                """, connection, transaction))
-            {
-                insert.Text("event", attempt.EventId).Text("sink", attempt.Sink).Int("number", attempt.Number).Long("started", attempt.StartedAt.ToUnixTimeMilliseconds())
-                    .Double("duration", attempt.Duration.TotalMilliseconds).Bool("succeeded", attempt.Succeeded).Int("status", attempt.StatusCode)
-                    .Text("error", attempt.Error).Text("head", attempt.ResponseHead);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var state = attempt.Succeeded ? SinkWorkState.Done : retryAt is null ? SinkWorkState.Dead : SinkWorkState.Pending;
+                """, connection, transaction);
+            NpgsqlParameter[] a =
+            [
+                insert.Parameter("event", NpgsqlDbType.Text), insert.Parameter("sink", NpgsqlDbType.Text), insert.Parameter("number", NpgsqlDbType.Integer),
+                insert.Parameter("started", NpgsqlDbType.Bigint), insert.Parameter("duration", NpgsqlDbType.Double), insert.Parameter("succeeded", NpgsqlDbType.Boolean),
+                insert.Parameter("status", NpgsqlDbType.Integer), insert.Parameter("error", NpgsqlDbType.Text), insert.Parameter("head", NpgsqlDbType.Text),
+            ];
+            await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
             await using var update = new NpgsqlCommand(
                 """
                 UPDATE sink_work SET state = @state, attempts = @attempts, next_attempt_at = @next, lease_until = 0, last_error = @error, updated_at = @now
                 WHERE event_id = @event AND sink = @sink;
                 """, connection, transaction);
-            update.Int("state", (int)state).Int("attempts", attempt.Number).Long("next", (retryAt ?? attempt.StartedAt).ToUnixTimeMilliseconds())
-                .Text("error", attempt.Succeeded ? null : attempt.Error).Long("now", Now()).Text("event", item.EventId).Text("sink", item.Sink);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            NpgsqlParameter[] u =
+            [
+                update.Parameter("state", NpgsqlDbType.Integer), update.Parameter("attempts", NpgsqlDbType.Integer), update.Parameter("next", NpgsqlDbType.Bigint),
+                update.Parameter("error", NpgsqlDbType.Text), update.Parameter("now", NpgsqlDbType.Bigint), update.Parameter("event", NpgsqlDbType.Text),
+                update.Parameter("sink", NpgsqlDbType.Text),
+            ];
+            await update.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            var now = Now();
+            foreach (var (item, attempt, retryAt) in outcomes)
+            {
+                a[0].Value = attempt.EventId;
+                a[1].Value = attempt.Sink;
+                a[2].Value = attempt.Number;
+                a[3].Value = attempt.StartedAt.ToUnixTimeMilliseconds();
+                a[4].Value = attempt.Duration.TotalMilliseconds;
+                a[5].Value = attempt.Succeeded;
+                a[6].Value = attempt.StatusCode.Db();
+                a[7].Value = attempt.Error.Db();
+                a[8].Value = attempt.ResponseHead.Db();
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                var state = attempt.Succeeded ? SinkWorkState.Done : retryAt is null ? SinkWorkState.Dead : SinkWorkState.Pending;
+                u[0].Value = (int)state;
+                u[1].Value = attempt.Number;
+                u[2].Value = (attempt.Succeeded ? attempt.StartedAt : retryAt ?? attempt.StartedAt).ToUnixTimeMilliseconds();
+                u[3].Value = (attempt.Succeeded ? null : attempt.Error).Db();
+                u[4].Value = now;
+                u[5].Value = item.EventId;
+                u[6].Value = item.Sink;
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return 0;
         }, cancellationToken);
     }
@@ -90,19 +150,14 @@ public sealed partial class PostgresStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkAttempt>> ListAttemptsAsync(string eventId, string? sink, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<SinkAttempt>>(
-            """
-            SELECT event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head FROM sink_attempts
-            WHERE event_id = @event AND (@sink IS NULL OR sink = @sink) ORDER BY seq;
-            """,
+            $"SELECT {AttemptColumns} FROM sink_attempts WHERE event_id = @event AND (@sink IS NULL OR sink = @sink) ORDER BY seq;",
             c => c.Text("event", eventId).Text("sink", sink),
             r =>
             {
                 var list = new List<SinkAttempt>();
                 while (r.Read())
                 {
-                    list.Add(new SinkAttempt(
-                        r.GetString(0), r.GetString(1), r.GetInt32(2), r.Time(3), TimeSpan.FromMilliseconds(r.GetDouble(4)),
-                        r.GetBoolean(5), r.IsDBNull(6) ? null : r.GetInt32(6), r.NullableString(7), r.NullableString(8)));
+                    list.Add(ReadAttempt(r, 0));
                 }
 
                 return list;
@@ -114,8 +169,10 @@ public sealed partial class PostgresStore
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand(
-                "UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now WHERE state = 2 AND (@sink IS NULL OR sink = @sink);",
-                connection, transaction);
+                """
+                UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now, scheduled_at = @now
+                WHERE state = 2 AND (@sink IS NULL OR sink = @sink);
+                """, connection, transaction);
             command.Long("now", now.ToUnixTimeMilliseconds()).Text("sink", sink);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -129,9 +186,9 @@ public sealed partial class PostgresStore
         {
             await using var command = new NpgsqlCommand(
                 """
-                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
-                SELECT id, @sink, seq, delivery_id, 0, 0, @now, 0, NULL, @now FROM events WHERE id = ANY(@events)
-                ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now;
+                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
+                SELECT id, @sink, seq, delivery_id, 0, 0, @now, 0, NULL, @now, @now FROM events WHERE id = ANY(@events)
+                ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now, scheduled_at = @now;
                 """, connection, transaction);
             command.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds());
             command.Parameters.Add(new NpgsqlParameter("events", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = eventIds.ToArray() });
@@ -142,14 +199,22 @@ public sealed partial class PostgresStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkBacklog>> GetBacklogAsync(CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<SinkBacklog>>(
-            "SELECT sink, count(*) FILTER (WHERE state = 0), count(*) FILTER (WHERE state = 2), count(*) FILTER (WHERE state = 1) FROM sink_work GROUP BY sink ORDER BY sink;",
+            BacklogSql,
             _ => { },
             r =>
             {
                 var list = new List<SinkBacklog>();
                 while (r.Read())
                 {
-                    list.Add(new SinkBacklog(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+                    var lastSuccess = r.NullableTime(5);
+                    var lastFailure = r.IsDBNull(6) ? null : ReadAttempt(r, 6);
+                    list.Add(new SinkBacklog(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3))
+                    {
+                        OldestPendingSince = r.NullableTime(4),
+                        LastAttemptAt = Later(lastSuccess, lastFailure?.StartedAt),
+                        LastSuccessAt = lastSuccess,
+                        LastFailure = lastFailure,
+                    });
                 }
 
                 return list;
@@ -158,5 +223,13 @@ public sealed partial class PostgresStore
 
     private static SinkWorkItem ReadWork(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (SinkWorkState)reader.GetInt32(4),
-        reader.GetInt32(5), reader.Time(6), reader.NullableString(7));
+        reader.GetInt32(5), reader.Time(6), reader.NullableString(7), reader.Time(8));
+
+    /// <summary>Reads the <see cref="AttemptColumns"/> starting at <paramref name="first"/>.</summary>
+    private static SinkAttempt ReadAttempt(NpgsqlDataReader reader, int first) => new(
+        reader.GetString(first), reader.GetString(first + 1), reader.GetInt32(first + 2), reader.Time(first + 3),
+        TimeSpan.FromMilliseconds(reader.GetDouble(first + 4)), reader.GetBoolean(first + 5),
+        reader.IsDBNull(first + 6) ? null : reader.GetInt32(first + 6), reader.NullableString(first + 7), reader.NullableString(first + 8));
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null || a >= b ? a : b;
 }

@@ -95,13 +95,28 @@ internal static class SqliteSchema
         );
         CREATE INDEX sink_attempts_by_event ON sink_attempts (event_id, sink, seq);
         """,
+        """
+        -- When each pair was scheduled, so a retry window and the backlog's age count from it. SQLite adds a NOT NULL
+        -- column only with a default; every insert sets it, and existing pairs take their last change as the best
+        -- time known.
+        ALTER TABLE sink_work ADD COLUMN scheduled_at INTEGER NOT NULL DEFAULT 0; -- unix milliseconds
+        UPDATE sink_work SET scheduled_at = updated_at;
+
+        -- A sink's latest attempt, success and failure are each one seek from the end of its range, not a scan of
+        -- its history.
+        CREATE INDEX sink_attempts_by_outcome ON sink_attempts (sink, succeeded, started_at);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
+    public static void Migrate(SqliteConnection connection) => Migrate(connection, CurrentVersion);
+
+    /// <summary>Migrates up to <paramref name="targetVersion"/> only: tests build a database as an older release left it.</summary>
+    public static void Migrate(SqliteConnection connection, int targetVersion)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, CurrentVersion);
         var version = Convert.ToInt32(Execute(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
         if (version > CurrentVersion)
         {
@@ -109,7 +124,7 @@ internal static class SqliteSchema
                 $"The database {connection.DataSource} has schema version {version}, newer than this wabahooks ({CurrentVersion}). Upgrade wabahooks.");
         }
 
-        for (var next = version; next < CurrentVersion; next++)
+        for (var next = version; next < targetVersion; next++)
         {
             using var transaction = connection.BeginTransaction();
             using (var command = connection.CreateCommand())

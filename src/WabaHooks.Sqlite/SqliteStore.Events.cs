@@ -38,8 +38,8 @@ public sealed partial class SqliteStore
             .Select(insertEvent.Parameter).ToArray();
         using var insertWork = connection.Command(transaction,
             """
-            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
-            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now)
+            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
+            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now, $now)
             ON CONFLICT (event_id, sink) DO NOTHING;
             """);
         var w = new[] { "$event_id", "$sink", "$event_seq", "$delivery_id", "$now" }.Select(insertWork.Parameter).ToArray();

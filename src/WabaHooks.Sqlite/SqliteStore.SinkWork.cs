@@ -5,7 +5,26 @@ namespace WabaHooks.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error";
+    private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error, scheduled_at";
+    private const string AttemptColumns = "event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head";
+    private const string FailureColumns = "f.event_id, f.sink, f.number, f.started_at, f.duration_ms, f.succeeded, f.status_code, f.error, f.response_head";
+
+    // Per sink: the counts and the oldest pending item in one pass over sink_work, then the latest success and the
+    // latest failure, each one seek at the end of its (sink, succeeded) range of sink_attempts_by_outcome. The latest
+    // attempt is the later of those two, so it needs no lookup of its own: MAX over the whole sink would read every
+    // index entry of it.
+    internal const string BacklogSql =
+        $"""
+        SELECT w.sink, w.pending, w.dead, w.done, w.oldest_pending,
+            (SELECT s.started_at FROM sink_attempts s WHERE s.sink = w.sink AND s.succeeded = 1 ORDER BY s.started_at DESC LIMIT 1),
+            {FailureColumns}
+        FROM (
+            SELECT sink, SUM(state = 0) AS pending, SUM(state = 2) AS dead, SUM(state = 1) AS done, MIN(scheduled_at) FILTER (WHERE state = 0) AS oldest_pending
+            FROM sink_work GROUP BY sink) w
+        LEFT JOIN sink_attempts f ON f.seq = (
+            SELECT a.seq FROM sink_attempts a WHERE a.sink = w.sink AND a.succeeded = 0 ORDER BY a.started_at DESC, a.seq DESC LIMIT 1)
+        ORDER BY w.sink;
+        """;
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
@@ -47,33 +66,61 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
-    public Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public Task RecordAttemptsAsync(IReadOnlyList<SinkOutcome> outcomes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var outcome in outcomes)
+        {
+            ArgumentNullException.ThrowIfNull(outcome, nameof(outcomes));
+        }
+
+        if (outcomes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         return WriteAsync((connection, transaction) =>
         {
-            using (var insert = connection.Command(transaction,
-                """
-                INSERT INTO sink_attempts (event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head)
+            // Both statements are compiled once and rebound per outcome: a batch pays for one parse and one commit.
+            using var insert = connection.Command(transaction,
+                $"""
+                INSERT INTO sink_attempts ({AttemptColumns})
                 VALUES ($event, $sink, $number, $started, $duration, $succeeded, $status, $error, $head);
-                """,
-                ("$event", attempt.EventId), ("$sink", attempt.Sink), ("$number", attempt.Number), ("$started", attempt.StartedAt.ToUnixTimeMilliseconds()),
-                ("$duration", attempt.Duration.TotalMilliseconds), ("$succeeded", attempt.Succeeded ? 1 : 0), ("$status", attempt.StatusCode),
-                ("$error", attempt.Error), ("$head", attempt.ResponseHead)))
-            {
-                insert.ExecuteNonQuery();
-            }
-
-            var state = attempt.Succeeded ? SinkWorkState.Done : retryAt is null ? SinkWorkState.Dead : SinkWorkState.Pending;
+                """);
+            var a = new[] { "$event", "$sink", "$number", "$started", "$duration", "$succeeded", "$status", "$error", "$head" }.Select(insert.Parameter).ToArray();
+            insert.Prepare();
             using var update = connection.Command(transaction,
                 """
                 UPDATE sink_work SET state = $state, attempts = $attempts, next_attempt_at = $next, lease_until = 0, last_error = $error, updated_at = $now
                 WHERE event_id = $event AND sink = $sink;
-                """,
-                ("$state", (int)state), ("$attempts", attempt.Number), ("$next", (retryAt ?? attempt.StartedAt).ToUnixTimeMilliseconds()),
-                ("$error", attempt.Succeeded ? null : attempt.Error), ("$now", Now()), ("$event", item.EventId), ("$sink", item.Sink));
-            update.ExecuteNonQuery();
+                """);
+            var u = new[] { "$state", "$attempts", "$next", "$error", "$now", "$event", "$sink" }.Select(update.Parameter).ToArray();
+            update.Prepare();
+            var now = Now();
+            foreach (var (item, attempt, retryAt) in outcomes)
+            {
+                a[0].Value = attempt.EventId;
+                a[1].Value = attempt.Sink;
+                a[2].Value = attempt.Number;
+                a[3].Value = attempt.StartedAt.ToUnixTimeMilliseconds();
+                a[4].Value = attempt.Duration.TotalMilliseconds;
+                a[5].Value = attempt.Succeeded ? 1 : 0;
+                a[6].Value = attempt.StatusCode.Db();
+                a[7].Value = attempt.Error.Db();
+                a[8].Value = attempt.ResponseHead.Db();
+                insert.ExecuteNonQuery();
+
+                var state = attempt.Succeeded ? SinkWorkState.Done : retryAt is null ? SinkWorkState.Dead : SinkWorkState.Pending;
+                u[0].Value = (int)state;
+                u[1].Value = attempt.Number;
+                u[2].Value = (attempt.Succeeded ? attempt.StartedAt : retryAt ?? attempt.StartedAt).ToUnixTimeMilliseconds();
+                u[3].Value = (attempt.Succeeded ? null : attempt.Error).Db();
+                u[4].Value = now;
+                u[5].Value = item.EventId;
+                u[6].Value = item.Sink;
+                update.ExecuteNonQuery();
+            }
+
             return 0;
         }, cancellationToken);
     }
@@ -100,18 +147,13 @@ public sealed partial class SqliteStore
     {
         using var connection = Open();
         using var command = connection.Command(null,
-            """
-            SELECT event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head FROM sink_attempts
-            WHERE event_id = $event AND ($sink IS NULL OR sink = $sink) ORDER BY seq;
-            """,
+            $"SELECT {AttemptColumns} FROM sink_attempts WHERE event_id = $event AND ($sink IS NULL OR sink = $sink) ORDER BY seq;",
             ("$event", eventId), ("$sink", sink));
         using var reader = command.ExecuteReader();
         var list = new List<SinkAttempt>();
         while (reader.Read())
         {
-            list.Add(new SinkAttempt(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.Time(3), TimeSpan.FromMilliseconds(reader.GetDouble(4)),
-                reader.GetInt64(5) == 1, reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.NullableString(7), reader.NullableString(8)));
+            list.Add(ReadAttempt(reader, 0));
         }
 
         return Task.FromResult<IReadOnlyList<SinkAttempt>>(list);
@@ -122,7 +164,10 @@ public sealed partial class SqliteStore
         WriteAsync((connection, transaction) =>
         {
             using var command = connection.Command(transaction,
-                "UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now WHERE state = 2 AND ($sink IS NULL OR sink = $sink);",
+                """
+                UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now
+                WHERE state = 2 AND ($sink IS NULL OR sink = $sink);
+                """,
                 ("$now", now.ToUnixTimeMilliseconds()), ("$sink", sink));
             return command.ExecuteNonQuery();
         }, cancellationToken);
@@ -136,9 +181,9 @@ public sealed partial class SqliteStore
         {
             using var command = connection.Command(transaction,
                 """
-                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at)
-                SELECT id, $sink, seq, delivery_id, 0, 0, $now, 0, NULL, $now FROM events WHERE id = $event
-                ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now;
+                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
+                SELECT id, $sink, seq, delivery_id, 0, 0, $now, 0, NULL, $now, $now FROM events WHERE id = $event
+                ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now;
                 """);
             var eventId = command.Parameter("$event");
             command.Parameter("$sink").Value = sink;
@@ -158,13 +203,20 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<SinkBacklog>> GetBacklogAsync(CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = connection.Command(null,
-            "SELECT sink, SUM(state = 0), SUM(state = 2), SUM(state = 1) FROM sink_work GROUP BY sink ORDER BY sink;");
+        using var command = connection.Command(null, BacklogSql);
         using var reader = command.ExecuteReader();
         var list = new List<SinkBacklog>();
         while (reader.Read())
         {
-            list.Add(new SinkBacklog(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            var lastSuccess = reader.NullableTime(5);
+            var lastFailure = reader.IsDBNull(6) ? null : ReadAttempt(reader, 6);
+            list.Add(new SinkBacklog(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
+            {
+                OldestPendingSince = reader.NullableTime(4),
+                LastAttemptAt = Later(lastSuccess, lastFailure?.StartedAt),
+                LastSuccessAt = lastSuccess,
+                LastFailure = lastFailure,
+            });
         }
 
         return Task.FromResult<IReadOnlyList<SinkBacklog>>(list);
@@ -172,5 +224,13 @@ public sealed partial class SqliteStore
 
     private static SinkWorkItem ReadWork(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (SinkWorkState)reader.GetInt32(4),
-        reader.GetInt32(5), reader.Time(6), reader.NullableString(7));
+        reader.GetInt32(5), reader.Time(6), reader.NullableString(7), reader.Time(8));
+
+    /// <summary>Reads the <see cref="AttemptColumns"/> starting at <paramref name="first"/>.</summary>
+    private static SinkAttempt ReadAttempt(SqliteDataReader reader, int first) => new(
+        reader.GetString(first), reader.GetString(first + 1), reader.GetInt32(first + 2), reader.Time(first + 3),
+        TimeSpan.FromMilliseconds(reader.GetDouble(first + 4)), reader.GetInt64(first + 5) == 1,
+        reader.IsDBNull(first + 6) ? null : reader.GetInt32(first + 6), reader.NullableString(first + 7), reader.NullableString(first + 8));
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null || a >= b ? a : b;
 }

@@ -5,7 +5,7 @@ namespace WabaHooks.Postgres.Tests;
 public sealed class PostgresEventStoreTests(PostgresServer server) : EventStoreContract
 {
     protected override async Task<object> CreateStoreAsync() =>
-        new PostgresStore(new PostgresStoreOptions { ConnectionString = await server.CreateDatabaseAsync() });
+        new PostgresStore(new PostgresStoreOptions { ConnectionString = await server.CreateDatabaseAsync(), TimeProvider = Clock });
 }
 
 public sealed class PostgresProcessingLeaseTests(PostgresServer server)

@@ -8,7 +8,7 @@ public sealed class SqliteEventStoreTests : EventStoreContract
     private readonly TempDirectory _dir = new();
 
     protected override Task<object> CreateStoreAsync() =>
-        Task.FromResult<object>(new SqliteStore(new SqliteStoreOptions { DatabasePath = _dir.Combine("wabahooks.db") }));
+        Task.FromResult<object>(new SqliteStore(new SqliteStoreOptions { DatabasePath = _dir.Combine("wabahooks.db"), TimeProvider = Clock }));
 
     public override async ValueTask DisposeAsync()
     {

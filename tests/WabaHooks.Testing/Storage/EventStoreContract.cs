@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
 using Xunit;
@@ -21,7 +22,13 @@ public abstract class EventStoreContract : IAsyncLifetime
     /// <summary>The same store's inbox.</summary>
     protected IDeliveryStore Inbox => (IDeliveryStore)Events;
 
-    /// <summary>A fresh, empty store implementing all three interfaces.</summary>
+    /// <summary>
+    /// The store's clock, which stamps stored events and scheduled work: a derived class must hand it to the store it
+    /// creates, so the tests can say exactly when work was scheduled.
+    /// </summary>
+    protected FakeTimeProvider Clock { get; } = new(T0.AddHours(1));
+
+    /// <summary>A fresh, empty store implementing all three interfaces, on <see cref="Clock"/>.</summary>
     protected abstract Task<object> CreateStoreAsync();
 
     /// <inheritdoc/>
@@ -46,8 +53,10 @@ public abstract class EventStoreContract : IAsyncLifetime
 
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_767_261_601);
 
-    // Work is scheduled at the store's own clock (real time); claims look from a little later.
-    private static DateTimeOffset Later => DateTimeOffset.UtcNow.AddHours(1);
+    // Work is scheduled at the store's clock; claims look from a little later.
+    private DateTimeOffset Later => Clock.GetUtcNow().AddHours(1);
+
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     private async Task<long> DeliveryAsync() =>
         (await Inbox.AppendAsync([new InboundDelivery("{}"u8.ToArray(), T0, "app", DeliveryFlags.None)], Ct))[0];
@@ -228,7 +237,8 @@ public abstract class EventStoreContract : IAsyncLifetime
         var attempt = Assert.Single(await Work.ListAttemptsAsync("ok", "s", Ct));
         Assert.Equal((true, 200, "OK", 1), (attempt.Succeeded, attempt.StatusCode, attempt.ResponseHead, attempt.Number));
         Assert.Equal(TimeSpan.FromMilliseconds(12), attempt.Duration);
-        Assert.Contains(await Work.GetBacklogAsync(Ct), b => b == new SinkBacklog("s", 1, 1, 1));
+        var backlog = Assert.Single(await Work.GetBacklogAsync(Ct), b => b.Sink == "s");
+        Assert.Equal((1L, 1L, 1L), (backlog.Pending, backlog.Dead, backlog.Done));
     }
 
     [Fact]
@@ -247,4 +257,153 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal(2, await Work.EnqueueAsync(["e1", "e2", "no-such-event"], "replay", now, Ct));
         Assert.Equal(["e1", "e2"], (await Work.ClaimDueAsync("replay", 10, now, TimeSpan.FromMinutes(1), Ct)).Select(w => w.EventId));
     }
+
+    [Fact]
+    public async Task Work_is_scheduled_at_the_time_its_event_is_committed_and_attempts_do_not_move_it()
+    {
+        var delivery = await DeliveryAsync();
+        var first = Clock.GetUtcNow();
+        await CommitAsync(delivery, Event("e1", sinks: ["a", "b"]));
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        await CommitAsync(delivery, Event("e2", sinks: "a"));
+        var now = Later;
+
+        var claimed = await Work.ClaimDueAsync("a", 10, now, Lease, Ct);
+        Assert.Equal([("e1", first), ("e2", first.AddMinutes(3))], claimed.Select(w => (w.EventId, w.ScheduledAt)));
+        Assert.Equal(first, Assert.Single(await Work.ClaimDueAsync("b", 10, now, Lease, Ct)).ScheduledAt);
+
+        await Work.RecordAttemptsAsync(
+            [new(claimed[0], Failure(claimed[0], 1, now, "HTTP 500"), now.AddMinutes(1)), new(claimed[1], Failure(claimed[1], 1, now, "boom"), null)], Ct);
+
+        Assert.Equal(first, Assert.Single(await Work.ClaimDueAsync("a", 10, now.AddMinutes(1), Lease, Ct)).ScheduledAt);
+        Assert.Equal(first.AddMinutes(3), Assert.Single(await Work.ListDeadLettersAsync("a", 10, Ct)).ScheduledAt);
+    }
+
+    [Fact]
+    public async Task A_replay_schedules_work_again_at_the_replay_time_whether_or_not_the_sink_had_it()
+    {
+        var delivery = await DeliveryAsync();
+        await CommitAsync(delivery, Event("e1", sinks: "s"), Event("e2"));
+        var now = Later;
+        var item = Assert.Single(await Work.ClaimDueAsync("s", 10, now, Lease, Ct));
+        await Work.RecordAttemptsAsync([new(item, Success(item, 1, now), null)], Ct);
+        var replayAt = now.AddHours(2);
+
+        Assert.Equal(2, await Work.EnqueueAsync(["e1", "e2"], "s", replayAt, Ct));
+
+        var replayed = await Work.ClaimDueAsync("s", 10, replayAt, Lease, Ct);
+        Assert.Equal([("e1", 0, replayAt), ("e2", 0, replayAt)], replayed.Select(w => (w.EventId, w.Attempts, w.ScheduledAt)));
+    }
+
+    [Fact]
+    public async Task Retrying_dead_letters_schedules_them_again_at_the_retry_time_and_leaves_other_work_as_scheduled()
+    {
+        var delivery = await DeliveryAsync();
+        var committedAt = Clock.GetUtcNow();
+        await CommitAsync(delivery, Event("dead", sinks: "s"), Event("waiting", sinks: "s"));
+        var now = Later;
+        var items = (await Work.ClaimDueAsync("s", 10, now, Lease, Ct)).ToDictionary(i => i.EventId);
+        await Work.RecordAttemptsAsync(
+            [new(items["dead"], Failure(items["dead"], 4, now, "boom"), null), new(items["waiting"], Failure(items["waiting"], 1, now, "HTTP 503"), now.AddHours(1))], Ct);
+        var retryAt = now.AddMinutes(10);
+
+        Assert.Equal(1, await Work.RetryDeadLettersAsync("s", retryAt, Ct));
+
+        var due = await Work.ClaimDueAsync("s", 10, now.AddHours(1), Lease, Ct);
+        Assert.Equal([("dead", 0, retryAt), ("waiting", 1, committedAt)], due.Select(w => (w.EventId, w.Attempts, w.ScheduledAt)));
+    }
+
+    [Fact]
+    public async Task Outcomes_recorded_in_one_call_complete_retry_and_dead_letter_their_items_and_keep_every_attempt()
+    {
+        var delivery = await DeliveryAsync();
+        await CommitAsync(delivery, Event("ok", sinks: "s"), Event("retry", sinks: "s"), Event("dead", sinks: "s"));
+        var now = Later;
+        var items = (await Work.ClaimDueAsync("s", 10, now, TimeSpan.FromMinutes(10), Ct)).ToDictionary(i => i.EventId);
+        var ok = new SinkAttempt("ok", "s", 1, now, TimeSpan.FromMilliseconds(12), true, 200, null, "OK");
+        var retry = new SinkAttempt("retry", "s", 3, now.AddSeconds(1), TimeSpan.FromMilliseconds(5), false, 503, "HTTP 503", "busy");
+        var dead = new SinkAttempt("dead", "s", 2, now.AddSeconds(2), TimeSpan.FromMilliseconds(7), false, null, "timeout", null);
+
+        await Work.RecordAttemptsAsync([new(items["ok"], ok, null), new(items["retry"], retry, now.AddMinutes(1)), new(items["dead"], dead, null)], Ct);
+
+        // Due at its retry time although its ten-minute lease had not run out: recording the outcome released it.
+        Assert.Empty(await Work.ClaimDueAsync("s", 10, now.AddMinutes(1).AddMilliseconds(-1), Lease, Ct));
+        var retried = Assert.Single(await Work.ClaimDueAsync("s", 10, now.AddMinutes(1), Lease, Ct));
+        Assert.Equal(("retry", SinkWorkState.Pending, 3, "HTTP 503"), (retried.EventId, retried.State, retried.Attempts, retried.LastError));
+        var deadLetter = Assert.Single(await Work.ListDeadLettersAsync("s", 10, Ct));
+        Assert.Equal(("dead", SinkWorkState.Dead, 2, "timeout"), (deadLetter.EventId, deadLetter.State, deadLetter.Attempts, deadLetter.LastError));
+        var backlog = Assert.Single(await Work.GetBacklogAsync(Ct));
+        Assert.Equal(("s", 1L, 1L, 1L), (backlog.Sink, backlog.Pending, backlog.Dead, backlog.Done));
+        Assert.Equal([ok], await Work.ListAttemptsAsync("ok", "s", Ct));
+        Assert.Equal([retry], await Work.ListAttemptsAsync("retry", "s", Ct));
+        Assert.Equal([dead], await Work.ListAttemptsAsync("dead", "s", Ct));
+    }
+
+    [Fact]
+    public async Task Outcomes_recorded_in_one_call_are_kept_all_or_none()
+    {
+        var delivery = await DeliveryAsync();
+        await CommitAsync(delivery, Event("e1", sinks: "s"), Event("e2", sinks: "s"));
+        var now = Later;
+        var items = await Work.ClaimDueAsync("s", 10, now, Lease, Ct);
+        var broken = Success(items[1], 1, now) with { Sink = null! };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Work.RecordAttemptsAsync([new(items[0], Success(items[0], 1, now), null), new(items[1], broken, null)], Ct));
+
+        Assert.Empty(await Work.ListAttemptsAsync("e1", null, Ct));
+        var backlog = Assert.Single(await Work.GetBacklogAsync(Ct));
+        Assert.Equal((2L, 0L, 0L, (DateTimeOffset?)null), (backlog.Pending, backlog.Dead, backlog.Done, backlog.LastAttemptAt));
+    }
+
+    [Fact]
+    public async Task The_backlog_reports_each_sinks_oldest_pending_work_and_its_latest_attempt_success_and_failure()
+    {
+        var delivery = await DeliveryAsync();
+        var first = Clock.GetUtcNow();
+        await CommitAsync(delivery, Event("e1", sinks: "s"), Event("e2", sinks: "s"));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = Clock.GetUtcNow();
+        await CommitAsync(delivery, Event("e3", sinks: ["s", "t"]), Event("e4", sinks: "t"), Event("e5", sinks: "u"));
+
+        Assert.Equal(
+            [
+                new SinkBacklog("s", 3, 0, 0) { OldestPendingSince = first },
+                new SinkBacklog("t", 2, 0, 0) { OldestPendingSince = second },
+                new SinkBacklog("u", 1, 0, 0) { OldestPendingSince = second },
+            ],
+            await Work.GetBacklogAsync(Ct));
+
+        // s: two failures (the later dead-letters e2), then e1 succeeds on its second attempt; e3 is still pending.
+        var now = Later;
+        var s = (await Work.ClaimDueAsync("s", 2, now, Lease, Ct)).ToDictionary(i => i.EventId);
+        var sLastFailure = new SinkAttempt("e2", "s", 1, now.AddSeconds(1), TimeSpan.FromMilliseconds(9), false, null, "timeout", null);
+        await Work.RecordAttemptsAsync(
+            [new(s["e1"], new SinkAttempt("e1", "s", 1, now, TimeSpan.FromMilliseconds(4), false, 500, "HTTP 500", "oops"), now.AddSeconds(2)), new(s["e2"], sLastFailure, null)],
+            Ct);
+        var e1 = Assert.Single(await Work.ClaimDueAsync("s", 1, now.AddSeconds(2), Lease, Ct));
+        await Work.RecordAttemptsAsync([new(e1, Success(e1, 2, now.AddSeconds(2)), null)], Ct);
+
+        // t: a success, then a later failure that will be retried.
+        var t = (await Work.ClaimDueAsync("t", 10, now, Lease, Ct)).ToDictionary(i => i.EventId);
+        var tLastFailure = new SinkAttempt("e4", "t", 1, now.AddSeconds(3), TimeSpan.FromMilliseconds(6), false, 502, "HTTP 502", "bad gateway");
+        await Work.RecordAttemptsAsync([new(t["e3"], Success(t["e3"], 1, now), null), new(t["e4"], tLastFailure, now.AddHours(1))], Ct);
+
+        // u: everything delivered, so nothing is pending.
+        var u = Assert.Single(await Work.ClaimDueAsync("u", 10, now, Lease, Ct));
+        await Work.RecordAttemptsAsync([new(u, Success(u, 1, now.AddSeconds(4)), null)], Ct);
+
+        Assert.Equal(
+            [
+                new SinkBacklog("s", 1, 1, 1) { OldestPendingSince = second, LastAttemptAt = now.AddSeconds(2), LastSuccessAt = now.AddSeconds(2), LastFailure = sLastFailure },
+                new SinkBacklog("t", 1, 0, 1) { OldestPendingSince = second, LastAttemptAt = now.AddSeconds(3), LastSuccessAt = now, LastFailure = tLastFailure },
+                new SinkBacklog("u", 0, 0, 1) { LastAttemptAt = now.AddSeconds(4), LastSuccessAt = now.AddSeconds(4) },
+            ],
+            await Work.GetBacklogAsync(Ct));
+    }
+
+    private static SinkAttempt Success(SinkWorkItem item, int number, DateTimeOffset at) =>
+        new(item.EventId, item.Sink, number, at, TimeSpan.FromMilliseconds(3), true, 200, null, "OK");
+
+    private static SinkAttempt Failure(SinkWorkItem item, int number, DateTimeOffset at, string error) =>
+        new(item.EventId, item.Sink, number, at, TimeSpan.FromMilliseconds(3), false, null, error, null);
 }
