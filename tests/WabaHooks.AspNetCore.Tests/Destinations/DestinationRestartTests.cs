@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Destinations;
 
