@@ -10,11 +10,14 @@ internal sealed class ContactsSource(ReadOnlyMemory<byte> json)
     private static readonly Contact[] Malformed = [];
     private IReadOnlyList<Contact>? _value;
 
+    /// <summary>The <c>contacts</c> JSON exactly as in the delivery: a slice of its buffer.</summary>
+    public ReadOnlyMemory<byte> Json { get; } = json;
+
     public IReadOnlyList<Contact>? Value
     {
         get
         {
-            var value = _value ??= Read(json);
+            var value = _value ??= Read(Json);
             return ReferenceEquals(value, Malformed) ? null : value;
         }
     }
