@@ -40,7 +40,7 @@ public sealed class DestinationFailureTests
         await using var server = await DestinationServer.StartAsync();
         await server.StopAsync();
         await using var gateway = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("down", server));
-        var bodies = new[] { "messages-text.json", "messages-image.json", "messages-status-read.json", "account_update.json" }.Select(ExamplePayloads.Read).ToList();
+        var bodies = new[] { "messages-text.json", "messages-image.json", "messages-status-read.json", "account_update-volume-tier.json" }.Select(ExamplePayloads.Read).ToList();
         foreach (var body in bodies)
         {
             await gateway.PostAsync(body);
