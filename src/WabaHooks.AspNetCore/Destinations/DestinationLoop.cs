@@ -144,7 +144,7 @@ internal sealed class DestinationLoop(
                 item.EventId, item.Sink, item.Attempts + 1, startedAt, response.Latency, response.Succeeded, response.StatusCode,
                 interrupted ? "interrupted by shutdown" : response.Error, response.Head);
             // Interrupted: not the destination's fault, so due again at once, here after a restart or in another process.
-            var retryAt = response.Succeeded ? null : interrupted ? now : NextAttemptAt(item, attempt.Number, response.RetryAfter, now);
+            var retryAt = response.Succeeded ? null : interrupted ? now : RetrySchedule.Next(_destination.Retry, item.ScheduledAt, attempt.Number, response.RetryAfter, now, Random.Shared);
             if (!response.Succeeded && retryAt is null)
             {
                 DestinationLog.DeadLettered(logger, Name, item.EventId, attempt.Number, response.Error ?? "failed");
@@ -172,30 +172,6 @@ internal sealed class DestinationLoop(
         {
             DestinationLog.Resumed(logger, Name);
         }
-    }
-
-    /// <summary>
-    /// When to try again after failed attempt <paramref name="attempt"/>: exponential backoff with full jitter, at least
-    /// the destination's <c>Retry-After</c> (up to the cap), and never past the retry window, whose end gets one last
-    /// attempt. <see langword="null"/> once the window is over: a dead letter.
-    /// </summary>
-    private DateTimeOffset? NextAttemptAt(SinkWorkItem item, int attempt, TimeSpan? retryAfter, DateTimeOffset now)
-    {
-        var retry = _destination.Retry;
-        var windowEnd = item.ScheduledAt + retry.Window;
-        if (now >= windowEnd)
-        {
-            return null;
-        }
-
-        var delay = Backoff.Delay(attempt, retry.BaseDelay, retry.MaxDelay, Random.Shared);
-        if (retryAfter is { } wait && wait > delay)
-        {
-            delay = wait < retry.MaxDelay ? wait : retry.MaxDelay;
-        }
-
-        var at = now + delay;
-        return at < windowEnd ? at : windowEnd;
     }
 
     /// <summary>Dead-letters work that can no longer be sent (its delivery is gone, or it no longer matches).</summary>
