@@ -47,27 +47,11 @@ internal sealed class DestinationDispatcherService(
         await Task.WhenAll(_loops.Select(l => l.Running)).ConfigureAwait(false);
 
         var running = _loops.SelectMany(l => l.Loop.Running).ToArray();
-        if (running.Length > 0)
+        var grace = _clients.Count == 0 ? TimeSpan.Zero : _clients.Max(c => c.Destination.Timeout);
+        var abandoned = await Drain.Async(running, grace, _abort, time, cancellationToken).ConfigureAwait(false);
+        if (abandoned > 0)
         {
-            var grace = _clients.Max(c => c.Destination.Timeout);
-            try
-            {
-                await Task.WhenAll(running).WaitAsync(grace, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-            {
-                DestinationLog.ShutdownAbandoned(logger, running.Count(t => !t.IsCompleted));
-                await _abort.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    // A cancelled request ends at once; only its outcome is left to queue.
-                    await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), time, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    // Their leases expire and the work is sent again after a restart.
-                }
-            }
+            DestinationLog.ShutdownAbandoned(logger, abandoned);
         }
 
         if (_recorder is not null)

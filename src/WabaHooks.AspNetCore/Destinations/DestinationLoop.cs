@@ -107,18 +107,22 @@ internal sealed class DestinationLoop(
 
             if (_destination.Format == DestinationFormat.Meta)
             {
-                var envelope = MetaEnvelope.Narrow(events!.Delivery.Body, events.All, [.. sendable.Select(s => s.Event)]);
                 var claimed = sendable.Select(s => s.Item).ToArray();
-                _inFlight.Start(() => SendAsync(claimed, ct => client.SendEnvelopeAsync(envelope, ct), abort));
-                requests++;
+                if (TryBuild(claimed, () => MetaEnvelope.Narrow(events!.Delivery.Body, events.All, [.. sendable.Select(s => s.Event)])) is { } envelope)
+                {
+                    _inFlight.Start(() => SendAsync(claimed, ct => client.SendEnvelopeAsync(envelope, ct), abort));
+                    requests++;
+                }
             }
             else
             {
                 foreach (var (item, e) in sendable)
                 {
-                    var body = EventEnvelope.Write(e);
-                    _inFlight.Start(() => SendAsync([item], ct => client.SendEventAsync(item.EventId, body, ct), abort));
-                    requests++;
+                    if (TryBuild([item], () => EventEnvelope.Write(e)) is { } body)
+                    {
+                        _inFlight.Start(() => SendAsync([item], ct => client.SendEventAsync(item.EventId, body, ct), abort));
+                        requests++;
+                    }
                 }
             }
         }
@@ -171,6 +175,27 @@ internal sealed class DestinationLoop(
         else if (wasOpen && response.Succeeded)
         {
             DestinationLog.Resumed(logger, Name);
+        }
+    }
+
+    /// <summary>
+    /// Builds a request body; a body that cannot be built (a shape the writers reject) would fail the same way on every
+    /// attempt, so its events are dead-lettered with the reason instead of being retried.
+    /// </summary>
+    private ReadOnlyMemory<byte>? TryBuild(SinkWorkItem[] items, Func<ReadOnlyMemory<byte>> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            foreach (var item in items)
+            {
+                GiveUp(item, $"cannot build the request body: {ex.Message}");
+            }
+
+            return null;
         }
     }
 

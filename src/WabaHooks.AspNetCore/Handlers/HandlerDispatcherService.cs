@@ -46,28 +46,10 @@ internal sealed class HandlerDispatcherService(
         await Task.WhenAll(_loops.Select(l => l.Running)).ConfigureAwait(false);
 
         var running = _loops.SelectMany(l => l.Loop.Running).ToArray();
-        if (running.Length == 0)
+        var abandoned = await Drain.Async(running, options.Timeout, _abort, time, cancellationToken).ConfigureAwait(false);
+        if (abandoned > 0)
         {
-            return;
-        }
-
-        try
-        {
-            await Task.WhenAll(running).WaitAsync(options.Timeout, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            HandlerLog.ShutdownAbandoned(logger, running.Count(t => !t.IsCompleted));
-            await _abort.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                // Each cancelled invocation only has its outcome left to record.
-                await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), time, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // The store is not answering; leases expire and the work is claimed again after a restart.
-            }
+            HandlerLog.ShutdownAbandoned(logger, abandoned);
         }
     }
 

@@ -109,7 +109,7 @@ internal static class ServeCommand
             }
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            StartupBanner.Write(Console.Out, addresses, settings.Path, credentials, settings.DataDir, settings.Postgres, settings.Watch);
+            StartupBanner.Write(Console.Out, addresses, settings.Path, credentials, settings.DataDir, settings.Postgres, settings.Watch, settings.Destinations);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -3,7 +3,7 @@ namespace WabaHooks.Cli.Serving;
 /// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
 internal static class StartupBanner
 {
-    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null)
+    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null, IReadOnlyList<AspNetCore.Destinations.DestinationOptions>? destinations = null)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -21,6 +21,12 @@ internal static class StartupBanner
             // Names what is watched and how often, never the token.
             var silence = watch.SilenceWarning > TimeSpan.Zero ? $"silence warning after {watch.SilenceWarning:c}" : "no silence warning";
             output.WriteLine($"  Watchdog:      WABA {string.Join(", ", watch.WabaIds)}, subscribed_apps every {watch.SubscriptionCheckInterval:c}, {silence} (see /readyz)");
+        }
+
+        foreach (var destination in destinations ?? [])
+        {
+            // The name, format and host only: a URL's path, query or user info may carry credentials.
+            output.WriteLine($"  Destination:   {destination.Name} ({destination.Format.ToString().ToLowerInvariant()}) -> {destination.Url!.Scheme}://{destination.Url.Authority}");
         }
 
         if (credentials.VerifyTokenGenerated)
