@@ -72,6 +72,18 @@ public sealed class DeadLettersCommandTests(DeadLettersCommandTests.Fixture fixt
     }
 
     [Fact]
+    public async Task Destinations_list_counts_the_dead_letters_and_shows_the_destination_failing()
+    {
+        var list = await fixture.RunJsonAsync("destinations", "list");
+
+        var dead = list.EnumerateArray().Single(d => d.GetProperty("name").GetString() == "dead");
+        Assert.Equal(0, dead.GetProperty("pending").GetInt64());
+        Assert.Equal(1, dead.GetProperty("dead").GetInt64());
+        Assert.Equal(0, dead.GetProperty("done").GetInt64());
+        Assert.Matches(@"^failing: HTTP 500 Internal Server Error \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$", dead.GetProperty("health").GetString());
+    }
+
+    [Fact]
     public async Task Retry_makes_a_destinations_dead_letters_due_again_and_the_running_serve_delivers_them()
     {
         var before = await fixture.RunJsonAsync("dead-letters", "list", "--destination", "revived");

@@ -90,6 +90,7 @@ public sealed class DestinationForwardingTests(DestinationForwardingTests.Fixtur
 
         // The failing destination was asked only for text messages.
         Assert.All(fixture.Failing.Received, r => Assert.All(r.KeysInEnvelope(), k => Assert.Contains(k, fixture.TextKeys)));
+        DestinationConfig.AssertNoSecretIn(fixture.ServeOutput);
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class DestinationForwardingTests(DestinationForwardingTests.Fixtur
         Assert.Matches($@"^statuses\s+meta\s+{Regex.Escape(fixture.Statuses.Url.ToString())}\s+types statuses\.\*\s+0\s+0\s+3\s+{Time}\s+ok$", lines[1]);
         Assert.Matches($@"^everything\s+event\s+{Regex.Escape(fixture.Everything.Url.ToString())}\s+all events\s+0\s+0\s+6\s+{Time}\s+ok$", lines[2]);
         Assert.Matches(
-            $@"^failing\s+meta\s+{Regex.Escape(fixture.Failing.Url.ToString())}\s+types messages\.text\s+2\s+0\s+0\s+{Time}\s+failing: HTTP 500 Internal Server Error \(at {Time}\); oldest pending \d+s$",
+            $@"^failing\s+meta\s+{Regex.Escape(fixture.Failing.Url.ToString())}\s+types messages\.text\s+2\s+0\s+0\s+{Time}\s+failing: HTTP 500 Internal Server Error \(at {Time}\); oldest pending \d+[smh]$",
             lines[3]);
     }
 
