@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using WabaHooks.AspNetCore.Destinations;
 using WabaHooks.Cli.Output;
 
@@ -33,7 +34,7 @@ internal static class DeadLettersCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            var sinkName = SinkName(parse, destination, sink, errors);
+            var sinkName = SinkName(parse, destination, sink, configuration, errors);
             if (parse.GetValue(limit) < 1)
             {
                 errors.Add("--limit must be at least 1.");
@@ -91,7 +92,7 @@ internal static class DeadLettersCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            var sinkName = SinkName(parse, destination, sink, errors);
+            var sinkName = SinkName(parse, destination, sink, configuration, errors);
             if (errors.Count > 0)
             {
                 return CommonOptions.Fail("dead-letters retry", errors);
@@ -112,15 +113,21 @@ internal static class DeadLettersCommand
 
     private static (Option<string?> Destination, Option<string?> Sink) SinkOptions() =>
         (new Option<string?>("--destination") { Description = "Only this HTTP destination (its name)." },
-         new Option<string?>("--sink") { Description = "Only this sink, by its full name (destination:NAME, handler:OnMessage, …)." });
+         new Option<string?>("--sink") { Description = "Only this sink, by its full name (destination:NAME, handler:OnMessage, …); also one no longer configured." });
 
-    private static string? SinkName(ParseResult parse, Option<string?> destination, Option<string?> sink, ICollection<string> errors)
+    private static string? SinkName(ParseResult parse, Option<string?> destination, Option<string?> sink, IConfiguration configuration, ICollection<string> errors)
     {
         var name = parse.GetValue(destination);
         var full = parse.GetValue(sink);
         if (name is not null && full is not null)
         {
             errors.Add("--destination and --sink both name a sink: give one.");
+        }
+        else if (name is not null)
+        {
+            // A mistyped name would list nothing, or retry nothing, and look like success. (--sink takes any sink,
+            // for one no longer configured.)
+            _ = ConfiguredDestinations.Find(configuration, name, errors, "--destination");
         }
 
         return name is not null ? DestinationOptions.SinkPrefix + name : full;

@@ -41,7 +41,7 @@ internal static class EventsReplayCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            var target = ConfiguredDestinations.Find(configuration, parse.GetValue(destination)!, errors);
+            var target = ConfiguredDestinations.Find(configuration, parse.GetValue(destination)!, errors, "--destination");
             var key = parse.GetValue(id);
             var now = TimeProvider.System.GetUtcNow();
             var from = Time(parse.GetValue(since), "--since", now, errors);

@@ -34,23 +34,23 @@ internal static class DestinationSettingsReader
 
     private static DestinationOptions ReadOne(IConfigurationSection section, ICollection<string> errors)
     {
-        var where = $"Destinations[{section.Key}]";
-        CheckKeys(section, Keys, where, errors);
         var destination = new DestinationOptions { Name = section["Name"]?.Trim() ?? "", Secret = section["Secret"] ?? "" };
-        if (destination.Name.Length > 0)
-        {
-            where = $"Destinations '{destination.Name}'";
-        }
+        var where = destination.Name.Length > 0 ? $"Destinations '{destination.Name}'" : $"Destinations[{section.Key}]";
+        CheckKeys(section, Keys, where, errors);
 
+        // Checked here, with the text as written: Uri would read "/whatsapp" as file:///whatsapp, and the settings'
+        // own check would then also say the Url is missing.
+        var badUrl = false;
         if (section["Url"] is { Length: > 0 } url)
         {
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            if (Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             {
                 destination.Url = uri;
             }
             else
             {
-                errors.Add($"{where}: Url '{url}' is not an absolute URL, e.g. https://crm.example.com/whatsapp.");
+                badUrl = true;
+                errors.Add($"{where}: Url '{url}' is not an absolute http or https URL, e.g. https://crm.example.com/whatsapp.");
             }
         }
 
@@ -76,7 +76,7 @@ internal static class DestinationSettingsReader
         {
             destination.Timeout = double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 300
                 ? TimeSpan.FromSeconds(seconds)
-                : Problem(errors, $"{where}: TimeoutSeconds '{timeout}' must be a number of seconds between 0 and 300 (default 10).", destination.Timeout);
+                : Problem(errors, $"{where}: TimeoutSeconds '{timeout}' must be a number of seconds above 0 and at most 300 (default 10).", destination.Timeout);
         }
 
         if (section["MaxConcurrency"] is { } concurrency)
@@ -87,12 +87,14 @@ internal static class DestinationSettingsReader
         }
 
         var retry = section.GetSection("Retry");
+        CheckObject(retry, $"{where}: Retry must be an object, e.g. \"Retry\": {{ \"BaseDelay\": 5, \"MaxDelay\": 3600, \"Window\": \"3.00:00:00\" }}.", errors);
         CheckKeys(retry, RetryKeys, $"{where} Retry", errors);
         destination.Retry.BaseDelay = WatchSettingsReader.ReadDuration(retry["BaseDelay"], $"{where} Retry.BaseDelay", destination.Retry.BaseDelay, errors);
         destination.Retry.MaxDelay = WatchSettingsReader.ReadDuration(retry["MaxDelay"], $"{where} Retry.MaxDelay", destination.Retry.MaxDelay, errors);
         destination.Retry.Window = WatchSettingsReader.ReadDuration(retry["Window"], $"{where} Retry.Window", destination.Retry.Window, errors);
 
         var circuit = section.GetSection("CircuitBreaker");
+        CheckObject(circuit, $"{where}: CircuitBreaker must be an object, e.g. \"CircuitBreaker\": {{ \"FailureThreshold\": 5, \"BreakDuration\": 30, \"MaxBreakDuration\": 600 }}.", errors);
         CheckKeys(circuit, CircuitKeys, $"{where} CircuitBreaker", errors);
         if (circuit["FailureThreshold"] is { } threshold)
         {
@@ -106,7 +108,11 @@ internal static class DestinationSettingsReader
 
         foreach (var problem in destination.Validate())
         {
-            errors.Add($"Destinations: {problem}");
+            // A Url that was given but refused above is already reported; "has no Url" would only mislead.
+            if (!(badUrl && destination.Url is null && problem.Contains(" has no Url", StringComparison.Ordinal)))
+            {
+                errors.Add($"Destinations: {problem}");
+            }
         }
 
         return destination;
@@ -119,6 +125,15 @@ internal static class DestinationSettingsReader
         foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
             target.Add(value);
+        }
+    }
+
+    /// <summary>A section that should hold keys but holds a single value (<c>"Retry": 5</c>) would otherwise be ignored.</summary>
+    private static void CheckObject(IConfigurationSection section, string problem, ICollection<string> errors)
+    {
+        if (section.Value is not null)
+        {
+            errors.Add(problem);
         }
     }
 

@@ -64,7 +64,7 @@ internal static class WatchSettingsReader
         };
     }
 
-    /// <summary>Whole seconds (<c>900</c>) or a TimeSpan (<c>00:15:00</c>).</summary>
+    /// <summary>Seconds (<c>900</c>, or <c>0.05</c> from a JSON number) or a TimeSpan (<c>00:15:00</c>).</summary>
     internal static TimeSpan ReadDuration(string? value, string option, TimeSpan fallback, ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -72,7 +72,9 @@ internal static class WatchSettingsReader
             return fallback;
         }
 
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) && Math.Abs(seconds) <= (long)TimeSpan.MaxValue.TotalSeconds)
+        // "0.5" is half a second: TimeSpan would refuse it (its "d.hh" form needs a colon), so it is never ambiguous.
+        if (double.TryParse(value, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            && double.IsFinite(seconds) && Math.Abs(seconds) <= TimeSpan.MaxValue.TotalSeconds - 1)
         {
             return TimeSpan.FromSeconds(seconds);
         }
@@ -82,7 +84,7 @@ internal static class WatchSettingsReader
             return span;
         }
 
-        errors.Add($"{option} '{value}' is neither whole seconds (e.g. 900) nor a TimeSpan (e.g. 00:15:00).");
+        errors.Add($"{option} '{value}' is neither seconds (e.g. 900 or 0.5) nor a TimeSpan (e.g. 00:15:00).");
         return fallback;
     }
 

@@ -7,8 +7,13 @@ namespace WabaHooks.Cli.Output;
 /// <summary>How <c>destinations list</c> describes a destination and its health.</summary>
 internal static class DestinationView
 {
-    /// <summary>The URL without credentials or query, which may hold secrets.</summary>
-    public static string SafeUrl(Uri? url) => url is null ? "-" : url.GetLeftPart(UriPartial.Path).Replace(url.UserInfo + "@", "", StringComparison.Ordinal);
+    /// <summary>The URL without credentials, query or fragment, which may hold secrets.</summary>
+    public static string SafeUrl(Uri? url) => url switch
+    {
+        null => "-",
+        { IsAbsoluteUri: true } => url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped),
+        _ => "(not an absolute URL)",
+    };
 
     public static string Filter(DestinationOptions d)
     {

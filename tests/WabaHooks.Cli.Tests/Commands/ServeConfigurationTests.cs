@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Processes;
 
@@ -47,7 +48,7 @@ public sealed class ServeConfigurationTests : IDisposable
         { ["--urls", "http://127.0.0.1:0", "--verify-token", " "], "--verify-token is empty" },
         { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "109876543210001"], "--watch-waba-id needs a Graph token to call /{waba-id}/subscribed_apps: give --access-token TOKEN, or set WABAHOOKS_ACCESS_TOKEN" },
         { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "my-waba", "--access-token", "t"], "each WABA id is a number" },
-        { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "--subscription-check-interval 'soon' is neither whole seconds" },
+        { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "--subscription-check-interval 'soon' is neither seconds" },
         { ["--urls", "http://127.0.0.1:0", "--silence-warning", "-5"], "--silence-warning cannot be negative" },
         { ["--urls", "http://127.0.0.1:0", "--graph-url", "graph.local"], "--graph-url 'graph.local' must be an absolute" },
     };
@@ -120,6 +121,40 @@ public sealed class ServeConfigurationTests : IDisposable
         Assert.Contains("up to 3 MB", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("must start with '/'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("go together", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Destination_problems_stop_start_up_each_listed_with_what_to_fix()
+    {
+        await File.WriteAllTextAsync(_dir.Combine("destinations.json"), """
+            { "Destinations": [
+                { "Name": "crm", "Url": "http://127.0.0.1:9/crm", "Format": "meta", "Types": [ "messages.*" ] },
+                { "Name": "analytics", "Url": "http://127.0.0.1:9/a", "Format": "event", "Secret": "plain-secret-8812" },
+                { "Name": "crm", "Url": "http://127.0.0.1:9/other", "Format": "xml", "Secret": "s", "Typs": [ "statuses.*" ], "TimeoutSeconds": "ten" },
+                { "Url": "http://127.0.0.1:9/b", "Secret": "s" },
+                { "Name": "ops", "Secret": "s" } ] }
+            """, Ct);
+
+        var result = await ServeExpectingFailureAsync("--urls", "http://127.0.0.1:0", "--config", "destinations.json");
+
+        Assert.Contains("cannot start — 8 problems to fix:", result.StandardError, StringComparison.Ordinal);
+        foreach (var problem in new[]
+        {
+            "Destination 'crm' has no Secret: set the secret the destination checks X-Hub-Signature-256 with.",
+            "Destination 'analytics': A Standard Webhooks secret is whsec_ followed by the base64 of 24 to 64 random bytes",
+            "Destinations 'crm': Format 'xml' is unknown; use 'meta'",
+            "Destinations 'crm': unknown key 'Typs'. Known keys: Name, Url, Format, Secret, Fields, Types",
+            "Destinations 'crm': TimeoutSeconds 'ten' must be a number of seconds",
+            "the name 'crm' is used twice",
+            "A destination has no Name: give each destination a stable name",
+            "Destination 'ops' has no Url: set the absolute http(s) URL events are POSTed to.",
+        })
+        {
+            Assert.Contains("  - ", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains(problem, result.StandardError, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("plain-secret-8812", result.AllOutput(), StringComparison.Ordinal);
     }
 
     [Fact]
