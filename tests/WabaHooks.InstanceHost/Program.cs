@@ -3,9 +3,11 @@
 // sends to all of them and kills one with SIGKILL.
 //
 //   dotnet WabaHooks.InstanceHost.dll --port 0 --postgres "Host=…" --verify-token T --app-secret S --handled-file F
+//     [--handler-delay-ms N]
 //
 // It prints "Listening on http://127.0.0.1:PORT/webhook" once it accepts deliveries. The handler appends each inbound
-// message's event id as one line to the handled file.
+// message's event id as one line to the handled file, then takes N more milliseconds (default 0), as a handler that
+// goes on to call an API does.
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,6 +34,7 @@ var connectionString = Required("postgres");
 var handledFile = Path.GetFullPath(Required("handled-file"));
 var verifyToken = Required("verify-token");
 var appSecret = AppSecret.Parse(Required("app-secret"));
+var handlerDelay = TimeSpan.FromMilliseconds(int.Parse(configuration["handler-delay-ms"] ?? "0", System.Globalization.CultureInfo.InvariantCulture));
 
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -54,7 +57,7 @@ builder.Services
     })
     .UseStore(_ => new PostgresStore(new PostgresStoreOptions { ConnectionString = connectionString }))
     .OnMessage(
-        (e, _) =>
+        async (e, cancellationToken) =>
         {
             // One write() per event, done before the handler returns, and the store marks the work done only after it
             // returns: a SIGKILL can cost a repeat (the line is written, the mark is not), never a missing line.
@@ -63,7 +66,9 @@ builder.Services
                 File.AppendAllText(handledFile, e.EventId + "\n");
             }
 
-            return Task.CompletedTask;
+            // The rest of the handler's work: a kill that lands here leaves a written line whose work is not marked
+            // done, so it is run again elsewhere — the repeat that at-least-once allows.
+            await Task.Delay(handlerDelay, cancellationToken);
         },
         name: "handled-file");
 

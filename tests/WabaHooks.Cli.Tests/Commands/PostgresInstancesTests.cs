@@ -28,8 +28,14 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
     private const string MetaDestinationSecret = "the-secret-the-crm-checks";
     private const int Deliveries = 600;
 
-    // About a third of the run: instance 0 dies while deliveries, processing and forwarding are all in full flow.
-    private const int KillAfter = 200;
+    // A sixth of the run: instance 0 dies while deliveries, processing and forwarding are all in full flow, and early
+    // enough that it is back (a start takes seconds on a busy machine) while deliveries still come.
+    private const int KillAfter = 100;
+
+    // Each destination request and each handler invocation takes this long, as real ones do: together with killing
+    // only once instance 0 is busy, the killed instance has claimed work in flight when it dies, so a run proves that
+    // such work is taken over (after its lease), not only that fresh work is shared.
+    private const int SinkLatencyMs = 25;
 
     // What a killed instance had claimed (handler or destination work) is taken over when its lease runs out: the
     // timeout (2 s in both tests) plus 30 s. The bound leaves room for a loaded machine; it is never waited out when all
@@ -53,6 +59,15 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
         var database = await postgres.CreateDatabaseAsync();
         await using var metaDestination = await DestinationServer.StartAsync();
         await using var eventDestination = await DestinationServer.StartAsync();
+        foreach (var destination in new[] { metaDestination, eventDestination })
+        {
+            destination.Respond = static async (_, _, cancellationToken) =>
+            {
+                await Task.Delay(SinkLatencyMs, cancellationToken);
+                return 200;
+            };
+        }
+
         var eventSecret = StandardWebhooks.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var environment = new Dictionary<string, string> { ["WABAHOOKS__POSTGRES"] = database };
         AddDestination(environment, 0, "meta-copy", metaDestination.Url, "meta", MetaDestinationSecret);
@@ -61,9 +76,15 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
 
         await using var instances = new Instances(i => CliProcess.StartServeAsync(Args(i), _dir.Path, environment));
         await instances.StartAllAsync();
-        var acknowledged = await SendToAllWhileOneIsKilledAsync(instances);
+        Log("three instances started");
+        // Busy once forwarding is under way: instance 0 most likely processes, so its destination loops are told of
+        // new events first and have requests in flight.
+        var acknowledged = await SendToAllWhileOneIsKilledAsync(
+            instances,
+            () => metaDestination.Received.Count >= 20 && eventDestination.Received.Count >= 20);
         var expected = acknowledged.Select(EventId).ToHashSet();
         var stored = await AssertEachAcknowledgedDeliveryStoredAndEachEventOnceAsync(database, acknowledged);
+        Log("every acknowledged delivery stored and processed");
 
         // Only requests a destination answered 2xx count as delivered; the rest were retried.
         var eventKey = StandardWebhooks.ParseSecret(eventSecret);
@@ -73,6 +94,7 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
             async () => expected.IsSubsetOf(Delivered(metaDestination, MetaEventIds)) && expected.IsSubsetOf(Delivered(eventDestination, EventFormatId))
                 && await BacklogIsDoneAsync(database, ["destination:meta-copy", "destination:event-copy"], expected.Count),
             TakeOverBound);
+        Log(drained ? "every event reached its sinks; backlog drained" : "gave up waiting");
 
         AssertNoneMissing("the meta destination (2xx answers)", expected, Delivered(metaDestination, MetaEventIds));
         AssertNoneMissing("the event destination (2xx answers)", expected, Delivered(eventDestination, EventFormatId));
@@ -107,13 +129,19 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
 
         await using var instances = new Instances(Start);
         await instances.StartAllAsync();
-        var acknowledged = await SendToAllWhileOneIsKilledAsync(instances);
+        Log("three instances started");
+        // Busy once instance 0's own handler has run a few times: it is then claiming and running handler work.
+        var acknowledged = await SendToAllWhileOneIsKilledAsync(
+            instances,
+            () => Directory.GetFiles(_dir.Path, "handled-0-*.txt").Sum(f => File.ReadAllText(f).Count(c => c == '\n')) >= 20);
         var expected = acknowledged.Select(EventId).ToHashSet();
         var stored = await AssertEachAcknowledgedDeliveryStoredAndEachEventOnceAsync(database, acknowledged);
+        Log("every acknowledged delivery stored and processed");
 
         var drained = await WaitUntilAsync(
             async () => expected.IsSubsetOf(HandledEventIds()) && await BacklogIsDoneAsync(database, ["handled-file"], expected.Count),
             TakeOverBound);
+        Log(drained ? "every event reached its sinks; backlog drained" : "gave up waiting");
 
         var handled = HandledEventIds();
         AssertNoneMissing("the handler files", expected, handled);
@@ -130,7 +158,8 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
     {
         var process = CliProcess.StartDll(
             "WabaHooks.InstanceHost.dll",
-            ["--port", "0", "--postgres", database, "--verify-token", "t", "--app-secret", Secret, "--handled-file", handledFile],
+            ["--port", "0", "--postgres", database, "--verify-token", "t", "--app-secret", Secret, "--handled-file", handledFile,
+             "--handler-delay-ms", SinkLatencyMs.ToString(CultureInfo.InvariantCulture)],
             _dir.Path);
         try
         {
@@ -171,12 +200,16 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
     private static IEnumerable<string> EventFormatId(ReceivedRequest request) => [request.Header(StandardWebhooks.IdHeader) ?? "(no webhook-id)"];
 
     /// <summary>
-    /// Sends every delivery, signed, spread over the three instances; kills instance 0 with SIGKILL once a third are
-    /// acknowledged and starts it again. Returns the deliveries that got a 200 (all of them, or the test fails).
+    /// Sends every delivery, signed, spread over the three instances. Once a sixth are acknowledged and
+    /// <paramref name="instance0IsBusy"/> says instance 0 is at work on handlers or destinations, kills it with SIGKILL and starts it
+    /// again; the last third of the deliveries wait for the restart, so the restarted instance receives its share too.
+    /// Returns the deliveries that got a 200 (all of them, or the test fails).
     /// </summary>
-    private static async Task<IReadOnlyCollection<int>> SendToAllWhileOneIsKilledAsync(Instances instances)
+    private static async Task<IReadOnlyCollection<int>> SendToAllWhileOneIsKilledAsync(Instances instances, Func<bool> instance0IsBusy)
     {
         var acknowledged = new ConcurrentDictionary<int, byte>();
+        var acknowledgedBy = new ConcurrentDictionary<Uri, int>();
+        var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var next = -1;
@@ -185,19 +218,25 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
             int n;
             while ((n = Interlocked.Increment(ref next)) < Deliveries && !stop.IsCancellationRequested)
             {
+                if (n >= Deliveries * 2 / 3)
+                {
+                    await restarted.Task.WaitAsync(stop.Token);
+                }
+
                 // Like Meta behind a load balancer: a failed send is retried, here on the next instance.
                 for (var attempt = 0; attempt < 10 && !acknowledged.ContainsKey(n); attempt++)
                 {
                     var body = Message(n);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, instances.Url((n + attempt) % Instances.Count)) { Content = new ByteArrayContent(body) };
+                    var url = instances.Url((n + attempt) % Instances.Count);
+                    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Sign(body, Secret));
                     try
                     {
                         using var response = await client.SendAsync(request, stop.Token);
-                        if (response.StatusCode == HttpStatusCode.OK)
+                        if (response.StatusCode == HttpStatusCode.OK && acknowledged.TryAdd(n, 0))
                         {
-                            acknowledged.TryAdd(n, 0);
+                            acknowledgedBy.AddOrUpdate(url, 1, (_, count) => count + 1);
                         }
                     }
                     catch (HttpRequestException)
@@ -208,16 +247,31 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
             }
         }, Ct)).ToList();
 
-        // The first instance started first, so it most likely holds the processing lease: kill it mid-run.
+        // The first instance started first, so it most likely holds the processing lease and is the busiest: kill it
+        // mid-run, while it has work claimed, so its claims must be taken over. Bounded: past 30 s it is killed anyway.
         var deadline = Stopwatch.StartNew();
-        while (acknowledged.Count < KillAfter && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (!(acknowledged.Count >= KillAfter && instance0IsBusy()) && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(20, Ct);
         }
 
-        await instances.KillAndRestartAsync(0);
+        var killed = instances.Url(0);
+        Log($"killing instance 0 after {acknowledged.Count} acknowledged deliveries");
+        try
+        {
+            await instances.KillAndRestartAsync(0);
+        }
+        finally
+        {
+            // Never leave the senders waiting, whatever happened to the restart.
+            restarted.TrySetResult();
+        }
+
+        Log($"instance 0 restarted; {acknowledged.Count} acknowledged so far");
         await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Log("every delivery sent; acknowledged by: " + string.Join(", ", acknowledgedBy.Select(a => $"{(a.Key == killed ? "killed " : "")}{a.Key.Authority} {a.Value}")));
         Assert.Equal(Deliveries, acknowledged.Count);
+        Assert.True(acknowledgedBy.GetValueOrDefault(instances.Url(0)) > 0, "The restarted instance acknowledged no delivery.");
         return [.. acknowledged.Keys];
     }
 
@@ -291,9 +345,12 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
         Assert.True(unexpected.Count == 0, $"{where} got {unexpected.Count} events that were not acknowledged and stored, e.g. {string.Join(", ", unexpected.Take(5))}.");
     }
 
+    private static void Log(string message) =>
+        TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
+
     /// <summary>At least once allows repeats; how many there were is worth seeing, so it is written to the test output.</summary>
     private static void Report(string what, IReadOnlyCollection<string> ids, int events) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"{what}: {ids.Count} for {events} events, {ids.Count - ids.Distinct().Count()} repeats");
+        Log($"{what}: {ids.Count} for {events} events, {ids.Count - ids.Distinct().Count()} repeats");
 
     /// <summary>
     /// Three instances as behind a load balancer: each has its current URL (a restarted one comes back on a new port),
