@@ -6,8 +6,8 @@ using System.Text;
 namespace WabaHooks.Testing.Processes;
 
 /// <summary>
-/// The real <c>wabahooks</c> program (WabaHooks.Cli.dll beside the test binaries) as a child process, with its output
-/// captured and every wait bounded.
+/// The real <c>wabahooks</c> program (WabaHooks.Cli.dll beside the test binaries) — or another program built beside
+/// them, see <see cref="StartDll"/> — as a child process, with its output captured and every wait bounded.
 /// </summary>
 public sealed partial class CliProcess : IAsyncDisposable
 {
@@ -37,8 +37,25 @@ public sealed partial class CliProcess : IAsyncDisposable
     public bool HasExited => _exited.Task.IsCompleted;
 
     /// <summary>Starts <c>wabahooks</c> with arguments, in a working folder, with extra environment variables.</summary>
-    public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null) =>
+        StartDll(CliPath, arguments, workingDirectory, environment);
+
+    /// <summary>
+    /// Starts another .NET program with <c>dotnet</c>, the same way as <c>wabahooks</c>: for test hosts that embed the
+    /// library and are built beside the test binaries (a project reference copies them there).
+    /// </summary>
+    /// <param name="dll">The program's dll: a file name beside the test binaries, or a full path.</param>
+    /// <param name="arguments">Its command-line arguments.</param>
+    /// <param name="workingDirectory">Its working folder; default the test binaries' folder.</param>
+    /// <param name="environment">Extra environment variables; <c>WABAHOOKS*</c> variables of the test's own environment are removed first.</param>
+    public static CliProcess StartDll(string dll, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
+        var path = Path.Combine(AppContext.BaseDirectory, dll);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{dll} is not beside the test binaries: reference its project from the test project.", path);
+        }
+
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -47,7 +64,7 @@ public sealed partial class CliProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(CliPath);
+        info.ArgumentList.Add(path);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
