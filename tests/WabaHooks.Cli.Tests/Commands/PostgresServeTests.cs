@@ -30,7 +30,8 @@ public sealed class PostgresServeTests(PostgresServer postgres) : IClassFixture<
             _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__POSTGRES"] = database });
         await using (serve)
         {
-            Assert.Contains("Store:         PostgreSQL", serve.StandardOutput, StringComparison.Ordinal);
+            // The banner's Store line follows the Callback URL line StartServeAsync waited for.
+            Assert.Contains("Store:         PostgreSQL", await serve.WaitForOutputAsync("Store:", TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             foreach (var name in new[] { "messages-text.json", "messages-status-read.json", "account_update-deleted.json" })
             {

@@ -153,6 +153,8 @@ public sealed partial class CliProcess : IAsyncDisposable
         try
         {
             var line = await process.WaitForOutputAsync("Callback URL:", TimeSpan.FromSeconds(60));
+            // The banner's last line: tests read the whole banner (store, credentials) once this returns.
+            await process.WaitForOutputAsync("See what arrived:", TimeSpan.FromSeconds(10));
             return (process, new Uri(line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim()));
         }
         catch
