@@ -43,7 +43,7 @@ public sealed partial class PostgresStore
                 WHERE (event_id, sink) IN (
                     SELECT event_id, sink FROM sink_work
                     WHERE sink = @sink AND state = 0 AND next_attempt_at <= @now AND lease_until <= @now
-                    ORDER BY event_seq LIMIT @limit FOR UPDATE SKIP LOCKED)
+                    ORDER BY next_attempt_at, event_seq LIMIT @limit FOR UPDATE SKIP LOCKED)
                 RETURNING {WorkColumns};
                 """, connection, transaction);
             claim.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds()).Long("until", (now + lease).ToUnixTimeMilliseconds()).Int("limit", limit);

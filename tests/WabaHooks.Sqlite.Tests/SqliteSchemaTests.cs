@@ -83,6 +83,33 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Contains(plan, p => p.Detail.StartsWith("SEARCH f USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_claim_walks_the_due_index_in_order_without_sorting_the_backlog()
+    {
+        await using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = DatabasePath }))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.ClaimSql;
+        explain.Parameters.AddWithValue("$sink", "s");
+        explain.Parameters.AddWithValue("$now", 0);
+        explain.Parameters.AddWithValue("$limit", 8);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Equal(["SEARCH sink_work USING INDEX sink_work_due (sink=? AND state=? AND next_attempt_at<?)"], plan);
+    }
+
     private async Task<long> UserVersionAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

@@ -8,7 +8,8 @@ public interface ISinkWorkStore
 {
     /// <summary>
     /// Takes up to <paramref name="limit"/> due items of one sink and leases them until <paramref name="now"/> +
-    /// <paramref name="lease"/>, so no other dispatcher takes them meanwhile. Oldest events first.
+    /// <paramref name="lease"/>, so no other dispatcher takes them meanwhile. Earliest due first, then oldest event: new events go in storage order and
+    /// retries as they come due, and a claim reads only the rows it takes, not the whole backlog.
     /// </summary>
     Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 

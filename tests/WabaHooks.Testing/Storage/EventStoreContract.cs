@@ -380,7 +380,8 @@ public abstract class EventStoreContract : IAsyncLifetime
         await Work.RecordAttemptsAsync(
             [new(s["e1"], new SinkAttempt("e1", "s", 1, now, TimeSpan.FromMilliseconds(4), false, 500, "HTTP 500", "oops"), now.AddSeconds(2)), new(s["e2"], sLastFailure, null)],
             Ct);
-        var e1 = Assert.Single(await Work.ClaimDueAsync("s", 1, now.AddSeconds(2), Lease, Ct));
+        // e3 has been due longer than e1's retry, so it is claimed too; it stays pending.
+        var e1 = (await Work.ClaimDueAsync("s", 2, now.AddSeconds(2), Lease, Ct)).Single(i => i.EventId == "e1");
         await Work.RecordAttemptsAsync([new(e1, Success(e1, 2, now.AddSeconds(2)), null)], Ct);
 
         // t: a success, then a later failure that will be retried.
@@ -399,6 +400,24 @@ public abstract class EventStoreContract : IAsyncLifetime
                 new SinkBacklog("u", 0, 0, 1) { LastAttemptAt = now.AddSeconds(4), LastSuccessAt = now.AddSeconds(4) },
             ],
             await Work.GetBacklogAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_claim_under_a_limit_takes_what_has_been_due_longest_so_a_retry_waits_its_turn()
+    {
+        var delivery = await DeliveryAsync();
+        var stored = Clock.GetUtcNow();
+        await CommitAsync(delivery, Event("e1", sinks: "s"), Event("e2", sinks: "s"));
+        var e1 = (await Work.ClaimDueAsync("s", 10, stored, Lease, Ct)).Single(i => i.EventId == "e1");
+        await Work.RecordAttemptsAsync([new(e1, new SinkAttempt("e1", "s", 1, stored, TimeSpan.Zero, false, 500, "HTTP 500", null), stored.AddMinutes(5))], Ct);
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        await CommitAsync(delivery, Event("e3", sinks: "s"));
+
+        // By then e2's lease from the first claim has run out: e2 has been due since it was stored, e3 since two
+        // minutes later, e1's retry only since five minutes later, though e1 is the oldest event.
+        var claimed = await Work.ClaimDueAsync("s", 2, stored.AddMinutes(6), Lease, Ct);
+
+        Assert.Equal(["e2", "e3"], claimed.Select(i => i.EventId).Order());
     }
 
     private static SinkAttempt Success(SinkWorkItem item, int number, DateTimeOffset at) =>
