@@ -4,11 +4,32 @@ using System.Text.RegularExpressions;
 using WabaHooks.LoadHarness;
 
 // Usage: WabaHooks.LoadHarness [--duration SECONDS] [--connections N] [--threads N] [--payloads DIR] [--cli PATH]
+//        WabaHooks.LoadHarness forward [--format meta|event] [--concurrency N] [--deliveries N] ...   (see ForwardBench)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
+//        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
 if (args is ["noop", var noopUrl])
 {
     await NoopEndpoint.RunAsync(noopUrl);
     return 0;
+}
+
+if (args is ["receiver", var receiverUrl, var receiverFormat])
+{
+    await ForwardReceiver.RunAsync(receiverUrl, receiverFormat);
+    return 0;
+}
+
+if (args is ["forward", .. var forwardArgs])
+{
+    try
+    {
+        return await ForwardBench.RunAsync(forwardArgs);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
 }
 
 var options = HarnessOptions.Parse(args);
@@ -71,13 +92,13 @@ internal sealed record HarnessOptions(int Duration, int Connections, int Threads
     }
 
     // shared/payloads beside the repository is the source of truth; the CLI's embedded copy stands in without it.
-    private static string DefaultPayloadDirectory(string root)
+    internal static string DefaultPayloadDirectory(string root)
     {
         var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "payloads"));
         return Directory.Exists(shared) ? shared : Path.Combine(root, "src", "WabaHooks.Cli", "Trigger", "Templates");
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
