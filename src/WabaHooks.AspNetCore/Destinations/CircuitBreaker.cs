@@ -25,6 +25,18 @@ internal sealed class CircuitBreaker(DestinationCircuitOptions options, TimeProv
         }
     }
 
+    /// <summary><c>closed</c>, <c>open</c>, or <c>probing</c> while the one probe is out.</summary>
+    public string State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _openUntil is null ? "closed" : _probing ? "probing" : "open";
+            }
+        }
+    }
+
     /// <summary>When the current pause ends; <see langword="null"/> when the circuit is closed.</summary>
     public DateTimeOffset? OpenUntil
     {

@@ -18,6 +18,7 @@ internal sealed class DestinationDispatcherService(
     IDeliveryStore deliveries,
     SinkWorkSignal signal,
     DestinationDispatchOptions dispatch,
+    DestinationStatusBoard board,
     TimeProvider time,
     ILogger<DestinationDispatcherService> logger) : IHostedService, IDisposable
 {
@@ -35,6 +36,7 @@ internal sealed class DestinationDispatcherService(
             var client = new DestinationClient(destination, time);
             _clients.Add(client);
             var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, dispatch.PollInterval, time, logger);
+            board.Add(loop.Status);
             _loops.Add((loop, Task.Run(() => loop.RunAsync(_stopClaiming.Token, _abort.Token), CancellationToken.None)));
         }
 

@@ -26,6 +26,9 @@ internal sealed class DestinationLoop(
     private readonly DestinationOptions _destination = client.Destination;
     private readonly CircuitBreaker _breaker = new(client.Destination.CircuitBreaker, time);
 
+    /// <summary>How the destination stands in this process.</summary>
+    public DestinationStatus Status() => new(_destination.Name, _breaker.State, _breaker.OpenUntil, _inFlight.Count);
+
     /// <summary>Requests started and not yet finished.</summary>
     public IReadOnlyCollection<Task> Running => _inFlight.Running;
 

@@ -38,6 +38,7 @@ public static class WabaHooksBuilderDestinationExtensions
         services.AddSingleton(new SinkRegistration(destination.SinkName, destination.Filter));
         services.AddSingleton(destination);
         services.TryAddSingleton<SinkWorkSignal>();
+        services.TryAddSingleton<DestinationStatusBoard>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Destinations);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DestinationDispatcherService>());
         return builder;

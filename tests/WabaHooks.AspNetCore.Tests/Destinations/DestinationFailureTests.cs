@@ -152,6 +152,11 @@ public sealed class DestinationFailureTests
 
         await server.WaitUntilAsync(r => r.Count >= 3, Bound, "the failures that open the circuit");
         var opened = DateTimeOffset.UtcNow;
+        // The server records the third request before the gateway has read its answer: wait for the gateway's verdict.
+        var ready = default(System.Text.Json.JsonElement);
+        await Handlers.Await.UntilAsync(async () => (ready = await ReadyDestinationAsync(gateway)).GetProperty("circuit").GetString() == "open", "readiness to show the circuit open");
+        Assert.Equal("broken", ready.GetProperty("name").GetString());
+        Assert.True(ready.GetProperty("pausedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow);
         // Without the breaker, retries 1 ms apart would send hundreds of requests in this second.
         await Task.Delay(1000, Ct);
         if (DateTimeOffset.UtcNow - opened < TimeSpan.FromSeconds(1.9))
@@ -163,6 +168,29 @@ public sealed class DestinationFailureTests
         var probeGap = server.Received[3].At - server.Received[2].At;
         Assert.True(probeGap >= TimeSpan.FromSeconds(1.9), $"the probe came {probeGap} after the third failure");
         Assert.Contains(gateway.Logs.Lines, m => m.Contains("Destination broken paused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Readiness_shows_a_healthy_destination_with_its_circuit_closed()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await DestinationServer.StartAsync();
+        await using var gateway = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("crm", server));
+        await gateway.PostAsync(ExamplePayloads.Read("messages-text.json"));
+        await server.WaitUntilAsync(r => r.Count == 1, Bound, "the forwarded delivery");
+
+        var ready = await ReadyDestinationAsync(gateway);
+
+        Assert.Equal(("crm", "closed"), (ready.GetProperty("name").GetString(), ready.GetProperty("circuit").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, ready.GetProperty("pausedUntil").ValueKind);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ReadyDestinationAsync(TestGateway gateway)
+    {
+        using var response = await gateway.Client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return Assert.Single(json.RootElement.GetProperty("destinations").EnumerateArray().ToList()).Clone();
     }
 
     private static Task WaitForAttemptsAsync(TestGateway gateway, string key, string sink, int count) =>
