@@ -7,8 +7,7 @@
 # Prints one line per run with events/s, requests/s, the gateway's CPU time and the load average at the end.
 # Options pass through to every run, e.g.:
 #   --deliveries N (20000) --warmup N (2000) --inbox (preload only the inbox; the processor splits while it drains)
-#   --instrument (store call timings, CPU by thread, write-ahead log size, the claim query's plan)
-#   --what-if-claim-index (the claim index this benchmark proposes, applied to the database before the run)
+#   --instrument (store call timings, CPU by thread, write-ahead log size)
 #   --mode baseline (the same requests from the same DestinationClient with no store: the HTTP ceiling)
 #   --mode store-only --batch N (claim, load + split, record in a loop, no HTTP: what each store transaction costs)
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)

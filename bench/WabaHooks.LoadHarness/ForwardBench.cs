@@ -106,15 +106,6 @@ internal static partial class ForwardBench
         if (options.Mode != "baseline")
         {
             await PreloadAsync(dataDir, bodies, destination, split: !options.Inbox);
-            if (options.WhatIfClaimIndex)
-            {
-                ReplaceClaimIndex(dataDir);
-            }
-
-            if (options.Instrument && !options.Inbox)
-            {
-                PrintClaimPlans(dataDir);
-            }
         }
 
         Console.Error.WriteLine($"   preloaded {count:N0} deliveries ({expected:N0} events){(options.Inbox ? " into the inbox" : ", split")} in {preload.Elapsed.TotalSeconds:0.0} s");
@@ -263,8 +254,7 @@ internal static partial class ForwardBench
     }
 
     private static string Describe(ForwardOptions options) =>
-        (options.Mode == "gateway" ? $"source={(options.Inbox ? "inbox" : "events")}" : $"mode={options.Mode}")
-        + (options.WhatIfClaimIndex ? " what-if=claim-index" : "");
+        options.Mode == "gateway" ? $"source={(options.Inbox ? "inbox" : "events")}" : $"mode={options.Mode}";
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
@@ -348,7 +338,7 @@ internal static partial class ForwardBench
             var systemCpu = self.PrivilegedProcessorTime - systemCpuBefore;
             double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency / transactions;
             return string.Create(CultureInfo.InvariantCulture,
-                $"store-only batch={options.Batch}{(options.WhatIfClaimIndex ? " what-if=claim-index" : "")} deliveries={count} events={expected} items={items} "
+                $"store-only batch={options.Batch} deliveries={count} events={expected} items={items} "
                 + $"time={wall.TotalSeconds:0.00}s items/s={items / wall.TotalSeconds:0} per batch: claim {Ms(claimTicks):0.000} ms, load+split {Ms(loadTicks):0.000} ms, record {Ms(recordTicks):0.000} ms; "
                 + $"claim by tenth of the run: {string.Join(' ', claimEach.Chunk(Math.Max(1, (claimEach.Count + 9) / 10)).Select(c => c.Average().ToString("0.00", CultureInfo.InvariantCulture)))} ms; "
                 + $"cpu={cpu.TotalSeconds:0.00}s ({cpu.TotalMicroseconds / items:0}us/item, {100 * systemCpu / cpu:0}% system) load={LoadAverage()}");
@@ -377,61 +367,6 @@ internal static partial class ForwardBench
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The experiment behind <c>--what-if-claim-index</c>, without changing the gateway's code: <c>sink_work_due</c>
-    /// rebuilt as (sink, state, event_seq, next_attempt_at, lease_until), so the claim walks a sink's pending work in
-    /// <c>event_seq</c> order and stops after LIMIT rows, the due and lease tests read from the index. The stock
-    /// (sink, state, next_attempt_at, event_seq) makes SQLite read and sort every due item to return the first few.
-    /// Adding this index beside the stock one is not enough: even after ANALYZE, SQLite 3.49 keeps the stock one and
-    /// its sort at LIMIT 1 and 2, which are most claims (one per freed request slot), since the plan depends on the
-    /// bound LIMIT.
-    /// </summary>
-    private static void ReplaceClaimIndex(string dataDir)
-    {
-        var path = SqliteStoreOptions.ForDataDirectory(dataDir).DatabasePath;
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DROP INDEX sink_work_due; CREATE INDEX sink_work_due ON sink_work (sink, state, event_seq, next_attempt_at, lease_until);";
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>Prints SQLite's plan for the claim query at a few limits: it depends on the bound LIMIT.</summary>
-    private static void PrintClaimPlans(string dataDir)
-    {
-        var path = SqliteStoreOptions.ForDataDirectory(dataDir).DatabasePath;
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        foreach (var limit in new[] { 1, 2, 4, 8, 32 })
-        {
-            Console.Error.WriteLine($"   claim plan, LIMIT {limit}: {ClaimPlan(connection, limit)}");
-        }
-    }
-
-    /// <summary>SQLite's plan for the store's claim query (the same text as <c>SqliteStore.ClaimDueAsync</c>).</summary>
-    private static string ClaimPlan(Microsoft.Data.Sqlite.SqliteConnection connection, int limit)
-    {
-        using var explain = connection.CreateCommand();
-        explain.CommandText =
-            """
-            EXPLAIN QUERY PLAN
-            SELECT event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error, scheduled_at FROM sink_work
-            WHERE sink = $sink AND state = 0 AND next_attempt_at <= $now AND lease_until <= $now
-            ORDER BY event_seq LIMIT $limit;
-            """;
-        explain.Parameters.AddWithValue("$sink", "destination:bench");
-        explain.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        explain.Parameters.AddWithValue("$limit", limit);
-        using var reader = explain.ExecuteReader();
-        var steps = new List<string>();
-        while (reader.Read())
-        {
-            steps.Add(reader.GetString(3));
-        }
-
-        return string.Join("; ", steps);
     }
 
     /// <summary>The distinct event ids of the backlog: what the receiver must get.</summary>
@@ -497,7 +432,7 @@ internal static partial class ForwardBench
 }
 
 internal sealed record ForwardOptions(
-    string Format, int Concurrency, int Deliveries, int Warmup, string Mode, int Batch, bool Inbox, bool Instrument, bool WhatIfClaimIndex,
+    string Format, int Concurrency, int Deliveries, int Warmup, string Mode, int Batch, bool Inbox, bool Instrument,
     string DataRoot, string PayloadDirectory, TimeSpan StallTimeout)
 {
     public static ForwardOptions Parse(string[] args)
@@ -505,7 +440,7 @@ internal sealed record ForwardOptions(
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var known = new[] { "--format", "--concurrency", "--deliveries", "--warmup", "--mode", "--batch", "--data-root", "--payloads", "--stall-timeout" };
-        var flags = new[] { "--inbox", "--instrument", "--what-if-claim-index" };
+        var flags = new[] { "--inbox", "--instrument" };
         for (var i = 0; i < args.Length; i++)
         {
             if (known.Contains(args[i]))
@@ -517,7 +452,7 @@ internal sealed record ForwardOptions(
                 throw new ArgumentException(
                     $"Unknown option '{args[i]}'. forward [--format meta|event] [--concurrency 8] [--deliveries 20000] [--warmup 2000] "
                     + "[--mode gateway|baseline|store-only] [--batch N] "
-                    + "[--inbox] [--instrument] [--what-if-claim-index] [--data-root DIR] [--payloads DIR] [--stall-timeout 60]");
+                    + "[--inbox] [--instrument] [--data-root DIR] [--payloads DIR] [--stall-timeout 60]");
             }
         }
 
@@ -543,7 +478,6 @@ internal sealed record ForwardOptions(
             Number("--batch", concurrency),
             args.Contains("--inbox"),
             args.Contains("--instrument"),
-            args.Contains("--what-if-claim-index"),
             Value("--data-root") ?? Path.GetTempPath(),
             Value("--payloads") ?? HarnessOptions.DefaultPayloadDirectory(HarnessOptions.FindRepositoryRoot()),
             TimeSpan.FromSeconds(Number("--stall-timeout", 60)));

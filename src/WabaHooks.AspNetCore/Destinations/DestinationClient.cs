@@ -81,9 +81,9 @@ public sealed class DestinationClient : IDisposable
         var key = _eventKey ?? throw new InvalidOperationException($"Destination '{_destination.Name}' takes Meta's envelope, not events.");
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
         var request = NewRequest(body);
-        request.Headers.Add("webhook-id", eventId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", StandardWebhooks.Sign(key, eventId, timestamp, body.Span));
+        request.Headers.Add(StandardWebhooks.IdHeader, eventId);
+        request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(key, eventId, timestamp, body.Span));
         return SendAsync(request, cancellationToken);
     }
 

@@ -22,9 +22,7 @@ internal sealed class DestinationDispatcherService(
     TimeProvider time,
     ILogger<DestinationDispatcherService> logger) : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _stopClaiming = new();
-    private readonly CancellationTokenSource _abort = new();
-    private readonly List<(DestinationLoop Loop, Task Running)> _loops = [];
+    private readonly SinkLoops _loops = new();
     private readonly List<DestinationClient> _clients = [];
     private OutcomeRecorder? _recorder;
 
@@ -37,7 +35,7 @@ internal sealed class DestinationDispatcherService(
             _clients.Add(client);
             var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, dispatch.PollInterval, time, logger);
             board.Add(loop.Status);
-            _loops.Add((loop, Task.Run(() => loop.RunAsync(_stopClaiming.Token, _abort.Token), CancellationToken.None)));
+            _loops.Start(loop);
         }
 
         return Task.CompletedTask;
@@ -45,12 +43,8 @@ internal sealed class DestinationDispatcherService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopClaiming.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops.Select(l => l.Running)).ConfigureAwait(false);
-
-        var running = _loops.SelectMany(l => l.Loop.Running).ToArray();
         var grace = _clients.Count == 0 ? TimeSpan.Zero : _clients.Max(c => c.Destination.Timeout);
-        var abandoned = await Drain.Async(running, grace, _abort, time, cancellationToken).ConfigureAwait(false);
+        var abandoned = await _loops.StopAsync(grace, time, cancellationToken).ConfigureAwait(false);
         if (abandoned > 0)
         {
             DestinationLog.ShutdownAbandoned(logger, abandoned);
@@ -76,7 +70,6 @@ internal sealed class DestinationDispatcherService(
             client.Dispose();
         }
 
-        _stopClaiming.Dispose();
-        _abort.Dispose();
+        _loops.Dispose();
     }
 }

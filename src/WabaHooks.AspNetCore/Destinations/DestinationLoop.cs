@@ -20,7 +20,7 @@ internal sealed class DestinationLoop(
     OutcomeRecorder recorder,
     TimeSpan pollInterval,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger) : ISinkLoop
 {
     private readonly InFlight _inFlight = new();
     private readonly DestinationOptions _destination = client.Destination;

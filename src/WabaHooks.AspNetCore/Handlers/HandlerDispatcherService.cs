@@ -24,17 +24,14 @@ internal sealed class HandlerDispatcherService(
     TimeProvider time,
     ILogger<HandlerDispatcherService> logger) : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _stopClaiming = new();
-    private readonly CancellationTokenSource _abort = new();
-    private readonly List<(HandlerSinkLoop Loop, Task Running)> _loops = [];
+    private readonly SinkLoops _loops = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var handler in handlers)
         {
             var invoker = new HandlerInvoker(handler, work, scopes, options, time, logger);
-            var loop = new HandlerSinkLoop(handler, invoker, work, deliveries, signal, options, time, logger);
-            _loops.Add((loop, Task.Run(() => loop.RunAsync(_stopClaiming.Token, _abort.Token), CancellationToken.None)));
+            _loops.Start(new HandlerSinkLoop(handler, invoker, work, deliveries, signal, options, time, logger));
         }
 
         return Task.CompletedTask;
@@ -42,20 +39,12 @@ internal sealed class HandlerDispatcherService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopClaiming.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops.Select(l => l.Running)).ConfigureAwait(false);
-
-        var running = _loops.SelectMany(l => l.Loop.Running).ToArray();
-        var abandoned = await Drain.Async(running, options.Timeout, _abort, time, cancellationToken).ConfigureAwait(false);
+        var abandoned = await _loops.StopAsync(options.Timeout, time, cancellationToken).ConfigureAwait(false);
         if (abandoned > 0)
         {
             HandlerLog.ShutdownAbandoned(logger, abandoned);
         }
     }
 
-    public void Dispose()
-    {
-        _stopClaiming.Dispose();
-        _abort.Dispose();
-    }
+    public void Dispose() => _loops.Dispose();
 }

@@ -17,7 +17,7 @@ internal sealed class HandlerSinkLoop(
     SinkWorkSignal signal,
     HandlerOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger) : ISinkLoop
 {
     private readonly InFlight _inFlight = new();
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using WabaHooks.AspNetCore.Destinations;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
-using WabaHooks.Sqlite;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Commands;
@@ -39,7 +38,7 @@ internal static class DestinationsCommand
 
             // Health comes from the store; before serve has ever run there is none, and the settings alone are shown.
             var backlog = new Dictionary<string, SinkBacklog>(StringComparer.Ordinal);
-            if (StoreExists(configuration))
+            if (StoreAccess.Exists(configuration))
             {
                 await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
                 if (store is null)
@@ -118,8 +117,4 @@ internal static class DestinationsCommand
         });
         return command;
     }
-
-    private static bool StoreExists(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        configuration[ConfigurationKeys.Postgres] is { Length: > 0 }
-        || File.Exists(SqliteStoreOptions.ForDataDirectory(SettingsLoader.DataDir(configuration)).DatabasePath);
 }

@@ -9,6 +9,11 @@ namespace WabaHooks.Cli.Commands;
 /// <summary>Opens the store for commands that read it — PostgreSQL when configured, else SQLite, never creating one.</summary>
 internal static class StoreAccess
 {
+    /// <summary>Whether there is a store to open: PostgreSQL is configured, or the SQLite file exists.</summary>
+    public static bool Exists(IConfiguration configuration) =>
+        configuration[ConfigurationKeys.Postgres] is { Length: > 0 }
+        || File.Exists(SqliteStoreOptions.ForDataDirectory(SettingsLoader.DataDir(configuration)).DatabasePath);
+
     public static async Task<IWabaHooksStore?> OpenExistingAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
         if (configuration[ConfigurationKeys.Postgres] is { Length: > 0 } connectionString)
