@@ -17,5 +17,8 @@ internal static class MetaIds
         return "wamid.HBgM" + Convert.ToBase64String(bytes);
     }
 
+    /// <summary>A WhatsApp call id: <c>wacid.</c> and base64, in the same shape as a wamid.</summary>
+    public static string NewWacid() => "wacid." + NewWamid()["wamid.".Length..];
+
     public static bool IsGraphId(string value) => value.Length is > 0 and <= 32 && value.All(char.IsAsciiDigit);
 }

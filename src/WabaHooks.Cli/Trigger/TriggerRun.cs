@@ -26,6 +26,7 @@ internal sealed class TriggerRun
     public const long TemplateEpoch = 1767261600;
 
     private readonly Dictionary<string, string> _wamids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _wacids = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sentInbound = new(StringComparer.Ordinal);
     private readonly long _timeShift;
 
@@ -50,6 +51,18 @@ internal sealed class TriggerRun
         }
 
         return wamid;
+    }
+
+    /// <summary>The call id this run uses in place of a template's call id (<c>wacid.</c>), made on first use.</summary>
+    public string WacidFor(string templateWacid)
+    {
+        if (!_wacids.TryGetValue(templateWacid, out var wacid))
+        {
+            wacid = MetaIds.NewWacid();
+            _wacids[templateWacid] = wacid;
+        }
+
+        return wacid;
     }
 
     public byte[] Render(NotificationTemplate template)
@@ -113,6 +126,12 @@ internal sealed class TriggerRun
         if (raw.StartsWith("wamid.", StringComparison.Ordinal))
         {
             return inboundMessageId ? InboundWamid(raw) : WamidFor(raw);
+        }
+
+        if (raw.StartsWith("wacid.", StringComparison.Ordinal))
+        {
+            // A call id: every call event of the run and a voicemail left on that call share it.
+            return WacidFor(raw);
         }
 
         if (property is not null && IsTimestamp(property) && long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

@@ -118,7 +118,7 @@ public sealed class IdempotencyKeyTests
 
         Assert.True(keyed.Count > 40);
         Assert.Equal(keyed.Count, keyed.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(keyed, k => Assert.Matches("^(msg|status):wamid\\.", k));
+        Assert.All(keyed, k => Assert.Matches("^(msg|status):(wamid|wacid)\\.", k));
     }
 
     [Fact]
