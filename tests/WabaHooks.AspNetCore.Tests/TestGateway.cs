@@ -58,6 +58,7 @@ internal sealed class TestGateway : IAsyncDisposable
         var app = builder.Build();
         app.MapWabaHooks("/webhook");
         app.MapWabaHooksHealth();
+        app.MapWabaHooksHealth("/healthz-details", "/readyz-details", includeDetails: true);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };

@@ -83,7 +83,7 @@ internal static class GatewayHost
 
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);
-        app.MapWabaHooksHealth();
+        app.MapWabaHooksHealth(includeDetails: settings.ReadyzDetails);
         return app;
     }
 }

@@ -36,7 +36,7 @@ public sealed class ServeWatchdogTests : IAsyncLifetime
         [
             "--urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret,
             "--watch-waba-id", GraphStub.WabaId, "--watch-app-id", GraphStub.AppId, "--access-token", Token,
-            "--graph-url", _graph.BaseUrl.ToString(), "--subscription-check-interval", "1", "--silence-warning", "00:30:00",
+            "--graph-url", _graph.BaseUrl.ToString(), "--subscription-check-interval", "1", "--silence-warning", "00:30:00", "--readyz-details",
         ], _dir.Path);
         await using (serve)
         {
