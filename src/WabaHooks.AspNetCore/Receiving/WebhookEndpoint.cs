@@ -32,7 +32,7 @@ internal sealed partial class WebhookEndpoint(
     private const string StoreUnavailableReason = "the inbox is unavailable";
 
     private readonly WabaHooksOptions _options = options.Value;
-    private readonly AppSecret[] _secrets = [.. options.Value.AppSecrets];
+    private readonly AppSecret[] _secrets = [.. AppSecret.NameByPosition(options.Value.AppSecrets)];
     private readonly RepeatedFailureLog _failures = new(logger, timeProvider);
 
     /// <summary>Writes the counts of failures not yet reported.</summary>
