@@ -198,6 +198,8 @@ internal static class SettingsLoader
             }
         }
 
+        // Named here, not only by the endpoint, so the banner shows the names the deliveries will carry.
+        secrets = [.. AppSecret.NameByPosition(secrets)];
         var duplicates = secrets.GroupBy(s => s.AppId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         foreach (var appId in duplicates)
         {
