@@ -41,6 +41,8 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public SqliteStore Store => _app.Services.GetRequiredService<SqliteStore>();
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<TestGateway> StartAsync(
         string dataDir,
         Action<WabaHooksOptions>? configure = null,

@@ -9,6 +9,10 @@ internal sealed class ProcessingProgress(TimeProvider timeProvider)
     private readonly Lock _lock = new();
     private DateTimeOffset _lastProgressAt = timeProvider.GetUtcNow();
     private string? _failure;
+    private long _failures;
+
+    /// <summary>Turns that failed since start.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>The processor committed a batch or found nothing to do.</summary>
     public void Progressed()
@@ -26,6 +30,7 @@ internal sealed class ProcessingProgress(TimeProvider timeProvider)
         lock (_lock)
         {
             _failure = reason;
+            _failures++;
         }
     }
 

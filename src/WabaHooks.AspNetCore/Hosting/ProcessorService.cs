@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Diagnostics;
 using WabaHooks.AspNetCore.Dispatch;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;
@@ -20,6 +21,9 @@ internal sealed partial class ProcessorService(
     TimeProvider timeProvider,
     ILogger<ProcessorService> logger) : BackgroundService
 {
+    // A store outage fails every turn, every ErrorBackoff: one stack trace per interval, then a count of the repeats.
+    private readonly RepeatedFailureLog _failures = new(logger, timeProvider, TimeSpan.FromMinutes(1));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -41,7 +45,11 @@ internal sealed partial class ProcessorService(
                 // The processor isolates content failures itself; what reaches here is the store (or a defect that
                 // must not end the service: stopping would leave every later delivery unprocessed without a word).
                 progress.Failed(ex is StoreUnavailableException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
-                LogStoreFailure(logger, ex);
+                if (_failures.ShouldLog("Processing paused: the store failed"))
+                {
+                    LogStoreFailure(logger, ex);
+                }
+
                 await Task.Delay(options.ErrorBackoff, timeProvider, stoppingToken).ConfigureAwait(false);
                 continue;
             }
@@ -69,6 +77,12 @@ internal sealed partial class ProcessorService(
             // one commit (and one turn of the store's write lock) per inbox commit.
             await Task.Delay(options.BatchWindow, timeProvider, stoppingToken).ConfigureAwait(false);
         }
+    }
+
+    public override void Dispose()
+    {
+        _failures.Dispose();
+        base.Dispose();
     }
 
     private void Report(BatchReport report)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.AspNetCore.Hosting;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Storage;
 
@@ -69,6 +71,10 @@ public sealed class ReadinessTests : IAsyncLifetime
 
         var stalled = await ReadyzUntilAsync(HttpStatusCode.ServiceUnavailable);
         Assert.StartsWith("processing has made no progress for", stalled.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Retried every 50 ms, failing each time, yet logged once: a stalled processor does not flood the log.
+        await Handlers.Await.UntilAsync(() => Task.FromResult(_gateway.Services.GetRequiredService<ProcessingProgress>().Failures >= 3), "three failed processor turns");
+        Assert.Single(_gateway.Logs.Lines, l => l.Contains("Processing paused", StringComparison.Ordinal));
 
         Execute("ALTER TABLE events_away RENAME TO events;");
 
