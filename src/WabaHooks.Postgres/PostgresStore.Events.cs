@@ -194,25 +194,15 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<DeliveryOutcome>>(
-            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE processed_at IS NOT NULL AND id < @before ORDER BY id DESC LIMIT @limit;",
-            c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
-            r =>
-            {
-                var list = new List<DeliveryOutcome>();
-                while (r.Read())
-                {
-                    list.Add(new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)));
-                }
-
-                return list;
-            },
-            cancellationToken);
+        ListOutcomesAsync("processed_at IS NOT NULL", limit, beforeId, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
+        ListOutcomesAsync("parse_error IS NOT NULL", limit, beforeId, cancellationToken);
+
+    private Task<IReadOnlyList<DeliveryOutcome>> ListOutcomesAsync(string condition, int limit, long? beforeId, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<DeliveryOutcome>>(
-            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE parse_error IS NOT NULL AND id < @before ORDER BY id DESC LIMIT @limit;",
+            $"SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE {condition} AND id < @before ORDER BY id DESC LIMIT @limit;",
             c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
             r =>
             {

@@ -184,28 +184,18 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        using var command = connection.Command(null,
-            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE processed_at IS NOT NULL AND id < $before ORDER BY id DESC LIMIT $limit;",
-            ("$before", beforeId ?? long.MaxValue), ("$limit", limit));
-        using var reader = command.ExecuteReader();
-        var list = new List<DeliveryOutcome>();
-        while (reader.Read())
-        {
-            list.Add(new DeliveryOutcome(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.NullableString(3), reader.Time(4)));
-        }
-
-        return Task.FromResult<IReadOnlyList<DeliveryOutcome>>(list);
-    }
+    public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
+        Task.FromResult(ListOutcomes("processed_at IS NOT NULL", limit, beforeId));
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
+        Task.FromResult(ListOutcomes("parse_error IS NOT NULL", limit, beforeId));
+
+    private IReadOnlyList<DeliveryOutcome> ListOutcomes(string condition, int limit, long? beforeId)
     {
         using var connection = Open();
         using var command = connection.Command(null,
-            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE parse_error IS NOT NULL AND id < $before ORDER BY id DESC LIMIT $limit;",
+            $"SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE {condition} AND id < $before ORDER BY id DESC LIMIT $limit;",
             ("$before", beforeId ?? long.MaxValue), ("$limit", limit));
         using var reader = command.ExecuteReader();
         var list = new List<DeliveryOutcome>();
@@ -214,7 +204,7 @@ public sealed partial class SqliteStore
             list.Add(new DeliveryOutcome(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.NullableString(3), reader.Time(4)));
         }
 
-        return Task.FromResult<IReadOnlyList<DeliveryOutcome>>(list);
+        return list;
     }
 
     /// <inheritdoc/>

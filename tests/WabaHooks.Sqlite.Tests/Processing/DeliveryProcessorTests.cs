@@ -5,6 +5,7 @@ using WabaHooks.Processing;
 using WabaHooks.Sinks;
 using WabaHooks.Storage;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Storage;
 
 namespace WabaHooks.Sqlite.Tests.Processing;
 
@@ -188,27 +189,13 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
     }
 
     /// <summary>The real store, whose Nth commit throws before anything is written: a crash at the worst moment.</summary>
-    private sealed class FailingCommitStore(SqliteStore inner, int failOnCommit) : IEventStore
+    private sealed class FailingCommitStore(SqliteStore inner, int failOnCommit) : DelegatingEventStore(inner)
     {
         private int _commits;
 
-        public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken) =>
+        public override Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _commits) == failOnCommit
                 ? throw new StoreUnavailableException("process killed")
-                : inner.CommitProcessedAsync(batch, cancellationToken);
-
-        public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => inner.TryHoldProcessingLeaseAsync(cancellationToken);
-
-        public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
-
-        public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);
-
-        public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) => inner.GetMessageStatusAsync(wamid, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListDeliveryOutcomesAsync(limit, beforeId, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListFailedDeliveriesAsync(limit, beforeId, cancellationToken);
-
-        public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) => inner.ReprocessAsync(deliveryIds, cancellationToken);
+                : base.CommitProcessedAsync(batch, cancellationToken);
     }
 }

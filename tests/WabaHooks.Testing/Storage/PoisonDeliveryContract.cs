@@ -177,9 +177,9 @@ public abstract class PoisonDeliveryContract : IAsyncLifetime
     /// The real store, handed an event it must refuse (a null type) for one delivery, as a store refuses a value it
     /// cannot hold; with no delivery named, it is a store that cannot commit at all.
     /// </summary>
-    private sealed class RefusingEventStore(IWabaHooksStore inner, long? refusedDelivery) : IEventStore
+    private sealed class RefusingEventStore(IWabaHooksStore inner, long? refusedDelivery) : DelegatingEventStore(inner)
     {
-        public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
+        public override Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
         {
             if (refusedDelivery is null)
             {
@@ -189,21 +189,7 @@ public abstract class PoisonDeliveryContract : IAsyncLifetime
             var changed = batch.Deliveries.Select(d => d.DeliveryId == refusedDelivery && d.Events.Count > 0
                 ? d with { Events = [.. d.Events.Select(e => e with { Type = null! })] }
                 : d);
-            return inner.CommitProcessedAsync(new ProcessedBatch([.. changed]), cancellationToken);
+            return base.CommitProcessedAsync(new ProcessedBatch([.. changed]), cancellationToken);
         }
-
-        public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => inner.TryHoldProcessingLeaseAsync(cancellationToken);
-
-        public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
-
-        public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);
-
-        public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) => inner.GetMessageStatusAsync(wamid, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListDeliveryOutcomesAsync(limit, beforeId, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListFailedDeliveriesAsync(limit, beforeId, cancellationToken);
-
-        public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) => inner.ReprocessAsync(deliveryIds, cancellationToken);
     }
 }
