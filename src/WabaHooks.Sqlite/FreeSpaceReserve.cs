@@ -11,12 +11,14 @@ namespace WabaHooks.Sqlite;
 /// <remarks>
 /// A filesystem query costs a system call, so a sample is reused for <see cref="SampleInterval"/>; meanwhile every
 /// admitted batch is subtracted from it (twice: once in the log, once in the database file after the checkpoint), so a
-/// burst cannot overrun the reserve between two samples. Not thread-safe: the store calls it under its write lock.
+/// burst of our own cannot overrun the reserve between two samples. Near the reserve (less than twice it left by the
+/// estimate) every batch measures again: what other processes write is seen at once where it matters, and a few
+/// microseconds per batch cost nothing next to the fsync. Not thread-safe: the store calls it under its write lock.
 /// </remarks>
 internal sealed class FreeSpaceReserve
 {
-    /// <summary>How long a sample of the free space is trusted. Short enough that the store recovers within about a second of space coming back.</summary>
-    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How long a sample of the free space is trusted, away from the reserve. The store recovers within this of space coming back.</summary>
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly string _directory;
     private readonly long _reserve;
@@ -47,7 +49,7 @@ internal sealed class FreeSpaceReserve
         }
 
         var now = _time.GetTimestamp();
-        if (_sampledAt == long.MinValue || _time.GetElapsedTime(_sampledAt, now) >= SampleInterval)
+        if (_sampledAt == long.MinValue || _time.GetElapsedTime(_sampledAt, now) >= SampleInterval || Estimate() < 2 * _reserve)
         {
             try
             {
@@ -63,7 +65,7 @@ internal sealed class FreeSpaceReserve
             _admittedSinceSample = 0;
         }
 
-        var left = _free == long.MaxValue ? long.MaxValue : _free - _admittedSinceSample - (2 * bytes);
+        var left = Estimate() - (2 * bytes);
         if (left < _reserve)
         {
             throw new StoreUnavailableException(
@@ -72,6 +74,8 @@ internal sealed class FreeSpaceReserve
 
         _admittedSinceSample += 2 * bytes;
     }
+
+    private long Estimate() => _free == long.MaxValue ? long.MaxValue : _free - _admittedSinceSample;
 
     /// <summary>Forgets the last sample, so the next <see cref="Admit"/> measures again (after a checkpoint gave space back).</summary>
     public void Invalidate() => _sampledAt = long.MinValue;

@@ -24,7 +24,7 @@ public sealed class SqliteStoreOptions
     /// <summary>
     /// New deliveries are refused (the endpoint answers 503 with Retry-After, so Meta retries) while the filesystem of
     /// the database has less free space than this. The space kept lets checkpoints and the processor finish, and the
-    /// store accepts deliveries again by itself within about a second of space being freed. 0 turns the check off.
+    /// store accepts deliveries again by itself within a quarter of a second of space being freed. 0 turns the check off.
     /// Default 64 MiB: room for a full write-ahead log to be copied into the database file
     /// (<see cref="WalSizeLimitBytes"/>, 16 MiB), for the processor to commit the events of what is already stored, and
     /// for the log to grow again meanwhile.

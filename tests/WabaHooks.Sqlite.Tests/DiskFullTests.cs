@@ -204,34 +204,69 @@ public sealed class DiskFullTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Between_two_samples_admitted_bytes_count_against_the_reserve()
+    public async Task Free_space_is_measured_once_per_interval_away_from_the_reserve_and_on_every_batch_near_it()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        long free = 1024 * MiB;
+        var probes = 0;
         var store = await OpenAsync(new SqliteStoreOptions
         {
             DatabasePath = _dir.Combine("wabahooks.db"),
             FreeSpaceReserveBytes = 64 * MiB,
-            // A burst cannot run past the reserve before the next sample: each body counts twice (log, then database).
-            FreeSpaceProbe = _ => 64 * MiB + (100 * 1024),
+            FreeSpaceProbe = _ =>
+            {
+                Interlocked.Increment(ref probes);
+                return Volatile.Read(ref free);
+            },
             TimeProvider = time,
         });
 
-        var accepted = 0;
-        while (accepted < 100)
+        for (var i = 0; i < 10; i++)
         {
-            try
-            {
-                await store.AppendAsync([Delivery(textBytes: 8 * 1024)], Ct);
-                accepted++;
-            }
-            catch (StoreUnavailableException)
-            {
-                break;
-            }
+            await store.AppendAsync([Delivery()], Ct);
         }
 
-        // 100 KiB above the reserve, about 16 KiB counted per delivery.
-        Assert.InRange(accepted, 4, 7);
+        Assert.Equal(1, probes);
+
+        // Within twice the reserve another process's writes matter at once: each batch measures again.
+        Volatile.Write(ref free, 100 * MiB);
+        time.Advance(FreeSpaceReserve.SampleInterval);
+        for (var i = 0; i < 10; i++)
+        {
+            await store.AppendAsync([Delivery()], Ct);
+        }
+
+        Assert.Equal(11, probes);
+        Volatile.Write(ref free, 64 * MiB);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync([Delivery()], Ct));
+    }
+
+    [Fact]
+    public async Task Between_two_samples_the_bytes_admitted_count_so_a_burst_is_measured_again_before_it_reaches_the_reserve()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var probes = 0;
+        var store = await OpenAsync(new SqliteStoreOptions
+        {
+            DatabasePath = _dir.Combine("wabahooks.db"),
+            FreeSpaceReserveBytes = 1 * MiB,
+            // 100 KiB above twice the reserve: about 16 KiB is counted per 8 KiB delivery (log, then database file).
+            FreeSpaceProbe = _ =>
+            {
+                Interlocked.Increment(ref probes);
+                return (2 * MiB) + (100 * 1024);
+            },
+            TimeProvider = time,
+        });
+
+        for (var i = 0; i < 12; i++)
+        {
+            await store.AppendAsync([Delivery(textBytes: 8 * 1024)], Ct);
+        }
+
+        // One sample serves the first six or so; then the estimate nears the reserve and the next batch measures
+        // again (the probe says 2.1 MiB once more: only a real shortage keeps it measuring every batch).
+        Assert.Equal(2, probes);
     }
 
     [Fact]
