@@ -77,9 +77,6 @@ internal sealed class FreeSpaceReserve
 
     private long Estimate() => _free == long.MaxValue ? long.MaxValue : _free - _admittedSinceSample;
 
-    /// <summary>Forgets the last sample, so the next <see cref="Admit"/> measures again (after a checkpoint gave space back).</summary>
-    public void Invalidate() => _sampledAt = long.MinValue;
-
     private static long AvailableFreeSpace(string directory) =>
         // statvfs on Unix (f_bavail: what an unprivileged writer may use), GetDiskFreeSpaceEx on Windows. DriveInfo on
         // Unix takes any path on the filesystem, not only its mount point.

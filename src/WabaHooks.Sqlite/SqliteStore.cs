@@ -14,7 +14,7 @@ namespace WabaHooks.Sqlite;
 /// Two things keep a full disk from becoming an outage that needs an operator. The write-ahead log is kept bounded
 /// (<see cref="SqliteStoreOptions.WalSizeLimitBytes"/>): a checkpoint that only copies (PASSIVE) never completes under
 /// sustained load, since the log can be restarted only when every frame is copied and no commit came in between, so
-/// the log would grow without end; past the limit a checkpoint holds the writer back briefly and truncates it. And new
+/// the log would grow without end; past the limit a checkpoint holds the writer back briefly and restarts it. And new
 /// deliveries are refused below a free-space reserve (<see cref="SqliteStoreOptions.FreeSpaceReserveBytes"/>), so
 /// checkpoints and the processor always have room to run and the store recovers by itself when space comes back.
 /// </remarks>
@@ -103,7 +103,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             _reserve.Admit(BatchBytes(batch));
             var ids = AppendLocked(batch);
-            TruncateLogIfOverLimit();
+            RestartLogIfOverLimit();
             return ids;
         }
         catch (SqliteException ex)
@@ -282,10 +282,10 @@ public sealed partial class SqliteStore : IWabaHooksStore
             {
                 // Checkpoints run in the background (below), so a commit rarely waits for one. The automatic checkpoint
                 // stays as a safety net at twice the limit, which the background one does not let the log reach.
-                // busy_timeout: how long the background's truncating checkpoint, run on this connection, waits for
+                // busy_timeout: how long the restarting checkpoint, run on this connection, waits for
                 // readers to move off the log; Microsoft.Data.Sqlite's own retries do not cover a checkpoint.
                 pragma.CommandText = FormattableString.Invariant(
-                    $"PRAGMA wal_autocheckpoint = {Math.Max(1, 2 * _walSizeLimit / PageSize(_writer))}; PRAGMA busy_timeout = {CheckpointReaderWaitMs};");
+                    $"PRAGMA wal_autocheckpoint = {Math.Clamp(_walSizeLimit / PageSize(_writer) * 2, 1, int.MaxValue)}; PRAGMA busy_timeout = {CheckpointReaderWaitMs};");
                 pragma.ExecuteNonQuery();
             }
 
@@ -329,7 +329,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
 
     /// <summary>
     /// One round of the background checkpoint: a PASSIVE one, which never blocks the writer and copies most of the log;
-    /// then, when the log still holds more than half the limit, a TRUNCATE one under the write lock.
+    /// then, when the log still holds more than half the limit, a RESTART one under the write lock.
     /// </summary>
     /// <returns>The size of the log file after the round, in bytes.</returns>
     internal async Task<long> CheckpointAsync(CancellationToken cancellationToken)
@@ -349,8 +349,10 @@ public sealed partial class SqliteStore : IWabaHooksStore
         // PASSIVE alone cannot bound the log under load: the log restarts from its beginning only when a checkpoint
         // has copied every frame and no commit came in meanwhile, which a steady stream of commits never allows. So
         // past half the limit the writer waits (the group-commit writer queues behind the lock, appends are delayed
-        // by a few milliseconds, never refused) while a TRUNCATE checkpoint copies the rest, waits for readers to
-        // leave the log and cuts the file to zero.
+        // by a few milliseconds, never refused) while a RESTART checkpoint copies the rest and waits for readers to
+        // leave the log, so the next commit writes from its beginning again. RESTART rather than TRUNCATE: the file
+        // keeps its blocks (journal_size_limit cuts it back to the limit), so commits overwrite allocated space and
+        // their fsync need not also flush a new file size.
         if (frames * _pageSize > _walSizeLimit / 2)
         {
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -361,11 +363,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
                     try
                     {
                         var (connection, _) = Writer();
-                        if (TryCheckpoint(connection, "TRUNCATE").Busy == 0)
-                        {
-                            // The log gave its space back: measure again rather than wait for the sample to age.
-                            _reserve.Invalidate();
-                        }
+                        TryCheckpoint(connection, "RESTART");
                     }
                     catch (SqliteException)
                     {
@@ -386,11 +384,11 @@ public sealed partial class SqliteStore : IWabaHooksStore
     /// <summary>
     /// The hard bound on the log, checked after each inbox commit: the background checkpoint looks only every
     /// <see cref="CheckpointInterval"/>, and a fast writer can add more than the limit in between. The file size is a
-    /// stat, cheap enough for every batch; it exceeds the limit only when the log really grew past it, since a
-    /// restarted log is cut back to the limit (<c>journal_size_limit</c>). Called under the write lock, after the
-    /// commit: nothing here may fail the batch, which is already durable and about to be acknowledged.
+    /// stat, cheap enough for every batch; it exceeds the limit only when the log really grew past it, since the first
+    /// commit into a restarted log cuts the file back to the limit (<c>journal_size_limit</c>). Called under the write
+    /// lock, after the commit: nothing here may fail the batch, which is already durable and about to be acknowledged.
     /// </summary>
-    private void TruncateLogIfOverLimit()
+    private void RestartLogIfOverLimit()
     {
         if (_writer is null || WalFileSize() <= _walSizeLimit)
         {
@@ -399,10 +397,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
 
         try
         {
-            if (TryCheckpoint(_writer, "TRUNCATE").Busy == 0)
-            {
-                _reserve.Invalidate();
-            }
+            TryCheckpoint(_writer, "RESTART");
         }
         catch (SqliteException)
         {
@@ -410,7 +405,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
         }
     }
 
-    /// <summary>How long a truncating checkpoint waits for readers to leave the log, in milliseconds.</summary>
+    /// <summary>How long a restarting checkpoint waits for readers to leave the log, in milliseconds.</summary>
     private const int CheckpointReaderWaitMs = 200;
 
     private long _pageSize = 4096;

@@ -33,7 +33,7 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// How large the write-ahead log may grow before a checkpoint that waits for the writer and for readers copies it
-    /// into the database file and truncates it; also the size a checkpointed log is cut back to
+    /// into the database file and starts it again from its beginning; also the size a checkpointed log is cut back to
     /// (<c>PRAGMA journal_size_limit</c>). Under sustained load the log stays below about this size. At least 1 MiB.
     /// Default 16 MiB.
     /// </summary>

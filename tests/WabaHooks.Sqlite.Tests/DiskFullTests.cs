@@ -304,7 +304,7 @@ public sealed class DiskFullTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_truncating_checkpoint_keeps_the_log_under_its_limit_while_readers_come_and_go()
+    public async Task The_log_stays_under_its_limit_while_readers_come_and_go()
     {
         var limit = SqliteStore.MinimumWalSizeLimit;
         var store = await OpenAsync(new SqliteStoreOptions
@@ -327,21 +327,23 @@ public sealed class DiskFullTests : IAsyncLifetime
             }
         }, Ct);
 
-        long peakAfterCheckpoint = 0;
+        long peak = 0;
         for (var round = 0; round < 40; round++)
         {
-            // About 400 KiB per round, more than the limit in three rounds.
+            // About 300 KiB per round, more than the limit in four rounds.
             for (var i = 0; i < 6; i++)
             {
                 await store.AppendAsync([Delivery(), Delivery(), Delivery(), Delivery(), Delivery(), Delivery()], Ct);
+                peak = Math.Max(peak, store.WalFileSize());
             }
 
-            peakAfterCheckpoint = Math.Max(peakAfterCheckpoint, await store.CheckpointAsync(Ct));
+            await store.CheckpointAsync(Ct);
         }
 
         await stopReading.CancelAsync();
         await reader;
-        Assert.InRange(peakAfterCheckpoint, 0, limit);
+        // The limit, plus the one batch that crossed it before the log was restarted (about 50 KiB).
+        Assert.InRange(peak, 0, limit + (128 * 1024));
     }
 
     [Fact]
@@ -351,7 +353,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var processing = ProcessInBackground(store, stop.Token);
 
-        // Well over twice the default limit of 16 MiB in total; without the truncating checkpoint the log grows to
+        // Well over twice the default limit of 16 MiB in total; without the restarting checkpoint the log grows to
         // the automatic checkpoint's size and stays there.
         long peak = 0;
         long written = 0;
