@@ -117,11 +117,24 @@ public sealed partial class PostgresStore : IWabaHooksStore
             return read(reader);
         }).ConfigureAwait(false);
 
-    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    /// <summary>
+    /// Every PostgreSQL failure but refused data (<see cref="IsRefusedData"/>) is an outage to the caller (503, Meta
+    /// retries; the processor pauses and resumes). That includes a full disk on the server: SqlState 53100 (disk_full) when a table or index file cannot be extended,
+    /// and, when the server's own write-ahead log cannot be written, a PANIC and restart that reaches us as a broken
+    /// connection (an <see cref="NpgsqlException"/> too). Neither is a fault of the delivery being written.
+    /// </summary>
+    internal static async Task<T> Guard<T>(Func<Task<T>> action)
     {
         try
         {
             return await action().ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState.StartsWith("53", StringComparison.Ordinal))
+        {
+            // Class 53, insufficient resources: 53100 disk full, 53200 out of memory, 53300 too many connections.
+            // Said plainly, since an operator acts on it (free space on the server), not on the delivery.
+            var what = ex.SqlState == PostgresErrorCodes.DiskFull ? "the server's disk is full" : "the server is out of resources";
+            throw new StoreUnavailableException($"PostgreSQL could not complete the operation: {what} ({ex.SqlState}: {ex.MessageText})", ex);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !IsRefusedData(ex))
         {

@@ -26,6 +26,10 @@ internal static class ServeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var maxBody = new Option<string?>("--max-body-bytes") { Description = "Largest accepted body in bytes [default: 4194304; at least 3145728]." };
+        var reserve = new Option<string?>("--free-space-reserve-bytes")
+        {
+            Description = "SQLite: answer 503 to new deliveries while the data directory's disk has less free space than this, so checkpoints and processing can still run; 0 turns it off [default: 67108864].",
+        };
         var httpsCert = new Option<string?>("--https-cert") { Description = "PEM certificate (full chain) for https:// addresses." };
         var httpsKey = new Option<string?>("--https-key") { Description = "PEM private key of --https-cert." };
         var watchWabaId = new Option<string[]>("--watch-waba-id")
@@ -50,6 +54,7 @@ internal static class ServeCommand
         command.Options.Add(verifyToken);
         command.Options.Add(appSecret);
         command.Options.Add(maxBody);
+        command.Options.Add(reserve);
         command.Options.Add(httpsCert);
         command.Options.Add(httpsKey);
         command.Options.Add(watchWabaId);
@@ -69,6 +74,7 @@ internal static class ServeCommand
                 (ConfigurationKeys.Path, parse.GetValue(path)),
                 (ConfigurationKeys.VerifyToken, parse.GetValue(verifyToken)),
                 (ConfigurationKeys.MaxBodyBytes, parse.GetValue(maxBody)),
+                (ConfigurationKeys.FreeSpaceReserveBytes, parse.GetValue(reserve)),
                 (ConfigurationKeys.HttpsCert, parse.GetValue(httpsCert)),
                 (ConfigurationKeys.HttpsKey, parse.GetValue(httpsKey)),
                 (ConfigurationKeys.WatchAppId, parse.GetValue(watchAppId)),

@@ -10,6 +10,7 @@ internal static class ConfigurationKeys
     public const string VerifyToken = "VerifyToken";
     public const string AppSecret = "AppSecret";
     public const string MaxBodyBytes = "MaxBodyBytes";
+    public const string FreeSpaceReserveBytes = "FreeSpaceReserveBytes";
     public const string HttpsCert = "HttpsCert";
     public const string HttpsKey = "HttpsKey";
     public const string Postgres = "Postgres";

@@ -28,6 +28,9 @@ internal sealed class GatewaySettings
 
     public long MaxBodyBytes { get; init; } = AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
 
+    /// <summary>Below this much free space on the data directory's disk, the SQLite store answers 503 to new deliveries.</summary>
+    public long FreeSpaceReserveBytes { get; init; } = Sqlite.SqliteStoreOptions.DefaultFreeSpaceReserveBytes;
+
     public string? HttpsCert { get; init; }
 
     public string? HttpsKey { get; init; }

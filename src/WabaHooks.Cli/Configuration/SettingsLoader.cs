@@ -60,6 +60,7 @@ internal static class SettingsLoader
         }
 
         var maxBody = ReadMaxBody(configuration[ConfigurationKeys.MaxBodyBytes], errors);
+        var reserve = ReadFreeSpaceReserve(configuration[ConfigurationKeys.FreeSpaceReserveBytes], errors);
         var secrets = ReadSecrets(configuration.GetSection(ConfigurationKeys.AppSecret), errors);
         var verifyToken = configuration[ConfigurationKeys.VerifyToken];
         if (verifyToken is not null && string.IsNullOrWhiteSpace(verifyToken))
@@ -75,6 +76,7 @@ internal static class SettingsLoader
             VerifyToken = NonEmpty(verifyToken),
             AppSecrets = secrets,
             MaxBodyBytes = maxBody,
+            FreeSpaceReserveBytes = reserve,
             HttpsCert = NonEmpty(configuration[ConfigurationKeys.HttpsCert]),
             HttpsKey = NonEmpty(configuration[ConfigurationKeys.HttpsKey]),
             Postgres = NonEmpty(configuration[ConfigurationKeys.Postgres]),
@@ -112,7 +114,7 @@ internal static class SettingsLoader
     private static readonly string[] AllKeys =
     [
         ConfigurationKeys.Urls, ConfigurationKeys.Path, ConfigurationKeys.DataDir, ConfigurationKeys.VerifyToken,
-        ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
+        ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.FreeSpaceReserveBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
         ConfigurationKeys.WatchWabaId, ConfigurationKeys.WatchAppId, ConfigurationKeys.AccessToken, ConfigurationKeys.GraphUrl,
         ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning, ConfigurationKeys.Destinations,
         ConfigurationKeys.ReadyzDetails,
@@ -176,6 +178,30 @@ internal static class SettingsLoader
         if (bytes < GatewaySettings.MinimumMaxBodyBytes || bytes > int.MaxValue)
         {
             errors.Add($"--max-body-bytes {bytes}: Meta sends payloads of up to 3 MB, so the limit must be between {GatewaySettings.MinimumMaxBodyBytes} and {int.MaxValue} (default {AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes}).");
+        }
+
+        return bytes;
+    }
+
+    private static long ReadFreeSpaceReserve(string? value, ICollection<string> errors)
+    {
+        const long fallback = Sqlite.SqliteStoreOptions.DefaultFreeSpaceReserveBytes;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        // AllowLeadingSign so that "-1" is reported as negative, not as "not a number".
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bytes))
+        {
+            errors.Add($"--free-space-reserve-bytes '{value}' is not a whole number of bytes (default {fallback}, 64 MiB; 0 turns the check off).");
+            return fallback;
+        }
+
+        if (bytes < 0)
+        {
+            errors.Add($"--free-space-reserve-bytes {bytes} is negative: give the free bytes to keep on the data directory's disk, or 0 to turn the check off (default {fallback}, 64 MiB).");
+            return fallback;
         }
 
         return bytes;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using WabaHooks.AspNetCore;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Postgres;
+using WabaHooks.Sqlite;
 
 namespace WabaHooks.Cli.Serving;
 
@@ -70,7 +71,9 @@ internal static class GatewayHost
         }
         else
         {
-            wabaHooks.UseSqlite(settings.DataDir);
+            var sqlite = SqliteStoreOptions.ForDataDirectory(settings.DataDir);
+            sqlite.FreeSpaceReserveBytes = settings.FreeSpaceReserveBytes;
+            wabaHooks.UseSqlite(sqlite);
         }
 
         if (settings.Watch.WabaIds.Count > 0)
