@@ -88,14 +88,14 @@ internal sealed class DeliveryWalker
         var sawObject = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("object"u8))
+            if (reader.TextEquals("object"u8))
             {
                 reader.Read();
                 sawObject = true;
-                isWhatsApp = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(DeliveryClassifier.WhatsAppBusinessAccount);
+                isWhatsApp = reader.TokenType == JsonTokenType.String && reader.TextEquals(DeliveryClassifier.WhatsAppBusinessAccount);
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("entry"u8) && (isWhatsApp || !sawObject))
+            else if (reader.TextEquals("entry"u8) && (isWhatsApp || !sawObject))
             {
                 reader.Read();
                 ReadEntries(ref reader);
@@ -149,17 +149,17 @@ internal sealed class DeliveryWalker
             _charCount = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8))
+                if (reader.TextEquals("id"u8))
                 {
                     reader.Read();
                     entryId = reader.TokenType == JsonTokenType.String ? Reuse(ref reader, ref _lastEntryId) : ReadText(ref reader) ?? "";
                 }
-                else if (reader.ValueTextEquals("time"u8))
+                else if (reader.TextEquals("time"u8))
                 {
                     reader.Read();
                     time = ReadSeconds(ref reader);
                 }
-                else if (reader.ValueTextEquals("changes"u8))
+                else if (reader.TextEquals("changes"u8))
                 {
                     reader.Read();
                     ReadChanges(ref reader);
@@ -203,12 +203,12 @@ internal sealed class DeliveryWalker
             var change = new PendingChange { ItemsStart = _items.Count, ItemsEnd = _items.Count };
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("field"u8))
+                if (reader.TextEquals("field"u8))
                 {
                     reader.Read();
                     field = reader.TokenType == JsonTokenType.String ? WhatsAppFields.Read(ref reader) : ReadText(ref reader) ?? "";
                 }
-                else if (reader.ValueTextEquals("value"u8))
+                else if (reader.TextEquals("value"u8))
                 {
                     reader.Read();
 
@@ -248,27 +248,27 @@ internal sealed class DeliveryWalker
         change.Scanned = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("messages"u8))
+            if (reader.TextEquals("messages"u8))
             {
                 reader.Read();
                 change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Message);
             }
-            else if (reader.ValueTextEquals("statuses"u8))
+            else if (reader.TextEquals("statuses"u8))
             {
                 reader.Read();
                 change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Status);
             }
-            else if (reader.ValueTextEquals("metadata"u8))
+            else if (reader.TextEquals("metadata"u8))
             {
                 reader.Read();
                 change.Metadata = Capture(ref reader, offset);
             }
-            else if (reader.ValueTextEquals("contacts"u8))
+            else if (reader.TextEquals("contacts"u8))
             {
                 reader.Read();
                 change.Contacts = Capture(ref reader, offset);
             }
-            else if (reader.ValueTextEquals("errors"u8))
+            else if (reader.TextEquals("errors"u8))
             {
                 reader.Read();
                 change.Errors = Capture(ref reader, offset);
@@ -334,12 +334,12 @@ internal sealed class DeliveryWalker
         var sawType = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (reader.TextEquals("id"u8))
             {
                 reader.Read();
                 item.Id = ReadChars(ref reader);
             }
-            else if (reader.ValueTextEquals("type"u8))
+            else if (reader.TextEquals("type"u8))
             {
                 reader.Read();
                 if (!sawType)
@@ -350,12 +350,12 @@ internal sealed class DeliveryWalker
 
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("timestamp"u8))
+            else if (reader.TextEquals("timestamp"u8))
             {
                 reader.Read();
                 item.OccurredAt = ReadTimestamp(ref reader);
             }
-            else if (reader.ValueTextEquals("interactive"u8))
+            else if (reader.TextEquals("interactive"u8))
             {
                 reader.Read();
                 interactiveType = ReadInteractiveType(ref reader);
@@ -375,23 +375,23 @@ internal sealed class DeliveryWalker
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (reader.TextEquals("id"u8))
             {
                 reader.Read();
                 item.Id = ReadChars(ref reader);
             }
-            else if (reader.ValueTextEquals("status"u8))
+            else if (reader.TextEquals("status"u8))
             {
                 reader.Read();
                 item.Type = reader.TokenType == JsonTokenType.String ? MatchStatus(ref reader) : WabaEventTypes.StatusesUnknown;
                 item.Status = ReadChars(ref reader);
             }
-            else if (reader.ValueTextEquals("recipient_participant_id"u8))
+            else if (reader.TextEquals("recipient_participant_id"u8))
             {
                 reader.Read();
                 item.Participant = ReadChars(ref reader);
             }
-            else if (reader.ValueTextEquals("timestamp"u8))
+            else if (reader.TextEquals("timestamp"u8))
             {
                 reader.Read();
                 item.OccurredAt = ReadTimestamp(ref reader);
@@ -407,11 +407,11 @@ internal sealed class DeliveryWalker
     private static string MatchStatus(ref readonly Utf8JsonReader reader)
     {
         // Compare the UTF-8 in place: the type names are a closed set of constants.
-        if (reader.ValueTextEquals("delivered"u8)) return "statuses.delivered";
-        if (reader.ValueTextEquals("read"u8)) return "statuses.read";
-        if (reader.ValueTextEquals("sent"u8)) return "statuses.sent";
-        if (reader.ValueTextEquals("played"u8)) return "statuses.played";
-        if (reader.ValueTextEquals("failed"u8)) return "statuses.failed";
+        if (reader.TextEquals("delivered"u8)) return "statuses.delivered";
+        if (reader.TextEquals("read"u8)) return "statuses.read";
+        if (reader.TextEquals("sent"u8)) return "statuses.sent";
+        if (reader.TextEquals("played"u8)) return "statuses.played";
+        if (reader.TextEquals("failed"u8)) return "statuses.failed";
         return WabaEventTypes.StatusesUnknown;
     }
 
@@ -427,14 +427,14 @@ internal sealed class DeliveryWalker
         string? type = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isType = reader.ValueTextEquals("type"u8);
+            var isType = reader.TextEquals("type"u8);
             reader.Read();
             if (isType)
             {
                 type = reader.TokenType != JsonTokenType.String ? null
-                    : reader.ValueTextEquals("button_reply"u8) ? "button_reply"
-                    : reader.ValueTextEquals("list_reply"u8) ? "list_reply"
-                    : reader.ValueTextEquals("nfm_reply"u8) ? "nfm_reply"
+                    : reader.TextEquals("button_reply"u8) ? "button_reply"
+                    : reader.TextEquals("list_reply"u8) ? "list_reply"
+                    : reader.TextEquals("nfm_reply"u8) ? "nfm_reply"
                     : "";
             }
 
@@ -679,8 +679,8 @@ internal sealed class DeliveryWalker
             var plain = true;
             while (plain && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isDisplay = reader.ValueTextEquals("display_phone_number"u8);
-                var isId = !isDisplay && reader.ValueTextEquals("phone_number_id"u8);
+                var isDisplay = reader.TextEquals("display_phone_number"u8);
+                var isId = !isDisplay && reader.TextEquals("phone_number_id"u8);
                 reader.Read();
                 plain = (isDisplay || isId) && reader.TokenType == JsonTokenType.String;
                 if (plain)
@@ -716,7 +716,7 @@ internal sealed class DeliveryWalker
     /// <summary>The string at the reader: the one read last time when the text is the same, so no new string.</summary>
     private static string Reuse(ref Utf8JsonReader reader, ref string? last)
     {
-        if (last is not null && reader.ValueTextEquals(last))
+        if (last is not null && reader.TextEquals(last))
         {
             return last;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WabaHooks.Payloads;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Events;
 
@@ -100,7 +101,7 @@ internal static class LazyPayloads
         var errors = ReadOnlySpan<byte>.Empty;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isErrors = reader.ValueTextEquals("errors"u8);
+            var isErrors = reader.TextEquals("errors"u8);
             reader.Read();
             var start = (int)reader.TokenStartIndex;
             reader.Skip();

@@ -48,7 +48,7 @@ public static class WhatsAppFields
     {
         foreach (var known in Known)
         {
-            if (reader.ValueTextEquals(known))
+            if (reader.TextEquals(known))
             {
                 return known;
             }
@@ -132,7 +132,7 @@ public static class WhatsAppFields
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(name))
+            if (reader.TextEquals(name))
             {
                 return true;
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Payloads;
 
@@ -62,22 +63,22 @@ public static class MessageTypes
         }
 
         // Compare the UTF-8 in place: no string per message just to choose a type.
-        if (reader.ValueTextEquals("text"u8)) return Text;
-        if (reader.ValueTextEquals("image"u8)) return Image;
-        if (reader.ValueTextEquals("interactive"u8)) return Interactive;
-        if (reader.ValueTextEquals("audio"u8)) return Audio;
-        if (reader.ValueTextEquals("video"u8)) return Video;
-        if (reader.ValueTextEquals("document"u8)) return Document;
-        if (reader.ValueTextEquals("sticker"u8)) return Sticker;
-        if (reader.ValueTextEquals("location"u8)) return Location;
-        if (reader.ValueTextEquals("contacts"u8)) return Contacts;
-        if (reader.ValueTextEquals("button"u8)) return Button;
-        if (reader.ValueTextEquals("reaction"u8)) return Reaction;
-        if (reader.ValueTextEquals("order"u8)) return Order;
-        if (reader.ValueTextEquals("system"u8)) return System;
-        if (reader.ValueTextEquals("unsupported"u8)) return Unsupported;
-        if (reader.ValueTextEquals("edit"u8)) return Edit;
-        if (reader.ValueTextEquals("revoke"u8)) return Revoke;
+        if (reader.TextEquals("text"u8)) return Text;
+        if (reader.TextEquals("image"u8)) return Image;
+        if (reader.TextEquals("interactive"u8)) return Interactive;
+        if (reader.TextEquals("audio"u8)) return Audio;
+        if (reader.TextEquals("video"u8)) return Video;
+        if (reader.TextEquals("document"u8)) return Document;
+        if (reader.TextEquals("sticker"u8)) return Sticker;
+        if (reader.TextEquals("location"u8)) return Location;
+        if (reader.TextEquals("contacts"u8)) return Contacts;
+        if (reader.TextEquals("button"u8)) return Button;
+        if (reader.TextEquals("reaction"u8)) return Reaction;
+        if (reader.TextEquals("order"u8)) return Order;
+        if (reader.TextEquals("system"u8)) return System;
+        if (reader.TextEquals("unsupported"u8)) return Unsupported;
+        if (reader.TextEquals("edit"u8)) return Edit;
+        if (reader.TextEquals("revoke"u8)) return Revoke;
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Payloads;
 
@@ -68,7 +69,7 @@ public sealed class InboundMessageConverter : JsonConverter<InboundMessage>
         // The copy scans only up to "type", which Meta puts before the bulky content in all but one sample.
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isType = reader.ValueTextEquals("type"u8);
+            var isType = reader.TextEquals("type"u8);
             reader.Read();
             if (isType)
             {

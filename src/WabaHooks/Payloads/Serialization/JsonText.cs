@@ -27,4 +27,38 @@ internal static class JsonText
             return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
         }
     }
+
+    /// <summary>
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>, but false instead of throwing when the token
+    /// escapes a lone surrogate (<c>"\ud800changes"</c>): such a name or value equals no text, so it matches nothing.
+    /// </summary>
+    /// <remarks>
+    /// The reader unescapes before comparing and throws <see cref="InvalidOperationException"/> on an escape that is not
+    /// text. Every comparison the splitter makes goes through here, so what a body splits into depends on its bytes
+    /// alone — never on which comparison happened to see the odd token first.
+    /// </remarks>
+    public static bool TextEquals(this ref readonly Utf8JsonReader reader, ReadOnlySpan<byte> utf8Text)
+    {
+        try
+        {
+            return reader.ValueTextEquals(utf8Text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc cref="TextEquals(ref readonly Utf8JsonReader, ReadOnlySpan{byte})"/>
+    public static bool TextEquals(this ref readonly Utf8JsonReader reader, string text)
+    {
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

@@ -73,7 +73,7 @@ public sealed class UnixTimestampConverter : JsonConverter<DateTimeOffset?>
             return Utf8Parser.TryParse(span, out seconds, out var consumed) && consumed == span.Length;
         }
 
-        return long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seconds);
+        return long.TryParse(JsonText.Read(in reader), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seconds);
     }
 
     internal static DateTimeOffset? FromSeconds(long seconds) =>
