@@ -22,22 +22,22 @@ public sealed class PipelineFuzzTests
     {
         var seed = FromEnvironment("WABAHOOKS_FUZZ_SEED", DefaultSeed);
         var count = FromEnvironment("WABAHOOKS_FUZZ_COUNT", DefaultCount);
-        using var dir = new TempDirectory();
+        using var dir = new FuzzDataDirectory();
         await using var gateway = await TestGateway.StartAsync(dir.Path);
         var limit = WabaHooksOptions.DefaultMaxBodyBytes;
         var mutator = new PayloadMutator(seed, ExamplePayloads.Names.Select(n => (n, ExamplePayloads.Read(n))), limit);
         var fuzzer = new PipelineFuzzer(new Uri(gateway.Client.BaseAddress!, "/webhook"), TestGateway.SecretA, gateway.Store, mutator, limit);
 
         // A few connections, as Meta uses: enough to exercise group commit and the processor racing the inbox.
-        await fuzzer.PostAsync(count, connections: 4, Ct);
+        await fuzzer.PostAsync(count, connections: 8, Ct);
         await fuzzer.WaitForProcessingAsync(TimeSpan.FromSeconds(30), Ct);
         await fuzzer.CheckGoodDeliveryAsync(ExamplePayloads.Read("messages-text.json"), TimeSpan.FromSeconds(10), Ct);
         await fuzzer.CheckNarrowingAsync(Ct);
         var report = fuzzer.Report;
         var errors = gateway.Logs.Lines.Where(IsErrorOrCritical).ToList();
-        if (errors.Count > 0)
+        foreach (var line in errors)
         {
-            report.Fail($"{errors.Count} lines logged at Error or Critical; the first: {errors[0]}");
+            report.Fail("logged", line);
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}: {report.Summary()}");
@@ -45,6 +45,24 @@ public sealed class PipelineFuzzTests
             $"Fuzzing with seed {seed} ({count} bodies) broke {report.FailureCount} properties. {report.Summary()}\n" +
             string.Join("\n", report.Failures.Select(f => "- " + f)));
         Assert.Equal(count, report.Posted);
+    }
+
+    /// <summary>
+    /// The store in memory-backed /dev/shm where there is one: this test proves what the pipeline does with odd content,
+    /// not durability (the crash tests do), and an fsync per group commit on a busy CI disk would take most of its
+    /// time budget. It is still the real SQLite store, in WAL mode, on a file.
+    /// </summary>
+    private sealed class FuzzDataDirectory : IDisposable
+    {
+        public FuzzDataDirectory()
+        {
+            var root = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+            Path = Directory.CreateDirectory(System.IO.Path.Combine(root, "wabahooks-fuzz-" + Guid.NewGuid().ToString("N"))).FullName;
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     private static bool IsErrorOrCritical(string line) =>

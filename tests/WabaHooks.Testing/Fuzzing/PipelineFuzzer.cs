@@ -13,7 +13,9 @@ namespace WabaHooks.Testing.Fuzzing;
 public sealed class FuzzReport
 {
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentDictionary<string, int> _failuresByKind = new();
     private int _failureCount;
+    private long _mutateTicks;
 
     /// <summary>Answers by HTTP status (0: the request failed without an answer).</summary>
     public ConcurrentDictionary<int, int> Answers { get; } = new();
@@ -36,6 +38,9 @@ public sealed class FuzzReport
 
     public TimeSpan PostDuration { get; set; }
 
+    /// <summary>Of <see cref="PostDuration"/>, summed over the connections: the time spent making the bodies.</summary>
+    public TimeSpan MutateDuration => TimeSpan.FromTicks(Interlocked.Read(ref _mutateTicks));
+
     public TimeSpan ProcessDuration { get; set; }
 
     public TimeSpan NarrowDuration { get; set; }
@@ -45,23 +50,31 @@ public sealed class FuzzReport
     /// <summary>How many properties failed, counting those not kept in <see cref="Failures"/>.</summary>
     public int FailureCount => _failureCount;
 
-    /// <summary>The first failures, each with the reason and what reproduces it.</summary>
+    /// <summary>The first failures of each kind, each with the reason and what reproduces it.</summary>
     public IReadOnlyList<string> Failures => [.. _failures];
 
-    public void Fail(string reason)
+    /// <summary>How many failures of each kind (an answer, processing, narrowing, a log line).</summary>
+    public IReadOnlyDictionary<string, int> FailuresByKind => _failuresByKind;
+
+    public void AddMutateTime(TimeSpan elapsed) => Interlocked.Add(ref _mutateTicks, elapsed.Ticks);
+
+    public void Fail(string kind, string reason)
     {
-        // Keep a few in full: one reproduction is enough to start from, and thousands of base64 bodies are not.
-        if (Interlocked.Increment(ref _failureCount) <= 20)
+        Interlocked.Increment(ref _failureCount);
+        // Keep a few of each kind in full: one reproduction is enough to start from, and thousands of bodies are not;
+        // per kind, so a flood of one defect does not hide another.
+        if (_failuresByKind.AddOrUpdate(kind, 1, (_, n) => n + 1) <= 5)
         {
-            _failures.Enqueue(reason);
+            _failures.Enqueue($"[{kind}] {reason}");
         }
     }
 
     public string Summary() =>
-        $"posted {Posted} in {PostDuration.TotalSeconds:0.0} s; answers {string.Join(", ", Answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"))}; " +
+        $"posted {Posted} in {PostDuration.TotalSeconds:0.0} s (making them: {MutateDuration.TotalSeconds:0.0} s); answers {string.Join(", ", Answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"))}; " +
         $"stored {Stored}; processed {Processed}, failed with a reason {Failed}, unprocessed {Unprocessed} ({ProcessDuration.TotalSeconds:0.0} s); " +
         $"events {Events}; narrowing: {Narrowings} envelopes from {Narrowed} deliveries ({NarrowDuration.TotalSeconds:0.0} s); " +
-        $"good delivery after them: {(GoodDeliveryLatency is { } l ? $"processed in {l.TotalMilliseconds:0} ms" : "NOT processed")}; failures {FailureCount}";
+        $"good delivery after them: {(GoodDeliveryLatency is { } l ? $"processed in {l.TotalMilliseconds:0} ms" : "NOT processed")}; " +
+        $"failures {FailureCount}{(FailureCount == 0 ? "" : " (" + string.Join(", ", FailuresByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key}: {k.Value}")) + ")")}";
 }
 
 /// <summary>
@@ -88,7 +101,10 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
             int index;
             while ((index = Interlocked.Increment(ref next)) < count)
             {
-                await PostOneAsync(client, mutator.Make(index), cancellationToken).ConfigureAwait(false);
+                var started = Stopwatch.GetTimestamp();
+                var fuzzCase = mutator.Make(index);
+                Report.AddMutateTime(Stopwatch.GetElapsedTime(started));
+                await PostOneAsync(client, fuzzCase, cancellationToken).ConfigureAwait(false);
             }
         });
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -119,7 +135,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
         catch (HttpRequestException ex)
         {
             Report.Answers.AddOrUpdate(0, 1, (_, n) => n + 1);
-            Report.Fail($"no answer ({ex.Message}) for {fuzzCase.Describe()}");
+            Report.Fail("answer", $"no answer ({ex.Message}) for {fuzzCase.Describe()}");
             return;
         }
 
@@ -127,7 +143,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
         var expected = oversized ? 413 : 200;
         if (status != expected)
         {
-            Report.Fail($"answered {status}, expected {expected}, for {fuzzCase.Describe()}");
+            Report.Fail("answer", $"answered {status}, expected {expected}, for {fuzzCase.Describe()}");
         }
     }
 
@@ -149,7 +165,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
         var accepted = Report.Answers.GetValueOrDefault(200);
         if (deliveries != accepted)
         {
-            Report.Fail($"{accepted} bodies answered 200 but {deliveries} deliveries stored");
+            Report.Fail("stored", $"{accepted} bodies answered 200 but {deliveries} deliveries stored");
         }
 
         long? before = null;
@@ -183,7 +199,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
         if (unprocessed.Count > 0)
         {
             var first = unprocessed[0];
-            Report.Fail($"{unprocessed.Count} deliveries left unprocessed after {timeout.TotalSeconds:0} s; the first, delivery {first.Id}, is {Identify(first.Body.ToArray())}");
+            Report.Fail("processing", $"{unprocessed.Count} deliveries left unprocessed after {timeout.TotalSeconds:0} s; the first, delivery {first.Id}, is {Identify(first.Body.ToArray())}");
         }
     }
 
@@ -216,7 +232,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
 
                 if (failure is not null)
                 {
-                    Report.Fail($"narrowing delivery {delivery.Id}: {failure}; {Identify(body)}");
+                    Report.Fail("narrowing", $"delivery {delivery.Id}: {failure}; {Identify(body)}");
                 }
             }
 
@@ -235,7 +251,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
         using var response = await client.SendAsync(SignedPost(body), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            Report.Fail($"the good delivery after the fuzzed ones was answered {(int)response.StatusCode}");
+            Report.Fail("good delivery", $"the good delivery after the fuzzed ones was answered {(int)response.StatusCode}");
             return;
         }
 
@@ -252,7 +268,7 @@ public sealed class PipelineFuzzer(Uri webhookUrl, string appSecret, IWabaHooksS
             await Task.Delay(25, cancellationToken).ConfigureAwait(false);
         }
 
-        Report.Fail($"a good delivery posted after the fuzzed ones ({wamid}) was not processed within {timeout.TotalSeconds:0} s");
+        Report.Fail("good delivery", $"a good delivery posted after the fuzzed ones ({wamid}) was not processed within {timeout.TotalSeconds:0} s");
     }
 
     private HttpRequestMessage SignedPost(byte[] body)
