@@ -137,25 +137,39 @@ internal static class FuzzBench
     {
         var clock = Stopwatch.StartNew();
         var envelopes = 0;
-        var failures = new ConcurrentBag<string>();
         var failed = 0;
+        var byKind = new ConcurrentDictionary<string, (int Count, string First)>();
         Parallel.For(0, count, index =>
         {
             var fuzzCase = mutator.Make(index);
             var (built, failure) = NarrowingCheck.Run(fuzzCase.Body, index);
             Interlocked.Add(ref envelopes, built);
-            if (failure is not null && Interlocked.Increment(ref failed) <= 10)
+            if (failure is not null)
             {
-                failures.Add($"{failure}; {fuzzCase.Describe()}");
+                Interlocked.Increment(ref failed);
+                // Grouped by what failed and where (the check's words and the first frame of any stack), so one
+                // defect's thousand cases do not hide another's one.
+                var kind = KindOf(failure);
+                byKind.AddOrUpdate(kind, _ => (1, $"{failure}; {fuzzCase.Describe()}"), (_, v) => (v.Count + 1, v.First));
             }
         });
         Console.WriteLine($"# narrow-only: seed {seed}, {count:N0} bodies, {envelopes:N0} narrowed envelopes checked, {failed:N0} failures, {clock.Elapsed.TotalSeconds:N1} s");
-        foreach (var failure in failures)
+        foreach (var (kind, (n, first)) in byKind.OrderByDescending(k => k.Value.Count))
         {
-            Console.WriteLine("- " + failure);
+            Console.WriteLine($"- {n:N0} x {kind}");
+            Console.WriteLine("    first: " + first);
         }
 
         return failed == 0 ? 0 : 1;
+    }
+
+    private static string KindOf(string failure)
+    {
+        var lines = failure.Split('\n');
+        var frame = lines.Skip(1).FirstOrDefault(l => l.Contains("WabaHooks.", StringComparison.Ordinal))?.Trim() ?? "";
+        var head = lines[0];
+        var cut = head.IndexOf(':', StringComparison.Ordinal);
+        return (cut > 0 ? head[..cut] : head[..Math.Min(head.Length, 60)]) + (frame.Length > 0 ? " " + frame[..Math.Min(frame.Length, 120)] : "");
     }
 
     /// <summary>Keeps what the gateway logs at Error or Critical: any such line is a finding.</summary>

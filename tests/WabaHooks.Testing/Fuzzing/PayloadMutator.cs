@@ -122,7 +122,7 @@ public sealed class PayloadMutator
     {
         var slots = new List<Slot>();
         var root = tree;
-        Collect(tree, "$", slots, v => root = v);
+        Collect(tree, null, "$", slots, v => root = v);
         var slot = slots[random.Next(slots.Count)];
         string result;
         switch (random.Next(12))
@@ -152,7 +152,8 @@ public sealed class PayloadMutator
                 result = InsertIntoText(random, slots, InvalidUtf8(random), "invalid UTF-8");
                 break;
             case 7:
-                var depth = new[] { 10, 200, 255, 256, 257, 1000, 5000 }[random.Next(7)];
+                // One deep nesting per body: a second one inside the first would only test this mutator's stack.
+                var depth = slots.Count > 1000 ? 10 : new[] { 10, 200, 255, 256, 257, 1000, 5000 }[random.Next(7)];
                 slot.Replace(Nest(random, depth));
                 result = $"nesting {depth} deep at {slot.Path}";
                 break;
@@ -267,7 +268,7 @@ public sealed class PayloadMutator
     private string SwapField(Random random, List<Slot> slots)
     {
         // Another field's name over this change's value: the splitter then reads the value with the wrong model.
-        var fields = slots.Where(s => s.Path.EndsWith(".field", StringComparison.Ordinal) && s.Value is JsonStringTree).ToList();
+        var fields = slots.Where(s => s.Segment == ".field" && s.Value is JsonStringTree).ToList();
         if (fields.Count == 0 || _fields.Length == 0)
         {
             return "no field to swap";
@@ -453,20 +454,21 @@ public sealed class PayloadMutator
     private static IEnumerable<string> FieldNames(JsonTree tree)
     {
         var slots = new List<Slot>();
-        Collect(tree, "$", slots, _ => { });
-        return slots.Where(s => s.Path.EndsWith(".field", StringComparison.Ordinal) && s.Value is JsonStringTree)
+        Collect(tree, null, "$", slots, _ => { });
+        return slots.Where(s => s.Segment == ".field" && s.Value is JsonStringTree)
             .Select(s => Encoding.UTF8.GetString(((JsonStringTree)s.Value).Raw));
     }
 
-    private static void Collect(JsonTree value, string path, List<Slot> slots, Action<JsonTree> replace)
+    private static void Collect(JsonTree value, Slot? parent, string segment, List<Slot> slots, Action<JsonTree> replace)
     {
-        slots.Add(new Slot(path, value, replace));
+        var slot = new Slot(parent, segment, value, replace);
+        slots.Add(slot);
         switch (value)
         {
             case JsonObjectTree o:
                 foreach (var p in o.Properties)
                 {
-                    Collect(p.Value, $"{path}.{Encoding.UTF8.GetString(p.Name)}", slots, v => p.Value = v);
+                    Collect(p.Value, slot, "." + Encoding.UTF8.GetString(p.Name), slots, v => p.Value = v);
                 }
 
                 break;
@@ -474,7 +476,7 @@ public sealed class PayloadMutator
                 for (var i = 0; i < a.Items.Count; i++)
                 {
                     var at = i;
-                    Collect(a.Items[i], $"{path}[{i}]", slots, v => a.Items[at] = v);
+                    Collect(a.Items[i], slot, $"[{i}]", slots, v => a.Items[at] = v);
                 }
 
                 break;
@@ -487,5 +489,31 @@ public sealed class PayloadMutator
         return bytes.Length > 40 ? $"{KindOf(value)} of {bytes.Length} bytes" : Encoding.UTF8.GetString(bytes);
     }
 
-    private sealed record Slot(string Path, JsonTree Value, Action<JsonTree> Replace);
+    /// <summary>
+    /// A place in the tree. Its path is built only when asked for: built eagerly, every slot of a 5,000-deep nesting
+    /// would hold a path of thousands of segments, quadratic in time and memory.
+    /// </summary>
+    private sealed record Slot(Slot? Parent, string Segment, JsonTree Value, Action<JsonTree> Replace)
+    {
+        public string Path
+        {
+            get
+            {
+                var segments = new List<string>();
+                for (var slot = this; slot is not null; slot = slot.Parent)
+                {
+                    segments.Add(slot.Segment);
+                    if (segments.Count > 12)
+                    {
+                        // Deep in a nesting: the last few segments say where.
+                        segments.Add("…");
+                        break;
+                    }
+                }
+
+                segments.Reverse();
+                return string.Concat(segments);
+            }
+        }
+    }
 }
