@@ -117,6 +117,10 @@ internal sealed class TimedStore(SqliteStore inner) : IWabaHooksStore
 
     public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListDeliveryOutcomesAsync(limit, beforeId, cancellationToken);
 
+    public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListFailedDeliveriesAsync(limit, beforeId, cancellationToken);
+
+    public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) => inner.ReprocessAsync(deliveryIds, cancellationToken);
+
     public Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(string? sink, int limit, CancellationToken cancellationToken) => inner.ListDeadLettersAsync(sink, limit, cancellationToken);
 
     public Task<IReadOnlyList<SinkAttempt>> ListAttemptsAsync(string eventId, string? sink, CancellationToken cancellationToken) => inner.ListAttemptsAsync(eventId, sink, cancellationToken);

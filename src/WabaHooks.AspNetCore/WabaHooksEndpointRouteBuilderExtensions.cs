@@ -28,16 +28,24 @@ public static class WabaHooksEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>/healthz</c> (the process answers) and <c>/readyz</c> (the store accepts writes now; 503 otherwise).
+    /// Maps <c>/healthz</c> (the process answers) and <c>/readyz</c>: 200 while the inbox commits and the processor
+    /// makes progress, 503 with the reason otherwise.
     /// </summary>
+    /// <param name="endpoints">The application's routes.</param>
+    /// <param name="livenessPattern">Where liveness is answered.</param>
+    /// <param name="readinessPattern">Where readiness is answered.</param>
+    /// <param name="includeDetails">
+    /// Also show the store's error text, the watchdog's WABAs and phone numbers, and each destination's circuit. Off by
+    /// default: readiness is usually reachable wherever the callback URL is, and those details are for operators only.
+    /// </param>
     /// <exception cref="InvalidOperationException"><c>AddWabaHooks</c> was not called on the service collection.</exception>
-    public static IEndpointConventionBuilder MapWabaHooksHealth(this IEndpointRouteBuilder endpoints, string livenessPattern = "/healthz", string readinessPattern = "/readyz")
+    public static IEndpointConventionBuilder MapWabaHooksHealth(this IEndpointRouteBuilder endpoints, string livenessPattern = "/healthz", string readinessPattern = "/readyz", bool includeDetails = false)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         EnsureAdded(endpoints);
         var group = endpoints.MapGroup("");
         group.MapGet(livenessPattern, HealthEndpoints.Live);
-        group.MapGet(readinessPattern, HealthEndpoints.ReadyAsync);
+        group.MapGet(readinessPattern, (HttpContext context, CancellationToken cancellationToken) => HealthEndpoints.ReadyAsync(context, includeDetails, cancellationToken));
         return group;
     }
 

@@ -17,7 +17,8 @@ public sealed class WabaHooksOptions
 
     /// <summary>
     /// The app secrets a delivery's <c>X-Hub-Signature-256</c> may be made with: one per Meta app pointing here, and
-    /// both the old and new secret during a rotation. At least one is required; signatures are never optional.
+    /// both the old and new secret during a rotation. At least one is required; signatures are never optional. A secret
+    /// without an app id is recorded as <c>secret-N</c>, N its position here (<see cref="AppSecret.NameByPosition"/>).
     /// </summary>
     public IList<AppSecret> AppSecrets { get; } = [];
 

@@ -23,9 +23,16 @@ internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOpti
             errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at least 1024 (Meta sends up to 3 MB; the default is 4 MiB).");
         }
 
-        if (options.AppendTimeout <= TimeSpan.Zero)
+        if (options.MaxBodyBytes > Array.MaxLength)
         {
-            errors.Add("AppendTimeout must be positive.");
+            // A body is read into one array, which cannot be longer; Meta's bodies are far smaller anyway.
+            errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at most {Array.MaxLength} (Meta sends up to 3 MB; the default is 4 MiB).");
+        }
+
+        if (options.AppendTimeout <= TimeSpan.Zero || options.AppendTimeout > TimeSpan.FromDays(1))
+        {
+            // The upper bound keeps CancelAfter on the receive path from throwing (it takes at most about 49 days).
+            errors.Add($"AppendTimeout is {options.AppendTimeout}: it must be positive and at most a day (the default is 5 seconds).");
         }
 
         if (options.RetryAfterSeconds < 0)

@@ -40,6 +40,7 @@ public static class WabaHooksServiceCollectionExtensions
         services.TryAddSingleton(sp => new SinkRouter(sp.GetServices<SinkRegistration>()));
         services.TryAddSingleton<DeliveryProcessor>();
         services.TryAddSingleton<SinkWorkSignal>();
+        services.TryAddSingleton<ProcessingProgress>();
         services.AddHostedService<ProcessorService>();
         services.TryAddSingleton<WabaHooksMarker>();
         return new WabaHooksBuilder(services);

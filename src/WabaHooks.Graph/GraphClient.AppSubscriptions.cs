@@ -52,7 +52,8 @@ public sealed partial class GraphClient
                 ]),
             },
             "POST " + path,
-            cancellationToken);
+            cancellationToken,
+            verifyToken);
     }
 
     /// <summary>Lists the app's subscriptions, every object included: <c>GET /{version}/{app-id}/subscriptions</c>.</summary>

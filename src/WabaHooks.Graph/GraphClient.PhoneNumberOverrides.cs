@@ -75,6 +75,7 @@ public sealed partial class GraphClient
         return SendForSuccessAsync(
             () => WithBearer(new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(body, GraphJsonContext.Default.PhoneNumberOverrideBody) }, token),
             "POST " + path,
-            cancellationToken);
+            cancellationToken,
+            configuration.VerifyToken);
     }
 }

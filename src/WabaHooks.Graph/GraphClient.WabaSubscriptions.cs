@@ -53,7 +53,8 @@ public sealed partial class GraphClient
         return SendForSuccessAsync(
             () => WithBearer(new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(body, GraphJsonContext.Default.WabaOverrideBody) }, token),
             "POST " + path,
-            cancellationToken);
+            cancellationToken,
+            verifyToken);
     }
 
     /// <summary>

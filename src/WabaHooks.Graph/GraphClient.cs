@@ -16,7 +16,7 @@ namespace WabaHooks.Graph;
 /// Tokens go where Meta's pages show them: the app access token as the <c>access_token</c> parameter of
 /// <c>/{app-id}/subscriptions</c> (in the form body for POST, in the query for GET and DELETE, which have no body),
 /// and the system-user token as <c>Authorization: Bearer</c> for the WABA and phone-number endpoints, which keeps it
-/// out of URLs. Tokens never appear in exception messages or <see cref="object.ToString"/>.
+/// out of URLs. Tokens and verify tokens never appear in exception messages or <see cref="object.ToString"/>.
 /// </para>
 /// <para>
 /// 429, 5xx, <c>is_transient</c> errors, timeouts and connection failures are retried up to
@@ -34,6 +34,7 @@ public sealed partial class GraphClient
     private readonly GraphTransport _transport;
     private readonly string? _accessToken;
     private readonly string? _appAccessToken;
+    private readonly SecretRedactor _redactor;
 
     /// <summary>Creates a client.</summary>
     /// <param name="httpClient">Sends the requests. Its <see cref="HttpClient.BaseAddress"/> is not used.</param>
@@ -54,7 +55,8 @@ public sealed partial class GraphClient
         _options = options.Snapshot();
         _accessToken = _options.ResolveAccessToken();
         _appAccessToken = _options.ResolveAppAccessToken();
-        _transport = new GraphTransport(httpClient, _options, timeProvider ?? TimeProvider.System, new SecretRedactor(_accessToken, _appAccessToken));
+        _redactor = new SecretRedactor(_accessToken, _appAccessToken);
+        _transport = new GraphTransport(httpClient, _options, timeProvider ?? TimeProvider.System, _redactor);
     }
 
     private string RequireAccessToken() =>
@@ -95,9 +97,14 @@ public sealed partial class GraphClient
         new(JsonSerializer.Serialize(body, typeInfo), Encoding.UTF8, "application/json");
 
     /// <summary>Sends a write and insists on <c>{"success": true}</c>.</summary>
-    private async Task SendForSuccessAsync(Func<HttpRequestMessage> createRequest, string request, CancellationToken cancellationToken)
+    /// <param name="createRequest">Builds a fresh request for each attempt.</param>
+    /// <param name="request">Method and path for messages.</param>
+    /// <param name="cancellationToken">Cancels the whole call.</param>
+    /// <param name="verifyToken">The verify token the request carries, if any: masked in error messages like the tokens.</param>
+    private async Task SendForSuccessAsync(Func<HttpRequestMessage> createRequest, string request, CancellationToken cancellationToken, string? verifyToken = null)
     {
-        var answer = await _transport.SendAsync(createRequest, request, GraphJsonContext.Default.GraphSuccess, cancellationToken).ConfigureAwait(false);
+        var redactor = verifyToken is null ? null : _redactor.With(verifyToken);
+        var answer = await _transport.SendAsync(createRequest, request, GraphJsonContext.Default.GraphSuccess, cancellationToken, redactor).ConfigureAwait(false);
         if (!answer.Success)
         {
             throw new GraphApiException(

@@ -105,6 +105,10 @@ internal static class PostgresSchema
         -- history.
         CREATE INDEX sink_attempts_by_outcome ON sink_attempts (sink, succeeded, started_at);
         """,
+        """
+        -- Deliveries marked with a reason instead of events are few: listing and reprocessing them seeks here.
+        CREATE INDEX deliveries_failed ON deliveries (id) WHERE parse_error IS NOT NULL;
+        """,
     ];
 
     public static Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>

@@ -209,6 +209,47 @@ public sealed partial class PostgresStore
             },
             cancellationToken);
 
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<DeliveryOutcome>>(
+            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE parse_error IS NOT NULL AND id < @before ORDER BY id DESC LIMIT @limit;",
+            c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
+            r =>
+            {
+                var list = new List<DeliveryOutcome>();
+                while (r.Read())
+                {
+                    list.Add(new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        {
+            const string Reset = "UPDATE deliveries SET processed_at = NULL, event_count = NULL, duplicate_count = NULL, parse_error = NULL";
+            await using var command = deliveryIds is null
+                ? new NpgsqlCommand(Reset + " WHERE parse_error IS NOT NULL RETURNING id;", connection, transaction)
+                : new NpgsqlCommand(Reset + " WHERE id = ANY(@ids) AND processed_at IS NOT NULL RETURNING id;", connection, transaction);
+            if (deliveryIds is not null)
+            {
+                command.Parameters.AddWithValue("ids", deliveryIds.ToArray());
+            }
+
+            var ids = new List<long>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+
+            ids.Sort();
+            return (IReadOnlyList<long>)ids;
+        }, cancellationToken);
+
     private static StoredEvent ReadEvent(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.NullableString(5),
         reader.NullableTime(6), reader.GetInt64(7), reader.GetInt32(8), reader.Time(9), (byte[])reader.GetValue(10));

@@ -123,9 +123,17 @@ public sealed partial class PostgresStore : IWabaHooksStore
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !IsRefusedData(ex))
         {
             throw new StoreUnavailableException($"PostgreSQL could not complete the operation: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Whether the server refused what was written — a data exception (class 22, such as a NUL character in text) or
+    /// an integrity violation (class 23) — rather than being unable to work. Disk full (53100), lost connections (08)
+    /// and the like are the store being unavailable; refused data is the caller's to handle, one item at a time.
+    /// </summary>
+    private static bool IsRefusedData(Exception ex) =>
+        ex is PostgresException { SqlState: [ '2', '2' or '3', .. ] };
 }

@@ -106,6 +106,10 @@ internal static class SqliteSchema
         -- its history.
         CREATE INDEX sink_attempts_by_outcome ON sink_attempts (sink, succeeded, started_at);
         """,
+        """
+        -- Deliveries marked with a reason instead of events are few: listing and reprocessing them seeks here.
+        CREATE INDEX deliveries_failed ON deliveries (id) WHERE parse_error IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

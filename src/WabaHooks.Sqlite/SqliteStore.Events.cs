@@ -200,6 +200,56 @@ public sealed partial class SqliteStore
         return Task.FromResult<IReadOnlyList<DeliveryOutcome>>(list);
     }
 
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.Command(null,
+            "SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE parse_error IS NOT NULL AND id < $before ORDER BY id DESC LIMIT $limit;",
+            ("$before", beforeId ?? long.MaxValue), ("$limit", limit));
+        using var reader = command.ExecuteReader();
+        var list = new List<DeliveryOutcome>();
+        while (reader.Read())
+        {
+            list.Add(new DeliveryOutcome(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.NullableString(3), reader.Time(4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<DeliveryOutcome>>(list);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<long>>((connection, transaction) =>
+        {
+            const string Reset = "UPDATE deliveries SET processed_at = NULL, event_count = NULL, duplicate_count = NULL, parse_error = NULL";
+            var ids = new List<long>();
+            if (deliveryIds is null)
+            {
+                using var all = connection.Command(transaction, Reset + " WHERE parse_error IS NOT NULL RETURNING id;");
+                using var reader = all.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+            else
+            {
+                using var one = connection.Command(transaction, Reset + " WHERE id = $id AND processed_at IS NOT NULL;");
+                var id = one.Parameter("$id");
+                foreach (var deliveryId in deliveryIds.Distinct())
+                {
+                    id.Value = deliveryId;
+                    if (one.ExecuteNonQuery() == 1)
+                    {
+                        ids.Add(deliveryId);
+                    }
+                }
+            }
+
+            ids.Sort();
+            return ids;
+        }, cancellationToken);
+
     private static StoredEvent ReadEvent(SqliteDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),

@@ -106,7 +106,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
                 }
             }
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (!IsRefusedData(ex))
         {
             ResetWriter();
             throw new StoreUnavailableException($"SQLite could not commit: {ex.Message}", ex);
@@ -116,6 +116,14 @@ public sealed partial class SqliteStore : IWabaHooksStore
             _writeLock.Release();
         }
     }
+
+    /// <summary>
+    /// Whether SQLite refused what was written (a constraint, a value too big or of the wrong kind) rather than being
+    /// unable to write at all. The transaction is rolled back and the connection stays usable; the caller decides what
+    /// to do with the data, so such errors are not reported as the store being unavailable.
+    /// </summary>
+    internal static bool IsRefusedData(SqliteException ex) =>
+        (ex.SqliteErrorCode & 0xFF) is SQLitePCL.raw.SQLITE_CONSTRAINT or SQLitePCL.raw.SQLITE_MISMATCH or SQLitePCL.raw.SQLITE_TOOBIG or SQLitePCL.raw.SQLITE_RANGE;
 
     private static void SetSynchronous(SqliteConnection connection, string level)
     {

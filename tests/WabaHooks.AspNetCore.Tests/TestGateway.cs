@@ -20,6 +20,7 @@ internal sealed class TestGateway : IAsyncDisposable
     public const string SecretB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private TestGateway(WebApplication app, string dataDir, HttpClient client, CapturingLoggerProvider logs)
     {
@@ -33,14 +34,28 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Where Kestrel listens, for tests that speak HTTP/1.1 on a raw socket.</summary>
+    public Uri Address => Client.BaseAddress!;
+
     public CapturingLoggerProvider Logs { get; }
 
     public SqliteStore Store => _app.Services.GetRequiredService<SqliteStore>();
 
-    public static async Task<TestGateway> StartAsync(string dataDir, Action<WabaHooksOptions>? configure = null, Action<WabaHooksBuilder>? handlers = null)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestGateway> StartAsync(
+        string dataDir,
+        Action<WabaHooksOptions>? configure = null,
+        Action<WabaHooksBuilder>? handlers = null,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? kestrel = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (kestrel is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel);
+        }
+
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
@@ -58,6 +73,7 @@ internal sealed class TestGateway : IAsyncDisposable
         var app = builder.Build();
         app.MapWabaHooks("/webhook");
         app.MapWabaHooksHealth();
+        app.MapWabaHooksHealth("/healthz-details", "/readyz-details", includeDetails: true);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
@@ -81,6 +97,13 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Tests that read what is logged at shutdown dispose early; the fixture disposes again.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();

@@ -64,6 +64,63 @@ public sealed class GraphErrorTests
         Secrets.AssertAbsent(app);
     }
 
+    private const string VerifyToken = "my+verify/token \"é\" 42";
+
+    public static TheoryData<string, string> VerifyTokenEchoes() => new()
+    {
+        { "as sent", $"Verification failed for verify_token {VerifyToken}" },
+        { "URL-encoded", $"Bad request: verify_token={Uri.EscapeDataString(VerifyToken)}" },
+        { "form-encoded", $"Bad request: verify_token={System.Net.WebUtility.UrlEncode(VerifyToken)}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(VerifyTokenEchoes))]
+    public async Task A_verify_token_that_Meta_echoes_is_redacted_on_every_call_that_sends_one(string _, string message)
+    {
+        await using var graph = await StubbedGraph.StartAsync(o => o.MaxRetries = 0);
+        graph.Stub.Enqueue(ScriptedReply.Error(400, 100, message));
+        graph.Stub.Enqueue(ScriptedReply.Error(400, 100, message));
+        graph.Stub.Enqueue(ScriptedReply.Error(400, 100, message));
+
+        var app = await Assert.ThrowsAsync<GraphApiException>(
+            () => graph.Client.SubscribeAppAsync(GraphStub.AppId, "https://a.example/w", VerifyToken, ["messages"], cancellationToken: Ct));
+        var waba = await Assert.ThrowsAsync<GraphApiException>(() => graph.Client.SetWabaOverrideAsync(GraphStub.WabaId, "https://a.example/w", VerifyToken, Ct));
+        var phone = await Assert.ThrowsAsync<GraphApiException>(() => graph.Client.SetPhoneNumberOverrideAsync(GraphStub.PhoneNumberId, "https://a.example/w", VerifyToken, Ct));
+
+        foreach (var exception in new[] { app, waba, phone })
+        {
+            Assert.Contains(SecretRedactor.Mask, exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("verify/token", exception.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("verify%2Ftoken", exception.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("verify%2ftoken", exception.ToString(), StringComparison.Ordinal);
+            Secrets.AssertAbsent(exception);
+        }
+    }
+
+    [Fact]
+    public async Task A_verify_token_echoed_in_a_raw_json_error_body_is_redacted_in_its_json_escaped_form()
+    {
+        await using var graph = await StubbedGraph.StartAsync(o => o.MaxRetries = 0);
+        var echoed = System.Text.Json.JsonSerializer.Serialize(new { verify_token = VerifyToken });
+        graph.Stub.Enqueue(new ScriptedReply(502, $"upstream said {echoed}", "text/plain"));
+
+        var exception = await Assert.ThrowsAsync<GraphApiException>(() => graph.Client.SetWabaOverrideAsync(GraphStub.WabaId, "https://a.example/w", VerifyToken, Ct));
+
+        Assert.Contains(SecretRedactor.Mask, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("verify", exception.Message.Replace("verify_token", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_verify_token_of_a_few_characters_is_not_masked_in_words_that_contain_it()
+    {
+        await using var graph = await StubbedGraph.StartAsync(o => o.MaxRetries = 0);
+        graph.Stub.Enqueue(ScriptedReply.Error(400, 100, "(#100) Invalid parameter"));
+
+        var exception = await Assert.ThrowsAsync<GraphApiException>(() => graph.Client.SetWabaOverrideAsync(GraphStub.WabaId, "https://a.example/w", "v", Ct));
+
+        Assert.Equal("(#100) Invalid parameter", exception.Message);
+    }
+
     [Fact]
     public async Task A_non_json_error_body_still_gives_a_clear_exception_without_secrets()
     {

@@ -37,6 +37,10 @@ internal sealed partial class InboxWriterService(
                 // The host's shutdown timeout ran out: fail what is queued rather than hang.
                 await _abort.CancelAsync().ConfigureAwait(false);
                 LogAbandoned(logger);
+
+                // A commit already handed to the store runs to its end (the store's own timeouts bound it); the store
+                // must not be disposed under it, or an acknowledged-in-progress batch would race the close.
+                await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 

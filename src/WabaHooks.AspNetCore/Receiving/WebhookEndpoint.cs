@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using WabaHooks.AspNetCore.Diagnostics;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
 using WabaHooks.Storage;
@@ -15,14 +17,26 @@ namespace WabaHooks.AspNetCore.Receiving;
 /// Meta's callback URL. GET is the verification handshake; POST is a delivery: limits, raw bytes, signature, durable
 /// append, then 200. Nothing else runs before the answer.
 /// </summary>
+/// <remarks>
+/// No validly signed body is answered 500: the classifier is total, the store's failures are 503 (Meta retries), and
+/// anything else that can fail — reading the body, a client that goes away — fails before the signature is known.
+/// Failures that repeat (a store outage, a misconfigured sender) are logged in full once per interval and counted in
+/// between, so an outage under load does not turn into a log storm.
+/// </remarks>
 internal sealed partial class WebhookEndpoint(
     IOptions<WabaHooksOptions> options,
     GroupCommitWriter writer,
     TimeProvider timeProvider,
-    ILogger<WebhookEndpoint> logger)
+    ILogger<WebhookEndpoint> logger) : IDisposable
 {
+    private const string StoreUnavailableReason = "the inbox is unavailable";
+
     private readonly WabaHooksOptions _options = options.Value;
-    private readonly AppSecret[] _secrets = [.. options.Value.AppSecrets];
+    private readonly AppSecret[] _secrets = [.. AppSecret.NameByPosition(options.Value.AppSecrets)];
+    private readonly RepeatedFailureLog _failures = new(logger, timeProvider);
+
+    /// <summary>Writes the counts of failures not yet reported.</summary>
+    public void Dispose() => _failures.Dispose();
 
     public Task HandleAsync(HttpContext context)
     {
@@ -79,8 +93,10 @@ internal sealed partial class WebhookEndpoint(
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            // Our own limit replaces Kestrel's so both agree; we still stop reading at it ourselves.
-            sizeFeature.MaxRequestBodySize = _options.MaxBodyBytes;
+            // The server's limit is lifted for this request and ours counts instead: Kestrel counts what it reads of a
+            // chunked body framing and all (an 8-byte chunk is 13 bytes on the wire), so a limit equal to ours refused
+            // bodies well under it. Ours counts body bytes only, and stops reading as soon as they pass the limit.
+            sizeFeature.MaxRequestBodySize = null;
         }
 
         var receivedAt = timeProvider.GetUtcNow();
@@ -102,6 +118,11 @@ internal sealed partial class WebhookEndpoint(
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            return;
+        }
+        catch (IOException)
+        {
+            // The client reset the connection mid-body: there is no one to answer, and nothing signed was received.
             return;
         }
 
@@ -133,8 +154,12 @@ internal sealed partial class WebhookEndpoint(
         {
             var reason = ex is OperationCanceledException
                 ? $"the inbox did not commit within {_options.AppendTimeout.TotalSeconds:0.###} s"
-                : "the inbox is unavailable";
-            LogStoreFailure(logger, ex, reason);
+                : StoreUnavailableReason;
+            if (_failures.ShouldLog(ex is OperationCanceledException ? "Delivery not stored, answered 503: the inbox did not commit in time" : "Delivery not stored, answered 503: " + StoreUnavailableReason))
+            {
+                LogStoreFailure(logger, ex, reason);
+            }
+
             context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, reason).ConfigureAwait(false);
             return;
@@ -153,7 +178,12 @@ internal sealed partial class WebhookEndpoint(
 
     private Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
-        LogRefused(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", statusCode, reason);
+        // Keyed by status and reason, not by sender: a sender that repeats a mistake is logged once per interval.
+        if (_failures.ShouldLog(string.Create(CultureInfo.InvariantCulture, $"Refused {statusCode}: {reason}"), LogLevel.Warning))
+        {
+            LogRefused(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", statusCode, reason);
+        }
+
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason + "\n", context.RequestAborted);
@@ -192,7 +222,8 @@ internal sealed partial class WebhookEndpoint(
             {
                 if (read == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    // Never more than one byte past the limit: that byte is enough to know the body is too large.
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1));
                     buffer.AsSpan(0, read).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;

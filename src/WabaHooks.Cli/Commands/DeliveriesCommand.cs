@@ -4,10 +4,12 @@ using System.Text;
 using System.Text.Json;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
+using WabaHooks.Inbox;
+using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Commands;
 
-/// <summary><c>wabahooks deliveries list|show</c>: what arrived, as stored.</summary>
+/// <summary><c>wabahooks deliveries list|show|reprocess</c>: what arrived, as stored, and running failed ones again.</summary>
 internal static class DeliveriesCommand
 {
     public static Command Create()
@@ -15,6 +17,7 @@ internal static class DeliveriesCommand
         var command = new Command("deliveries", "Inspect the raw deliveries in the inbox.");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(CreateReprocess());
         return command;
     }
 
@@ -23,10 +26,12 @@ internal static class DeliveriesCommand
         var common = new CommonOptions();
         var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON array." };
-        var command = new Command("list", "List deliveries, newest first: id, time received, app, size, flags, and what the processor made of each (events, duplicates, parse error; pending until processed).");
+        var failed = new Option<bool>("--failed") { Description = "Only deliveries the processor marked failed, with the reason." };
+        var command = new Command("list", "List deliveries, newest first: id, time received, app, size, flags, and what the processor made of each (events, duplicates, or why it failed; pending until processed).");
         common.AddTo(command);
         command.Options.Add(limit);
         command.Options.Add(json);
+        command.Options.Add(failed);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var errors = new List<string>();
@@ -47,15 +52,34 @@ internal static class DeliveriesCommand
                 return ExitCodes.NotFound;
             }
 
-            var deliveries = await store.ListAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false);
-            var outcomes = await DeliveryOutcomes.ForAsync(store, deliveries, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<DeliverySummary> deliveries;
+            Dictionary<long, DeliveryOutcome> outcomes;
+            if (parse.GetValue(failed))
+            {
+                outcomes = (await store.ListFailedDeliveriesAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.DeliveryId);
+                var found = new List<DeliverySummary>(outcomes.Count);
+                foreach (var id in outcomes.Keys)
+                {
+                    if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } delivery)
+                    {
+                        found.Add(delivery.Summary);
+                    }
+                }
+
+                deliveries = found;
+            }
+            else
+            {
+                deliveries = await store.ListAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false);
+                outcomes = await DeliveryOutcomes.ForAsync(store, deliveries, cancellationToken).ConfigureAwait(false);
+            }
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize([.. deliveries.Select(d => DeliveryJson.From(d, outcomes.GetValueOrDefault(d.Id)))], CliJsonContext.Default.ListDeliveryJson));
                 return ExitCodes.Success;
             }
 
-            var table = new TextTable("ID", "RECEIVED (UTC)", "APP", "BYTES", "FLAGS", "EVENTS", "DUPLICATES", "PARSE ERROR");
+            var table = new TextTable("ID", "RECEIVED (UTC)", "APP", "BYTES", "FLAGS", "EVENTS", "DUPLICATES", "FAILED BECAUSE");
             foreach (var d in deliveries)
             {
                 var outcome = outcomes.GetValueOrDefault(d.Id);
@@ -68,6 +92,12 @@ internal static class DeliveriesCommand
                     outcome is null ? "pending" : outcome.Events.ToString(CultureInfo.InvariantCulture),
                     outcome is null ? "" : outcome.Duplicates.ToString(CultureInfo.InvariantCulture),
                     outcome?.ParseError?.ReplaceLineEndings(" ") ?? "");
+            }
+
+            if (deliveries.Count == 0 && parse.GetValue(failed))
+            {
+                Console.Out.WriteLine("No failed deliveries.");
+                return ExitCodes.Success;
             }
 
             table.Write(Console.Out);
@@ -123,6 +153,58 @@ internal static class DeliveriesCommand
             output.WriteLine($"Flags:     {(s.Flags == 0 ? "none" : string.Join(", ", DeliveryJson.FlagNames(s.Flags)))}");
             output.WriteLine();
             output.WriteLine(Encoding.UTF8.GetString(delivery.Body.Span));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateReprocess()
+    {
+        var common = new CommonOptions();
+        var ids = new Argument<long[]>("ID") { Description = "The delivery ids, from deliveries list.", Arity = ArgumentArity.ZeroOrMore };
+        var failed = new Option<bool>("--failed") { Description = "Every delivery marked failed (deliveries list --failed)." };
+        var command = new Command(
+            "reprocess",
+            "Run processed deliveries through the processor again, after an upgrade that fixes why they failed. Events they already gave are deduplicated on their keys, so no handler or destination receives one twice.");
+        common.AddTo(command);
+        command.Arguments.Add(ids);
+        command.Options.Add(failed);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var configuration = common.Load(parse, errors);
+            var chosen = parse.GetValue(ids) ?? [];
+            if ((chosen.Length > 0) == parse.GetValue(failed))
+            {
+                errors.Add("Name the deliveries to reprocess (IDs) or pass --failed, not both.");
+            }
+
+            if (errors.Count > 0)
+            {
+                return CommonOptions.Fail("deliveries reprocess", errors);
+            }
+
+            await using var store = await StoreAccess.OpenExistingAsync(configuration, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return ExitCodes.NotFound;
+            }
+
+            var queued = await store.ReprocessAsync(parse.GetValue(failed) ? null : chosen, cancellationToken).ConfigureAwait(false);
+            foreach (var missing in chosen.Except(queued))
+            {
+                await Console.Error.WriteLineAsync($"wabahooks: delivery {missing} is unknown or not processed yet; left as it is.").ConfigureAwait(false);
+            }
+
+            if (queued.Count == 0)
+            {
+                Console.Out.WriteLine(parse.GetValue(failed) ? "No failed deliveries." : "Nothing to reprocess.");
+                return chosen.Length > 0 ? ExitCodes.NotFound : ExitCodes.Success;
+            }
+
+            var list = string.Join(", ", queued.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            Console.Out.WriteLine($"{queued.Count} {(queued.Count == 1 ? "delivery" : "deliveries")} will be processed again: {list}.");
+            Console.Out.WriteLine("A running serve takes them within a second; otherwise the next serve does. See the outcome with: wabahooks deliveries list");
             return ExitCodes.Success;
         });
         return command;

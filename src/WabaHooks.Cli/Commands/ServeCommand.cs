@@ -37,6 +37,10 @@ internal static class ServeCommand
         var accessToken = new Option<string?>("--access-token") { Description = "Graph token for the watchdog (system user, whatsapp_business_management) [default: $WABAHOOKS_ACCESS_TOKEN]. Never printed." };
         var graphUrl = new Option<string?>("--graph-url") { Description = "The Graph API base URL, for tests and private deployments [default: https://graph.facebook.com]." };
         var checkInterval = new Option<string?>("--subscription-check-interval") { Description = "How often the watchdog checks, in seconds or as a TimeSpan [default: 900]." };
+        var readyzDetails = new Option<bool>("--readyz-details")
+        {
+            Description = "Show the store's error, the watchdog's WABAs and each destination's circuit on /readyz. Off by default: /readyz is reachable wherever the callback URL is.",
+        };
         var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
@@ -54,6 +58,7 @@ internal static class ServeCommand
         command.Options.Add(graphUrl);
         command.Options.Add(checkInterval);
         command.Options.Add(silenceWarning);
+        command.Options.Add(readyzDetails);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +76,7 @@ internal static class ServeCommand
                 (ConfigurationKeys.GraphUrl, parse.GetValue(graphUrl)),
                 (ConfigurationKeys.SubscriptionCheckInterval, parse.GetValue(checkInterval)),
                 (ConfigurationKeys.SilenceWarning, parse.GetValue(silenceWarning)),
+                (ConfigurationKeys.ReadyzDetails, parse.GetValue(readyzDetails) ? "true" : null),
             };
             var secrets = parse.GetValue(appSecret) ?? [];
             for (var i = 0; i < secrets.Length; i++)

@@ -20,4 +20,5 @@ internal static class ConfigurationKeys
     public const string SubscriptionCheckInterval = "SubscriptionCheckInterval";
     public const string SilenceWarning = "SilenceWarning";
     public const string Destinations = "Destinations";
+    public const string ReadyzDetails = "ReadyzDetails";
 }

@@ -23,6 +23,9 @@ internal sealed class GatewaySettings
 
     public IReadOnlyList<Signatures.AppSecret> AppSecrets { get; init; } = [];
 
+    /// <summary>Whether <c>/readyz</c> shows errors, WABAs and destinations, not only its status and reason.</summary>
+    public bool ReadyzDetails { get; init; }
+
     public long MaxBodyBytes { get; init; } = AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
 
     public string? HttpsCert { get; init; }

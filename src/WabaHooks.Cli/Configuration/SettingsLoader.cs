@@ -80,6 +80,7 @@ internal static class SettingsLoader
             Postgres = NonEmpty(configuration[ConfigurationKeys.Postgres]),
             Watch = WatchSettingsReader.Read(configuration, errors),
             Destinations = DestinationSettingsReader.Read(configuration, errors),
+            ReadyzDetails = ReadFlag(configuration, ConfigurationKeys.ReadyzDetails, "--readyz-details", errors),
         };
 
         CheckPostgres(settings.Postgres, errors);
@@ -114,7 +115,24 @@ internal static class SettingsLoader
         ConfigurationKeys.AppSecret, ConfigurationKeys.MaxBodyBytes, ConfigurationKeys.HttpsCert, ConfigurationKeys.HttpsKey, ConfigurationKeys.Postgres,
         ConfigurationKeys.WatchWabaId, ConfigurationKeys.WatchAppId, ConfigurationKeys.AccessToken, ConfigurationKeys.GraphUrl,
         ConfigurationKeys.SubscriptionCheckInterval, ConfigurationKeys.SilenceWarning, ConfigurationKeys.Destinations,
+        ConfigurationKeys.ReadyzDetails,
     ];
+
+    private static bool ReadFlag(IConfiguration configuration, string key, string option, ICollection<string> errors)
+    {
+        var value = configuration[key];
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        if (!bool.TryParse(value, out var flag))
+        {
+            errors.Add($"{option} '{value}': give true or false.");
+        }
+
+        return flag;
+    }
 
     private static List<Uri> ReadUrls(string value, ICollection<string> errors)
     {
@@ -180,6 +198,8 @@ internal static class SettingsLoader
             }
         }
 
+        // Named here, not only by the endpoint, so the banner shows the names the deliveries will carry.
+        secrets = [.. AppSecret.NameByPosition(secrets)];
         var duplicates = secrets.GroupBy(s => s.AppId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         foreach (var appId in duplicates)
         {

@@ -24,7 +24,7 @@ internal sealed record DeliveryJson(
 
     public static IReadOnlyList<string> FlagNames(DeliveryFlags flags)
     {
-        var names = new List<string>(2);
+        var names = new List<string>(3);
         if (flags.HasFlag(DeliveryFlags.NotJson))
         {
             names.Add("not-json");
@@ -33,6 +33,11 @@ internal sealed record DeliveryJson(
         if (flags.HasFlag(DeliveryFlags.UnexpectedObject))
         {
             names.Add("unexpected-object");
+        }
+
+        if (flags.HasFlag(DeliveryFlags.InvalidUnicode))
+        {
+            names.Add("invalid-unicode");
         }
 
         return names;

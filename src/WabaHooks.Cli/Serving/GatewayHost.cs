@@ -44,6 +44,8 @@ internal static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // For every other route. The callback URL lifts this per request and counts body bytes itself, because
+            // Kestrel counts chunk framing too and would refuse chunked bodies well under the limit.
             kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
             if (certificate is not null)
             {
@@ -83,7 +85,7 @@ internal static class GatewayHost
 
         var app = builder.Build();
         app.MapWabaHooks(settings.Path);
-        app.MapWabaHooksHealth();
+        app.MapWabaHooksHealth(includeDetails: settings.ReadyzDetails);
         return app;
     }
 }

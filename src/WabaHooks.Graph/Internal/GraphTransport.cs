@@ -27,12 +27,21 @@ internal sealed class GraphTransport
     /// <param name="request">Method and path for messages. Never the query: it may hold an access token.</param>
     /// <param name="typeInfo">How to read a successful answer.</param>
     /// <param name="cancellationToken">Cancels the whole call, waits included.</param>
+    /// <param name="redactor">
+    /// Masks what this call sends that is secret, in error messages; the client's own (its tokens) when null.
+    /// </param>
     /// <remarks>
     /// Every call this client makes is idempotent (subscribe, set, read, delete), so a timeout or a connection failure is
     /// retried like a 5xx: repeating it cannot do anything twice.
     /// </remarks>
-    public async Task<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, string request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(
+        Func<HttpRequestMessage> createRequest,
+        string request,
+        JsonTypeInfo<T> typeInfo,
+        CancellationToken cancellationToken,
+        SecretRedactor? redactor = null)
     {
+        redactor ??= _redactor;
         for (var attempt = 1; ; attempt++)
         {
             var canRetry = attempt <= _options.MaxRetries;
@@ -73,10 +82,10 @@ internal sealed class GraphTransport
 
             if ((int)status is >= 200 and < 300)
             {
-                return Parse(status, body, contentType, request, typeInfo, attempt);
+                return Parse(status, body, contentType, request, typeInfo, attempt, redactor);
             }
 
-            var error = GraphErrorReader.Read(status, body, contentType, request, _redactor, attempt);
+            var error = GraphErrorReader.Read(status, body, contentType, request, redactor, attempt);
             if (canRetry && IsRetryable(status, error))
             {
                 await WaitAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
@@ -100,7 +109,7 @@ internal sealed class GraphTransport
         return Task.Delay(delay, _timeProvider, cancellationToken);
     }
 
-    private T Parse<T>(HttpStatusCode status, byte[] body, string? contentType, string request, JsonTypeInfo<T> typeInfo, int attempt)
+    private static T Parse<T>(HttpStatusCode status, byte[] body, string? contentType, string request, JsonTypeInfo<T> typeInfo, int attempt, SecretRedactor redactor)
     {
         try
         {
@@ -112,16 +121,16 @@ internal sealed class GraphTransport
         }
         catch (JsonException ex)
         {
-            throw Unreadable(status, body, contentType, request, attempt, ex);
+            throw Unreadable(status, body, contentType, request, attempt, ex, redactor);
         }
 
-        throw Unreadable(status, body, contentType, request, attempt, null);
+        throw Unreadable(status, body, contentType, request, attempt, null, redactor);
     }
 
-    private GraphApiException Unreadable(HttpStatusCode status, byte[] body, string? contentType, string request, int attempt, Exception? inner)
+    private static GraphApiException Unreadable(HttpStatusCode status, byte[] body, string? contentType, string request, int attempt, Exception? inner, SecretRedactor redactor)
     {
         // Reuse the error reader's description of the body, then say it was a success status that could not be read.
-        var described = GraphErrorReader.Read(status, body, contentType, request, _redactor, attempt);
+        var described = GraphErrorReader.Read(status, body, contentType, request, redactor, attempt);
         return new GraphApiException(
             status,
             $"The Graph API answered {request} with HTTP {(int)status} but the body could not be read as the expected JSON. {described.Message}",

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using WabaHooks.Inbox;
 using WabaHooks.Payloads;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Events;
 
@@ -720,7 +721,7 @@ internal sealed class DeliveryWalker
             return last;
         }
 
-        return last = reader.GetString() ?? "";
+        return last = JsonText.Read(in reader);
     }
 
     private static string? ReadText(ref Utf8JsonReader reader)
@@ -728,7 +729,7 @@ internal sealed class DeliveryWalker
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return JsonText.Read(in reader);
             case JsonTokenType.Number:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             default:

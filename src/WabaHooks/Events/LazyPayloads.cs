@@ -50,8 +50,10 @@ internal static class LazyPayloads
                     return message;
                 }
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
+                // The converter is called directly, not through the serializer, so a string that is not valid text
+                // (a lone surrogate escape, bytes that are not UTF-8) surfaces as InvalidOperationException.
                 error = ex.Message;
             }
         }
@@ -69,7 +71,7 @@ internal static class LazyPayloads
                 return status;
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             error = ex.Message;
         }
@@ -84,7 +86,7 @@ internal static class LazyPayloads
         {
             return JsonSerializer.Deserialize(errors, WhatsAppJsonContext.Default.IReadOnlyListWhatsAppError) ?? [];
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return new UnparsedPayload(ParseElement(errors), ex.Message);
         }

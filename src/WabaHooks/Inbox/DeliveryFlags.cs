@@ -1,8 +1,9 @@
 namespace WabaHooks.Inbox;
 
 /// <summary>
-/// Marks on a stored delivery that was validly signed but will not parse as a WhatsApp notification. Such deliveries
-/// are kept and answered 200 — Meta would retry them for days and they would never parse — and shown for inspection.
+/// Marks on a stored delivery that was validly signed but is not a clean WhatsApp notification. Deliveries marked
+/// <see cref="NotJson"/> or <see cref="UnexpectedObject"/> will never parse; they are kept and answered 200 — Meta would
+/// retry them for days — and shown for inspection. <see cref="InvalidUnicode"/> is a warning only.
 /// </summary>
 [Flags]
 public enum DeliveryFlags
@@ -15,4 +16,11 @@ public enum DeliveryFlags
 
     /// <summary>The body is JSON, but not an object whose <c>object</c> property is <c>whatsapp_business_account</c>.</summary>
     UnexpectedObject = 2,
+
+    /// <summary>
+    /// The body holds text that is not valid Unicode: bytes that are not UTF-8, or a <c>\u</c> escape of a lone
+    /// surrogate (half of a pair, such as <c>\ud83d</c> alone). A parse warning, not a refusal: the delivery is
+    /// processed as usual and keeps its events; the mark tells whoever reads them that some text is not what was typed.
+    /// </summary>
+    InvalidUnicode = 4,
 }

@@ -40,6 +40,14 @@ public sealed class GroupCommitWriter
     /// </summary>
     public Task WaitForCommitAsync() => Volatile.Read(ref _committed).Task;
 
+    /// <summary>
+    /// Why the latest commit failed, or <see langword="null"/> when it succeeded (or none was tried yet). Readiness
+    /// reads it: an instance whose inbox cannot commit answers every delivery 503 and should leave the load balancer.
+    /// </summary>
+    public StoreUnavailableException? LastCommitFailure => Volatile.Read(ref _lastCommitFailure);
+
+    private StoreUnavailableException? _lastCommitFailure;
+
     /// <summary>Appends waiting for the writer to take them, for diagnostics and tests.</summary>
     public int QueuedCount => _queue.Reader.Count;
 
@@ -132,6 +140,7 @@ public sealed class GroupCommitWriter
         {
             var ids = await _store.AppendAsync(deliveries, abortToken).ConfigureAwait(false);
             Interlocked.Increment(ref _committedBatches);
+            Volatile.Write(ref _lastCommitFailure, null);
             Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             for (var i = 0; i < batch.Count; i++)
             {
@@ -141,6 +150,7 @@ public sealed class GroupCommitWriter
         catch (Exception ex) when (ex is not OperationCanceledException || !abortToken.IsCancellationRequested)
         {
             var error = ex as StoreUnavailableException ?? new StoreUnavailableException("The inbox could not commit.", ex);
+            Volatile.Write(ref _lastCommitFailure, error);
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(error);

@@ -12,8 +12,17 @@ namespace WabaHooks.Processing;
 /// deliveries' processed marks in one transaction: a crash at any point either keeps all of a batch or
 /// none of it, and the redone batch dedupes on idempotency keys.
 /// </summary>
+/// <remarks>
+/// No delivery can stop the others. A delivery whose content breaks splitting, typing or routing is marked failed with
+/// the reason before the commit. A commit that fails for any reason other than <see cref="StoreUnavailableException"/>
+/// was refused because of something in the batch, so the batch is halved until the delivery at fault is alone, and that
+/// one is marked failed (quarantined) while the rest go through. Only the store being unavailable pauses processing.
+/// </remarks>
 public sealed class DeliveryProcessor
 {
+    /// <summary>Failure reasons are shown in listings and logs: long exception texts are cut to this.</summary>
+    private const int MaxReasonLength = 500;
+
     private readonly IDeliveryStore _inbox;
     private readonly IEventStore _events;
     private readonly SinkRouter _router;
@@ -35,62 +44,140 @@ public sealed class DeliveryProcessor
     /// <summary>
     /// Processes the next batch of committed deliveries, if any.
     /// </summary>
-    /// <returns>How many deliveries were processed, and what the commit did; zero deliveries when the inbox is caught up.</returns>
+    /// <returns>What the batch gave; no deliveries when the inbox is caught up.</returns>
     /// <exception cref="StoreUnavailableException">The store failed; no delivery was marked processed.</exception>
-    public async Task<(int Deliveries, ProcessingResult Result)> ProcessNextBatchAsync(CancellationToken cancellationToken)
+    public async Task<BatchReport> ProcessNextBatchAsync(CancellationToken cancellationToken)
     {
         if (!await _events.TryHoldProcessingLeaseAsync(cancellationToken).ConfigureAwait(false))
         {
             // Another instance is processing; this one stays ready to take over when that one goes away.
-            return (0, new ProcessingResult(0, 0));
+            return BatchReport.Empty;
         }
 
         var deliveries = await _inbox.ReadUnprocessedAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (deliveries.Count == 0)
         {
-            return (0, new ProcessingResult(0, 0));
+            return BatchReport.Empty;
         }
 
-        var processed = new List<ProcessedDelivery>(deliveries.Count);
-        foreach (var delivery in deliveries)
+        var processed = new ProcessedDelivery[deliveries.Count];
+        for (var i = 0; i < deliveries.Count; i++)
         {
-            processed.Add(Process(delivery));
+            processed[i] = Process(deliveries[i]);
         }
 
-        var result = await _events.CommitProcessedAsync(new ProcessedBatch(processed), cancellationToken).ConfigureAwait(false);
-        return (deliveries.Count, result);
+        var report = new BatchReport(deliveries.Count, 0, 0, []);
+        report = await CommitIsolatingAsync(processed, report, cancellationToken).ConfigureAwait(false);
+
+        // Failures found while splitting are committed like outcomes; report them with the quarantined ones.
+        var failedEarly = processed.Where(p => p.ParseError?.StartsWith(ProcessingFailures.SplitFailed, StringComparison.Ordinal) == true)
+            .Select(p => new FailedDelivery(p.DeliveryId, p.ParseError!));
+        return report with { Failed = [.. failedEarly, .. report.Failed] };
+    }
+
+    /// <summary>Commits <paramref name="batch"/>; when the store refuses it for its content, halves it to find the culprit.</summary>
+    private async Task<BatchReport> CommitIsolatingAsync(ArraySegment<ProcessedDelivery> batch, BatchReport report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _events.CommitProcessedAsync(new ProcessedBatch(batch), cancellationToken).ConfigureAwait(false);
+            return report with { Stored = report.Stored + result.Stored, Duplicates = report.Duplicates + result.Duplicates };
+        }
+        catch (Exception ex) when (IsContentFailure(ex, cancellationToken))
+        {
+            if (batch.Count == 1)
+            {
+                return await QuarantineAsync(batch[0], ex, report, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Halving finds one culprit in log2(batch) commits; the halves that commit keep their order.
+            var half = batch.Count / 2;
+            report = await CommitIsolatingAsync(batch[..half], report, cancellationToken).ConfigureAwait(false);
+            return await CommitIsolatingAsync(batch[half..], report, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BatchReport> QuarantineAsync(ProcessedDelivery delivery, Exception cause, BatchReport report, CancellationToken cancellationToken)
+    {
+        var reason = Reason(ProcessingFailures.StoreRefused, cause);
+        try
+        {
+            await _events.CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(delivery.DeliveryId, reason, [])]), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsContentFailure(ex, cancellationToken))
+        {
+            // Refusing even a mark with no events is not about this delivery's content: the store itself is broken.
+            throw new StoreUnavailableException($"The store refused to mark delivery {delivery.DeliveryId} failed: {ex.Message}", ex);
+        }
+
+        return report with { Failed = [.. report.Failed, new FailedDelivery(delivery.DeliveryId, reason)] };
     }
 
     private ProcessedDelivery Process(Delivery delivery)
     {
-        var split = DeliverySplitter.Split(delivery.Body, delivery.Id);
-        if (!split.IsSuccess)
+        try
         {
-            // Kept in the inbox, marked, and passed over: one bad delivery never stops the rest.
-            return new ProcessedDelivery(delivery.Id, $"{split.Failure}: {split.Error}", []);
-        }
+            var split = DeliverySplitter.Split(delivery.Body, delivery.Id);
+            if (!split.IsSuccess)
+            {
+                // Kept in the inbox, marked, and passed over: one bad delivery never stops the rest.
+                return new ProcessedDelivery(delivery.Id, $"{split.Failure}: {split.Error}", []);
+            }
 
-        var events = new List<NewEvent>(split.Events.Count);
-        foreach (var e in split.Events)
+            var events = new List<NewEvent>(split.Events.Count);
+            foreach (var e in split.Events)
+            {
+                events.Add(new NewEvent(
+                    e.Id,
+                    e.Type,
+                    e.Field,
+                    e.WabaId,
+                    e.PhoneNumberId,
+                    e.OccurredAt,
+                    e.Position,
+                    e.RawJson.ToArray(),
+                    StatusChangeOf(e),
+                    _router.Route(e)));
+            }
+
+            return new ProcessedDelivery(delivery.Id, null, events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            events.Add(new NewEvent(
-                e.Id,
-                e.Type,
-                e.Field,
-                e.WabaId,
-                e.PhoneNumberId,
-                e.OccurredAt,
-                e.Position,
-                e.RawJson.ToArray(),
-                StatusChangeOf(e),
-                _router.Route(e)));
+            // Splitting never throws for bad input by design; if a defect lets one through, it costs this delivery only.
+            return new ProcessedDelivery(delivery.Id, Reason(ProcessingFailures.SplitFailed, ex), []);
         }
-
-        return new ProcessedDelivery(delivery.Id, null, events);
     }
 
+    /// <summary>
+    /// The status view's change, when the status is a non-empty string. A null, numeric or empty status still gives its
+    /// <c>statuses.unknown</c> event (with the raw item), but says nothing the view could order.
+    /// </summary>
     private static StatusChange? StatusChangeOf(WabaEvent e) =>
-        e.Kind == WabaEventKind.Status && e.Payload is MessageStatus { Wamid.Length: > 0 } status
+        e.Kind == WabaEventKind.Status && e.Payload is MessageStatus { Wamid.Length: > 0, Status.Length: > 0 } status
             ? new StatusChange(status.Wamid, status.Status, status.RecipientParticipantId ?? status.RecipientId ?? status.RecipientUserId, status.Timestamp)
             : null;
+
+    /// <summary>Whether the store refused the batch for what is in it, rather than being unable to commit at all.</summary>
+    private static bool IsContentFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not StoreUnavailableException
+        && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && ex is not ObjectDisposedException;
+
+    /// <summary>A one-line reason that is safe to store and print: control characters replaced, length bounded.</summary>
+    private static string Reason(string prefix, Exception ex)
+    {
+        var text = $"{prefix}: {ex.GetType().Name}: {ex.Message}";
+        var chars = text.Length > MaxReasonLength ? text.ToCharArray(0, MaxReasonLength) : text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]) || char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '?';
+            }
+        }
+
+        return new string(chars);
+    }
 }

@@ -17,4 +17,11 @@ public sealed class ProcessorOptions
 
     /// <summary>How long to wait before trying again after the store failed. Default 2 seconds.</summary>
     public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long the processor may fail without progress before readiness reports it stalled: deliveries are still
+    /// acknowledged, but nothing is handled or forwarded. Default 1 minute, long enough to ride out a brief lock or
+    /// restart of the database without flapping.
+    /// </summary>
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using System.Text;
 
 namespace WabaHooks.Signatures;
@@ -9,12 +9,18 @@ namespace WabaHooks.Signatures;
 /// </summary>
 public sealed class AppSecret
 {
+    /// <summary>
+    /// The name of a secret configured without an app id, until it is numbered by its position
+    /// (<see cref="NameByPosition"/>).
+    /// </summary>
+    public const string UnnamedAppId = "secret";
+
     private readonly byte[] _key;
 
     /// <summary>Creates an app secret.</summary>
     /// <param name="appId">
     /// The name recorded with each delivery this secret verifies, usually the Meta app id. When <see langword="null"/>,
-    /// a stable, non-reversible fingerprint of the secret is used (<c>sha256:</c> and 8 hex digits).
+    /// <see cref="UnnamedAppId"/>; in a list of secrets, <see cref="NameByPosition"/> makes it <c>secret-N</c>.
     /// </param>
     /// <param name="secret">The app secret exactly as Meta shows it.</param>
     /// <exception cref="ArgumentException"><paramref name="secret"/> is null, empty or white space.</exception>
@@ -22,8 +28,18 @@ public sealed class AppSecret
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secret);
         _key = Encoding.UTF8.GetBytes(secret);
-        AppId = string.IsNullOrWhiteSpace(appId) ? Fingerprint(_key) : appId;
+        HasAppId = !string.IsNullOrWhiteSpace(appId);
+        AppId = HasAppId ? appId! : UnnamedAppId;
     }
+
+    private AppSecret(string appId, byte[] key)
+    {
+        _key = key;
+        AppId = appId;
+    }
+
+    /// <summary>Whether the secret was given with an app id (<c>APP_ID:SECRET</c>) rather than alone.</summary>
+    public bool HasAppId { get; }
 
     /// <summary>The name recorded with each delivery this secret verifies.</summary>
     public string AppId { get; }
@@ -55,10 +71,22 @@ public sealed class AppSecret
     /// <remarks>Never the secret itself: only <see cref="AppId"/>.</remarks>
     public override string ToString() => AppId;
 
-    private static string Fingerprint(byte[] key)
+    /// <summary>
+    /// Names each secret given without an app id by its position among <paramref name="secrets"/>:
+    /// <c>secret-1</c>, <c>secret-2</c>, …; secrets with an app id keep it.
+    /// </summary>
+    /// <remarks>
+    /// The name is printed (the serve banner) and stored with every delivery, so it must not let anyone who sees it test
+    /// guesses of the secret offline, as a hash of the secret would (a weak secret falls to a dictionary). A number
+    /// carries nothing of the secret, needs no key to keep, is the same on every instance that shares a configuration
+    /// (a keyed hash would need its key shared between instances), and stays the same across restarts as long as the
+    /// configuration does. Give <c>APP_ID:SECRET</c> for a name that survives reordering.
+    /// </remarks>
+    /// <param name="secrets">The configured secrets, in configuration order.</param>
+    /// <returns>The same secrets in the same order, the unnamed ones named.</returns>
+    public static IReadOnlyList<AppSecret> NameByPosition(IEnumerable<AppSecret> secrets)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(key, hash);
-        return "sha256:" + Convert.ToHexStringLower(hash[..4]);
+        ArgumentNullException.ThrowIfNull(secrets);
+        return [.. secrets.Select((s, i) => s.HasAppId ? s : new AppSecret(UnnamedAppId + "-" + (i + 1).ToString(CultureInfo.InvariantCulture), s._key))];
     }
 }

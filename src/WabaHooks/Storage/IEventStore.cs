@@ -31,4 +31,16 @@ public interface IEventStore
 
     /// <summary>What each delivery turned into: events, duplicates, parse errors. Newest first.</summary>
     Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken);
+
+    /// <summary>The outcomes of deliveries that were marked with a reason instead of being split. Newest first.</summary>
+    Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes processed deliveries back to unprocessed, so the processor splits them again (after an upgrade that fixes
+    /// why they failed). Events they already gave are deduplicated on their keys, so nothing is delivered twice.
+    /// </summary>
+    /// <param name="deliveryIds">The deliveries; <see langword="null"/> for every delivery marked with a reason.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>The ids taken back, ascending; ids that are unknown or not processed yet are left out.</returns>
+    Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken);
 }

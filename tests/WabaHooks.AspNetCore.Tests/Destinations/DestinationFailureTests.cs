@@ -187,7 +187,7 @@ public sealed class DestinationFailureTests
 
     private static async Task<System.Text.Json.JsonElement> ReadyDestinationAsync(TestGateway gateway)
     {
-        using var response = await gateway.Client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        using var response = await gateway.Client.GetAsync(new Uri("/readyz-details", UriKind.Relative), Ct);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         return Assert.Single(json.RootElement.GetProperty("destinations").EnumerateArray().ToList()).Clone();

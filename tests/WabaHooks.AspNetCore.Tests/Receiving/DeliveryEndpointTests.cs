@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Storage;
 
 namespace WabaHooks.AspNetCore.Tests.Receiving;
 
@@ -195,6 +197,93 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
         var summary = Assert.Single(await StoredAsync());
         Assert.Equal(flag, summary.Flags);
         Assert.Equal(bytes, (await _gateway.Store.GetAsync(summary.Id, Ct))!.Body.ToArray());
+    }
+
+    [Theory]
+    [InlineData("{\"\\ud800\":1,\"object\":\"whatsapp_business_account\",\"entry\":[]}", DeliveryFlags.InvalidUnicode)]
+    [InlineData("{\"object\":\"whatsapp_business_account\\ud800\",\"entry\":[]}", DeliveryFlags.InvalidUnicode | DeliveryFlags.UnexpectedObject)]
+    [InlineData("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"10987654321\\ud800\"}]}", DeliveryFlags.InvalidUnicode)]
+    [InlineData("\"\\udc00\"", DeliveryFlags.InvalidUnicode | DeliveryFlags.UnexpectedObject)]
+    public async Task A_signed_body_with_a_lone_surrogate_escape_is_stored_flagged_and_answered_200(string body, DeliveryFlags flags)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        var response = await _gateway.Client.SendAsync(TestGateway.SignedPost(bytes), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = Assert.Single(await StoredAsync());
+        Assert.Equal(flags, summary.Flags);
+        Assert.Equal(bytes, (await _gateway.Store.GetAsync(summary.Id, Ct))!.Body.ToArray());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xa7 })]
+    [InlineData(new byte[] { 0xff, 0xfe, 0x00 })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xc3, (byte)'"', (byte)':', (byte)'1', (byte)'}' })]
+    public async Task A_signed_body_of_bytes_that_are_not_utf8_is_stored_flagged_and_answered_200(byte[] body)
+    {
+        var response = await _gateway.Client.SendAsync(TestGateway.SignedPost(body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = Assert.Single(await StoredAsync());
+        Assert.True(summary.Flags.HasFlag(DeliveryFlags.InvalidUnicode));
+        Assert.Equal(body, (await _gateway.Store.GetAsync(summary.Id, Ct))!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task A_message_text_with_invalid_utf8_is_a_notification_marked_invalid_unicode()
+    {
+        var marker = "\"body\": \""u8.ToArray();
+        var at = TextMessage.AsSpan().IndexOf(marker) + marker.Length;
+        Assert.True(at > marker.Length);
+        byte[] body = [.. TextMessage[..at], 0xa7, 0xff, .. TextMessage[at..]];
+
+        await _gateway.PostAsync(body);
+
+        Assert.Equal(DeliveryFlags.InvalidUnicode, Assert.Single(await StoredAsync()).Flags);
+    }
+
+    [Fact]
+    public async Task A_store_outage_logs_one_stack_trace_and_one_count_not_one_per_request()
+    {
+        await using (SqliteWriteLock.Hold(_gateway.Store.DatabasePath))
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+            {
+                using var response = await _gateway.Client.SendAsync(TestGateway.SignedPost(Encoding.UTF8.GetBytes($"{{\"object\":\"whatsapp_business_account\",\"entry\":[],\"n\":{i}}}")), Ct);
+                return response.StatusCode;
+            }));
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r));
+        }
+
+        // The count of repeats is written when the interval ends, or at the latest when the endpoint is disposed.
+        await _gateway.DisposeAsync();
+        // Each request fails one of two ways (the commit failed, or it did not finish in time); each way is logged in
+        // full once, and its other occurrences are counted in one line.
+        var lines = _gateway.Logs.Lines.Where(l => l.Contains("Delivery not stored", StringComparison.Ordinal)).ToList();
+        var summaries = lines.Select(l => Regex.Match(l, @"^Error: (\d+) more within 10 s of the one logged, not logged one by one: Delivery not stored, answered 503: (.+)$")).Where(m => m.Success).ToList();
+        var full = lines.Where(l => !summaries.Any(m => m.Value == l)).ToList();
+        Assert.InRange(full.Count, 1, 2);
+        Assert.All(full, l => Assert.Contains("Exception: ", l, StringComparison.Ordinal));
+        Assert.Equal(full.Count, full.Select(l => l.Contains("did not commit", StringComparison.Ordinal)).Distinct().Count());
+        Assert.InRange(summaries.Count, 0, 2);
+        Assert.Equal(40, full.Count + summaries.Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task A_sender_that_repeats_a_bad_signature_is_logged_once_and_counted()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            var request = TestGateway.SignedPost(TextMessage, "cccccccccccccccccccccccccccccccc");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.Client.SendAsync(request, Ct)).StatusCode);
+        }
+
+        await _gateway.DisposeAsync();
+        var lines = _gateway.Logs.Lines.Where(l => l.Contains("Refused", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("Warning: Refused POST /webhook from 127.0.0.1: 401", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Warning: 29 more within 10 s of the one logged, not logged one by one: Refused 401: ", lines[1], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Signatures;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Processes;
@@ -125,5 +126,61 @@ public sealed class DeliveriesCommandTests : IAsyncLifetime
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("no store at", result.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(empty, "wabahooks.db")));
+    }
+
+    [Fact]
+    public async Task Failed_deliveries_are_listed_with_their_reason_and_reprocess_runs_them_again_under_a_running_serve()
+    {
+        var (serve, _) = await CliProcess.StartServeAsync(["--urls", "http://127.0.0.1:0", "--data-dir", DataDir, "--verify-token", "t", "--app-secret", "555:" + Secret], _dir.Path);
+        await using (serve)
+        {
+            var failed = await ListUntilAsync(["--failed"], items => items.Count == 1);
+            Assert.Equal(2, failed[0].GetProperty("id").GetInt64());
+            Assert.StartsWith("NotJson", failed[0].GetProperty("parseError").GetString(), StringComparison.Ordinal);
+            var table = await CliProcess.RunAsync(["deliveries", "list", "--failed", "--data-dir", DataDir], _dir.Path);
+            Assert.Equal(2, table.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+            var reprocess = await CliProcess.RunAsync(["deliveries", "reprocess", "--failed", "--data-dir", DataDir], _dir.Path);
+            Assert.True(reprocess.ExitCode == 0, reprocess.AllOutput());
+            Assert.Contains("1 delivery will be processed again: 2.", reprocess.StandardOutput, StringComparison.Ordinal);
+
+            // By id, a delivery that gave events runs again: the running serve finds them already stored.
+            var byId = await CliProcess.RunAsync(["deliveries", "reprocess", "1", "--data-dir", DataDir], _dir.Path);
+            Assert.True(byId.ExitCode == 0, byId.AllOutput());
+            var all = await ListUntilAsync([], items => items.All(i => i.GetProperty("processed").GetBoolean()) && items[2].GetProperty("duplicates").GetInt32() == 1);
+            Assert.Equal(0, all[2].GetProperty("events").GetInt32());
+            Assert.StartsWith("NotJson", all[1].GetProperty("parseError").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Reprocess_needs_ids_or_failed_and_names_ids_it_cannot_take()
+    {
+        var neither = await CliProcess.RunAsync(["deliveries", "reprocess", "--data-dir", DataDir], _dir.Path);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("IDs", neither.StandardError, StringComparison.Ordinal);
+
+        var unknown = await CliProcess.RunAsync(["deliveries", "reprocess", "99", "--data-dir", DataDir], _dir.Path);
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Contains("delivery 99 is unknown or not processed yet", unknown.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>deliveries list --json</c> until <paramref name="done"/> holds, for at most 30 seconds.</summary>
+    private async Task<List<JsonElement>> ListUntilAsync(string[] options, Func<List<JsonElement>, bool> done)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var result = await CliProcess.RunAsync(["deliveries", "list", "--json", "--data-dir", DataDir, .. options], _dir.Path);
+            Assert.True(result.ExitCode == 0, result.AllOutput());
+            var items = JsonDocument.Parse(result.StandardOutput).RootElement.EnumerateArray().ToList();
+            if (done(items))
+            {
+                return items;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"deliveries list never showed the expected state:\n{result.StandardOutput}");
+            await Task.Delay(200, Ct);
+        }
     }
 }

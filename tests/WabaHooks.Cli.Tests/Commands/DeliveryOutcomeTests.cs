@@ -53,7 +53,7 @@ public sealed class DeliveryOutcomeTests(DeliveryOutcomeTests.Fixture fixture) :
         var result = await fixture.RunAsync("deliveries", "list");
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"\sEVENTS\s+DUPLICATES\s+PARSE ERROR$", lines[0]);
+        Assert.Matches(@"\sEVENTS\s+DUPLICATES\s+FAILED BECAUSE$", lines[0]);
         Assert.Matches(@"^2\s.*\s0\s+1$", lines[3]);
         Assert.Matches(@"^3\s.*not-json\s+0\s+0\s+\S", lines[2]);
     }

@@ -44,10 +44,10 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         int stored = 0, duplicates = 0;
         for (var round = 0; round < 1000; round++)
         {
-            var (deliveries, result) = await processor.ProcessNextBatchAsync(Ct);
-            stored += result.Stored;
-            duplicates += result.Duplicates;
-            if (deliveries == 0)
+            var report = await processor.ProcessNextBatchAsync(Ct);
+            stored += report.Stored;
+            duplicates += report.Duplicates;
+            if (report.Deliveries == 0)
             {
                 return new ProcessingResult(stored, duplicates);
             }
@@ -158,7 +158,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         // The first processor commits one batch, then dies while committing the second.
         var dying = new FailingCommitStore(_store, failOnCommit: 2);
         await Processor(dying).ProcessNextBatchAsync(Ct);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Processor(dying).ProcessNextBatchAsync(Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => Processor(dying).ProcessNextBatchAsync(Ct));
 
         var resumed = await DrainAsync(Processor());
 
@@ -194,7 +194,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
 
         public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _commits) == failOnCommit
-                ? throw new InvalidOperationException("process killed")
+                ? throw new StoreUnavailableException("process killed")
                 : inner.CommitProcessedAsync(batch, cancellationToken);
 
         public Task<bool> TryHoldProcessingLeaseAsync(CancellationToken cancellationToken) => inner.TryHoldProcessingLeaseAsync(cancellationToken);
@@ -206,5 +206,9 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) => inner.GetMessageStatusAsync(wamid, cancellationToken);
 
         public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListDeliveryOutcomesAsync(limit, beforeId, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) => inner.ListFailedDeliveriesAsync(limit, beforeId, cancellationToken);
+
+        public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) => inner.ReprocessAsync(deliveryIds, cancellationToken);
     }
 }

@@ -117,9 +117,29 @@ public sealed class WebhookSignatureTests
         var bare = AppSecret.Parse(Secret);
 
         Assert.Equal("1234567890", named.AppId);
-        Assert.StartsWith("sha256:", bare.AppId, StringComparison.Ordinal);
+        Assert.True(named.HasAppId);
+        Assert.Equal(AppSecret.UnnamedAppId, bare.AppId);
+        Assert.False(bare.HasAppId);
         Assert.DoesNotContain(Secret, bare.ToString(), StringComparison.Ordinal);
-        Assert.Equal(bare.AppId, AppSecret.Parse(Secret).AppId);
         Assert.Throws<FormatException>(() => AppSecret.Parse("app:"));
+    }
+
+    [Fact]
+    public void Secrets_without_an_app_id_are_named_by_position_and_the_name_tells_nothing_about_the_secret()
+    {
+        var secrets = AppSecret.NameByPosition([AppSecret.Parse("1234567890:" + Secret), AppSecret.Parse(Secret), AppSecret.Parse("weak")]);
+
+        Assert.Equal(["1234567890", "secret-2", "secret-3"], secrets.Select(s => s.AppId));
+        Assert.All(secrets, s => Assert.DoesNotContain("sha256", s.AppId, StringComparison.Ordinal));
+
+        // The same configuration gives the same names (stable across restarts); another secret in the same place
+        // gives the same name too, so a printed name cannot confirm a guess of the secret.
+        Assert.Equal(secrets.Select(s => s.AppId), AppSecret.NameByPosition([AppSecret.Parse("1234567890:" + Secret), AppSecret.Parse(Secret), AppSecret.Parse("weak")]).Select(s => s.AppId));
+        Assert.Equal("secret-1", Assert.Single(AppSecret.NameByPosition([AppSecret.Parse("password1")])).AppId);
+        Assert.Equal("secret-1", Assert.Single(AppSecret.NameByPosition([AppSecret.Parse("0123456789abcdef0123456789abcdef")])).AppId);
+
+        // Naming keeps the key: the named secret verifies what the original signs.
+        var body = "{}"u8.ToArray();
+        Assert.Same(secrets[2], WebhookSignature.Verify(body, WebhookSignature.Sign(body, "weak"), secrets).MatchedSecret);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Payloads;
 
@@ -53,7 +54,7 @@ public static class WhatsAppFields
             }
         }
 
-        return reader.GetString() ?? "";
+        return JsonText.Read(in reader);
     }
 
     /// <summary>
