@@ -168,7 +168,7 @@ internal static class FuzzBench
         var lines = failure.Split('\n');
         var frame = lines.Skip(1).FirstOrDefault(l => l.Contains("WabaHooks.", StringComparison.Ordinal))?.Trim() ?? "";
         var head = lines[0];
-        var cut = head.IndexOf(':', StringComparison.Ordinal);
+        var cut = head.IndexOfAny([':', '(']);
         return (cut > 0 ? head[..cut] : head[..Math.Min(head.Length, 60)]) + (frame.Length > 0 ? " " + frame[..Math.Min(frame.Length, 120)] : "");
     }
 

@@ -59,7 +59,16 @@ public static class NarrowingCheck
             }
 
             envelopes++;
-            var again = DeliverySplitter.Split(narrowed, deliveryId);
+            SplitResult again;
+            try
+            {
+                again = DeliverySplitter.Split(narrowed, deliveryId);
+            }
+            catch (Exception ex)
+            {
+                return (envelopes, $"DeliverySplitter.Split threw on the envelope narrowed to {what} ({Convert.ToBase64String(narrowed.Span)}): {ex}");
+            }
+
             if (!again.IsSuccess)
             {
                 return (envelopes, $"the envelope narrowed to {what} does not split again ({again.Error}): {Convert.ToBase64String(narrowed.Span)}");
