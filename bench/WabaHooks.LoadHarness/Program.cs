@@ -5,6 +5,8 @@ using WabaHooks.LoadHarness;
 
 // Usage: WabaHooks.LoadHarness [--duration SECONDS] [--connections N] [--threads N] [--payloads DIR] [--cli PATH]
 //        WabaHooks.LoadHarness forward [--format meta|event] [--concurrency N] [--deliveries N] ...   (see ForwardBench)
+//        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
+//        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
 if (args is ["noop", var noopUrl])
@@ -17,6 +19,16 @@ if (args is ["receiver", var receiverUrl, var receiverFormat])
 {
     await ForwardReceiver.RunAsync(receiverUrl, receiverFormat);
     return 0;
+}
+
+if (args is ["crash-cycles", .. var crashArgs])
+{
+    return await CrashCycles.RunAsync(crashArgs);
+}
+
+if (args is ["fuzz", .. var fuzzArgs])
+{
+    return await FuzzBench.RunAsync(fuzzArgs);
 }
 
 if (args is ["forward", .. var forwardArgs])

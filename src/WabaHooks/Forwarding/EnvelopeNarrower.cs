@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
@@ -352,7 +355,16 @@ internal sealed class EnvelopeNarrower
     private static void WriteName(Utf8JsonWriter writer, JsonProperty property)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (raw.Contains((byte)'\\'))
+        if (!IsText(raw))
+        {
+            // Not text: a lone surrogate escape (\ud800), which has no string to unescape to, or bytes that are not
+            // UTF-8. Neither the reader nor the writer takes such a name, and the writer has no way to copy it raw, so
+            // it is written as the text its bytes spell, escapes and all, with U+FFFD for bytes that are not UTF-8. It
+            // matched no name the splitter reads before and matches none after (those are plain ASCII), and a
+            // destination still sees that the property was there.
+            writer.WritePropertyName(Encoding.UTF8.GetString(raw));
+        }
+        else if (raw.Contains((byte)'\\'))
         {
             // The writer would escape the backslash again; give it the unescaped text to escape its own way.
             writer.WritePropertyName(property.Name);
@@ -362,6 +374,54 @@ internal sealed class EnvelopeNarrower
             writer.WritePropertyName(raw);
         }
     }
+
+    /// <summary>Whether a raw (still escaped) name is UTF-8 whose escapes unescape to valid UTF-16.</summary>
+    private static bool IsText(ReadOnlySpan<byte> raw)
+    {
+        if (!Utf8.IsValid(raw))
+        {
+            return false;
+        }
+
+        for (var i = raw.IndexOf((byte)'\\'); i >= 0 && i < raw.Length - 1; i++)
+        {
+            if (raw[i] != (byte)'\\')
+            {
+                continue;
+            }
+
+            if (raw[i + 1] != (byte)'u')
+            {
+                i++; // A two-character escape (\n, \\, \"): skip what it escapes.
+                continue;
+            }
+
+            // The reader has checked the syntax: four hex digits follow every \u.
+            var unit = ParseHex(raw.Slice(i + 2, 4));
+            if (char.IsHighSurrogate(unit))
+            {
+                if (i + 12 <= raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u' && char.IsLowSurrogate(ParseHex(raw.Slice(i + 8, 4))))
+                {
+                    i += 11;
+                    continue;
+                }
+
+                return false;
+            }
+
+            if (char.IsLowSurrogate(unit))
+            {
+                return false;
+            }
+
+            i += 5;
+        }
+
+        return true;
+    }
+
+    private static char ParseHex(ReadOnlySpan<byte> digits) =>
+        (char)int.Parse(Encoding.ASCII.GetString(digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     private static ArgumentException NotTheSplit(Exception? inner) =>
         new("all is not the split of body: its events do not match the body's changes.", "all", inner);

@@ -55,7 +55,9 @@ public static class MetaEnvelope
     /// property that is neither an array nor <c>null</c> goes with the value's whole-change event, so it is left out
     /// unless that event is kept; a rebuilt change keeps only its last <c>value</c>, the one the splitter reads; an
     /// <c>entry</c> or <c>changes</c> array is written even when it ends up empty. Property names are written as their
-    /// text, which for Meta's plain ASCII names is the same bytes.
+    /// text, which for Meta's plain ASCII names is the same bytes; a name that is not text (a lone surrogate escape,
+    /// bytes that are not UTF-8) is written as the text its bytes spell, escapes included, with U+FFFD for bytes that
+    /// are not UTF-8.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="all"/> or <paramref name="keep"/> is null.</exception>

@@ -46,6 +46,38 @@ public sealed class MetaEnvelopeOddShapeTests
         Assert.Equal("P1", Assert.Single(Split(narrowed)).PhoneNumberId);
     }
 
+    [Theory]
+    [InlineData("messaging_product\\ud83d", "messaging_product\\\\ud83d")]
+    [InlineData("x\\udc00", "x\\\\udc00")]
+    [InlineData("x\\u0041\\ud800", "x\\\\u0041\\\\ud800")]
+    public void A_property_name_with_a_lone_surrogate_escape_is_written_as_the_text_of_its_bytes(string name, string written)
+    {
+        // Found by the pipeline fuzzer (seed 1, case 5622): the narrower threw InvalidOperationException unescaping it,
+        // so the destination dead-lettered every event of the delivery.
+        var body = Encoding.UTF8.GetBytes(Delivery($$$"""{"field":"messages","value":{"{{{name}}}":"whatsapp","statuses":[{{{Status}}},{{{Other}}}]}}"""));
+        var all = MetaEnvelopeTests.Split(body);
+
+        var narrowed = Narrow(body, all, all[1]);
+
+        Assert.Equal(Delivery($$$"""{"field":"messages","value":{"{{{written}}}":"whatsapp","statuses":[{{{Other}}}]}}"""), narrowed);
+        Assert.Equal(["status:wamid.S2:sent"], Split(narrowed).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void A_property_name_with_a_surrogate_pair_escape_is_written_as_its_text()
+    {
+        var body = Encoding.UTF8.GetBytes(Delivery($$$"""{"field":"messages","value":{"x\ud83d\ude00":1,"statuses":[{{{Status}}},{{{Other}}}]}}"""));
+        var all = MetaEnvelopeTests.Split(body);
+
+        var narrowed = Narrow(body, all, all[1]);
+
+        // The writer may escape the pair its own way; the name read back is the same text.
+        using var document = System.Text.Json.JsonDocument.Parse(narrowed);
+        var value = document.RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
+        Assert.Equal(["x😀", "statuses"], value.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["status:wamid.S2:sent"], Split(narrowed).Select(e => e.Id));
+    }
+
     [Fact]
     public void A_change_with_no_value_is_kept_or_left_out_like_any_other()
     {
