@@ -7,6 +7,7 @@ using System.Text.Unicode;
 using System.Text.Json;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Forwarding;
 
@@ -90,13 +91,13 @@ internal sealed class EnvelopeNarrower
         var isWhatsApp = false;
         foreach (var property in root.EnumerateObject())
         {
-            if (property.NameEquals("object"u8))
+            if (property.NameIs("object"u8))
             {
                 sawObject = true;
-                isWhatsApp = property.Value.ValueKind == JsonValueKind.String && property.Value.ValueEquals(DeliveryClassifier.WhatsAppBusinessAccount);
+                isWhatsApp = property.Value.ValueKind == JsonValueKind.String && property.Value.ValueIs(DeliveryClassifier.WhatsAppBusinessAccount);
                 Copy(writer, property);
             }
-            else if (property.NameEquals("entry"u8) && property.Value.ValueKind == JsonValueKind.Array)
+            else if (property.NameIs("entry"u8) && property.Value.ValueKind == JsonValueKind.Array)
             {
                 // The splitter skips entries that follow an object of another kind; none of their changes has events.
                 WriteName(writer, property);
@@ -132,7 +133,7 @@ internal sealed class EnvelopeNarrower
             _entryChanges.Clear();
             foreach (var property in entry.EnumerateObject())
             {
-                if (property.NameEquals("changes"u8))
+                if (property.NameIs("changes"u8))
                 {
                     MatchChanges(property.Value);
                 }
@@ -174,7 +175,7 @@ internal sealed class EnvelopeNarrower
             JsonElement? value = null;
             foreach (var property in change.EnumerateObject())
             {
-                if (property.NameEquals("value"u8))
+                if (property.NameIs("value"u8))
                 {
                     value = property.Value;
                 }
@@ -213,7 +214,7 @@ internal sealed class EnvelopeNarrower
         var change = 0;
         foreach (var property in entry.EnumerateObject())
         {
-            if (!property.NameEquals("changes"u8))
+            if (!property.NameIs("changes"u8))
             {
                 Copy(writer, property);
                 continue;
@@ -263,7 +264,7 @@ internal sealed class EnvelopeNarrower
         writer.WriteStartObject();
         foreach (var property in change.EnumerateObject())
         {
-            if (!property.NameEquals("value"u8))
+            if (!property.NameIs("value"u8))
             {
                 Copy(writer, property);
             }
@@ -284,11 +285,11 @@ internal sealed class EnvelopeNarrower
         writer.WriteStartObject();
         foreach (var property in value.EnumerateObject())
         {
-            if (property.NameEquals("messages"u8) || property.NameEquals("statuses"u8))
+            if (property.NameIs("messages"u8) || property.NameIs("statuses"u8))
             {
                 WriteItems(writer, property);
             }
-            else if (!property.NameEquals("errors"u8) || keepErrors)
+            else if (!property.NameIs("errors"u8) || keepErrors)
             {
                 Copy(writer, property);
             }

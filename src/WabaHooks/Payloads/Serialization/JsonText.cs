@@ -61,4 +61,30 @@ internal static class JsonText
             return false;
         }
     }
+
+    /// <summary><see cref="JsonProperty.NameEquals(ReadOnlySpan{byte})"/>, but false for a name that is not text.</summary>
+    public static bool NameIs(this JsonProperty property, ReadOnlySpan<byte> utf8Name)
+    {
+        try
+        {
+            return property.NameEquals(utf8Name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><see cref="JsonElement.ValueEquals(string)"/>, but false for a string that is not text.</summary>
+    public static bool ValueIs(this JsonElement element, string text)
+    {
+        try
+        {
+            return element.ValueEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

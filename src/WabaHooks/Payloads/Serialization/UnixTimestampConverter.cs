@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Payloads;
 
