@@ -1,8 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using WabaHooks.Cli.Commands;
 
-var root = new RootCommand("WabaHooks: a gateway for WhatsApp Business Platform webhooks.")
+// Named after the tool's command, not taken from the process: RootCommand names itself after the entry assembly
+// (WabaHooks.Cli), and System.CommandLine 2.0.0 cannot rename it, so help would show a name no one types. A plain
+// command with RootCommand's help and version options parses the same; it gives up only the [suggest] directive,
+// which no shell completion of ours uses.
+var root = new Command("wabahooks", "WabaHooks: a gateway for WhatsApp Business Platform webhooks.")
 {
+    new HelpOption(),
+    new VersionOption(),
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
     MigrateCommand.Create(),

@@ -11,28 +11,19 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<DeliverySummary>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadAsync<IReadOnlyList<DeliverySummary>>(
+        return ReadRowsAsync(
             $"SELECT {SummaryColumns} FROM deliveries WHERE id < @before ORDER BY id DESC LIMIT @limit;",
             c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
-            r =>
-            {
-                var list = new List<DeliverySummary>();
-                while (r.Read())
-                {
-                    list.Add(ReadSummary(r));
-                }
-
-                return list;
-            },
+            r => ReadSummary(r),
             cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<Delivery?> GetAsync(long id, CancellationToken cancellationToken) =>
-        ReadAsync(
+        ReadFirstAsync(
             $"SELECT {SummaryColumns}, body FROM deliveries WHERE id = @id;",
             c => c.Long("id", id),
-            r => r.Read() ? new Delivery(ReadSummary(r), (byte[])r.GetValue(5)) : null,
+            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(5)),
             cancellationToken);
 
     /// <inheritdoc/>
@@ -46,19 +37,10 @@ public sealed partial class PostgresStore
     private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadAsync<IReadOnlyList<Delivery>>(
+        return ReadRowsAsync(
             sql,
             c => c.Long("after", afterId).Int("limit", limit),
-            r =>
-            {
-                var list = new List<Delivery>();
-                while (r.Read())
-                {
-                    list.Add(new Delivery(ReadSummary(r), (byte[])r.GetValue(5)));
-                }
-
-                return list;
-            },
+            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(5)),
             cancellationToken);
     }
 

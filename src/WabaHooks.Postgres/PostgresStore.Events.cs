@@ -142,55 +142,43 @@ public sealed partial class PostgresStore
         }
 
         sql.Append(" ORDER BY seq DESC LIMIT @limit;");
-        return ReadAsync<IReadOnlyList<StoredEvent>>(
+        return ReadRowsAsync(
             sql.ToString(),
             c =>
             {
                 c.Long("before", query.BeforeSequence ?? long.MaxValue).Int("limit", query.Limit);
                 filters.ForEach(f => f(c));
             },
-            r =>
-            {
-                var list = new List<StoredEvent>();
-                while (r.Read())
-                {
-                    list.Add(ReadEvent(r));
-                }
-
-                return list;
-            },
+            r => ReadEvent(r),
             cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken) =>
-        ReadAsync($"SELECT {EventColumns} FROM events WHERE id = @id;", c => c.Text("id", id), r => r.Read() ? ReadEvent(r) : null, cancellationToken);
+        ReadFirstAsync($"SELECT {EventColumns} FROM events WHERE id = @id;", c => c.Text("id", id), r => ReadEvent(r), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) =>
-        ReadAsync(
+    public async Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken)
+    {
+        var rows = await ReadRowsAsync(
             """
             SELECT s.status, s.recipient_id, s.updated_at, t.event_id, t.status, t.timestamp, t.recipient_id, t.delivery_id, t.applied
             FROM message_status_timeline t LEFT JOIN message_status s ON s.wamid = t.wamid
             WHERE t.wamid = @wamid ORDER BY t.seq;
             """,
             c => c.Text("wamid", wamid),
-            r =>
-            {
-                string? current = null, recipient = null;
-                DateTimeOffset? updatedAt = null;
-                var timeline = new List<StatusTransition>();
-                while (r.Read())
-                {
-                    current = r.NullableString(0);
-                    recipient = r.NullableString(1);
-                    updatedAt = r.NullableTime(2);
-                    timeline.Add(new StatusTransition(r.GetString(3), r.GetString(4), r.NullableTime(5), r.NullableString(6), r.GetInt64(7), r.GetBoolean(8)));
-                }
+            r => (Current: r.NullableString(0), Recipient: r.NullableString(1), UpdatedAt: r.NullableTime(2),
+                Transition: new StatusTransition(r.GetString(3), r.GetString(4), r.NullableTime(5), r.NullableString(6), r.GetInt64(7), r.GetBoolean(8))),
+            cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
 
-                return timeline.Count == 0 ? null : new MessageStatusHistory(wamid, current ?? "unknown", recipient, updatedAt, timeline);
-            },
-            cancellationToken);
+        // The current status is joined onto every row of the timeline; any row carries it.
+        var last = rows[^1];
+        return new MessageStatusHistory(wamid, last.Current ?? "unknown", last.Recipient, last.UpdatedAt, [.. rows.Select(row => row.Transition)]);
+    }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
@@ -201,19 +189,10 @@ public sealed partial class PostgresStore
         ListOutcomesAsync("parse_error IS NOT NULL", limit, beforeId, cancellationToken);
 
     private Task<IReadOnlyList<DeliveryOutcome>> ListOutcomesAsync(string condition, int limit, long? beforeId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<DeliveryOutcome>>(
+        ReadRowsAsync(
             $"SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE {condition} AND id < @before ORDER BY id DESC LIMIT @limit;",
             c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
-            r =>
-            {
-                var list = new List<DeliveryOutcome>();
-                while (r.Read())
-                {
-                    list.Add(new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)));
-                }
-
-                return list;
-            },
+            r => new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)),
             cancellationToken);
 
     /// <inheritdoc/>

@@ -132,36 +132,18 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(string? sink, int limit, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<SinkWorkItem>>(
+        ReadRowsAsync(
             $"SELECT {WorkColumns} FROM sink_work WHERE state = 2 AND (@sink IS NULL OR sink = @sink) ORDER BY updated_at DESC, event_seq DESC LIMIT @limit;",
             c => c.Text("sink", sink).Int("limit", limit),
-            r =>
-            {
-                var list = new List<SinkWorkItem>();
-                while (r.Read())
-                {
-                    list.Add(ReadWork(r));
-                }
-
-                return list;
-            },
+            r => ReadWork(r),
             cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkAttempt>> ListAttemptsAsync(string eventId, string? sink, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<SinkAttempt>>(
+        ReadRowsAsync(
             $"SELECT {AttemptColumns} FROM sink_attempts WHERE event_id = @event AND (@sink IS NULL OR sink = @sink) ORDER BY seq;",
             c => c.Text("event", eventId).Text("sink", sink),
-            r =>
-            {
-                var list = new List<SinkAttempt>();
-                while (r.Read())
-                {
-                    list.Add(ReadAttempt(r, 0));
-                }
-
-                return list;
-            },
+            r => ReadAttempt(r, 0),
             cancellationToken);
 
     /// <inheritdoc/>
@@ -198,26 +180,20 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<SinkBacklog>> GetBacklogAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<SinkBacklog>>(
+        ReadRowsAsync(
             BacklogSql,
             _ => { },
             r =>
             {
-                var list = new List<SinkBacklog>();
-                while (r.Read())
+                var lastSuccess = r.NullableTime(5);
+                var lastFailure = r.IsDBNull(6) ? null : ReadAttempt(r, 6);
+                return new SinkBacklog(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3))
                 {
-                    var lastSuccess = r.NullableTime(5);
-                    var lastFailure = r.IsDBNull(6) ? null : ReadAttempt(r, 6);
-                    list.Add(new SinkBacklog(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3))
-                    {
-                        OldestPendingSince = r.NullableTime(4),
-                        LastAttemptAt = Later(lastSuccess, lastFailure?.StartedAt),
-                        LastSuccessAt = lastSuccess,
-                        LastFailure = lastFailure,
-                    });
-                }
-
-                return list;
+                    OldestPendingSince = r.NullableTime(4),
+                    LastAttemptAt = Later(lastSuccess, lastFailure?.StartedAt),
+                    LastSuccessAt = lastSuccess,
+                    LastFailure = lastFailure,
+                };
             },
             cancellationToken);
 

@@ -107,14 +107,38 @@ public sealed partial class PostgresStore : IWabaHooksStore
             return result;
         }).ConfigureAwait(false);
 
-    private async Task<T> ReadAsync<T>(string sql, Action<NpgsqlCommand> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+    /// <summary>Every row the query returns, each read by <paramref name="row"/>.</summary>
+    /// <remarks>
+    /// Rows are fetched with <c>ReadAsync</c>: a synchronous <c>Read</c> waits on the network, holding a thread-pool
+    /// thread, whenever a result is larger than what has arrived (a page of bodies) — under load that starves the pool.
+    /// <paramref name="row"/> only takes the current row's columns, which are in memory once it is fetched.
+    /// </remarks>
+    private async Task<IReadOnlyList<T>> ReadRowsAsync<T>(string sql, Action<NpgsqlCommand> parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken) =>
+        await Guard<IReadOnlyList<T>>(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(sql, connection);
+            parameters(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row(reader));
+            }
+
+            return rows;
+        }).ConfigureAwait(false);
+
+    /// <summary>The first row the query returns, read by <paramref name="row"/>; <see langword="null"/> when there is none.</summary>
+    private async Task<T?> ReadFirstAsync<T>(string sql, Action<NpgsqlCommand> parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
+        where T : class =>
         await Guard(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand(sql, connection);
             parameters(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return read(reader);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? row(reader) : null;
         }).ConfigureAwait(false);
 
     /// <summary>

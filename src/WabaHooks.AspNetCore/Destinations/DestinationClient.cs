@@ -23,6 +23,7 @@ public sealed class DestinationClient : IDisposable
 
     private readonly DestinationOptions _destination;
     private readonly byte[]? _eventKey;
+    private readonly AppSecret _envelopeKey;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
 
@@ -38,7 +39,9 @@ public sealed class DestinationClient : IDisposable
         }
 
         _destination = destination;
+        // Each key is derived once, as the settings are checked, not on every send: the dispatcher signs every attempt.
         _eventKey = destination.Format == DestinationFormat.Event ? StandardWebhooks.ParseSecret(destination.Secret) : null;
+        _envelopeKey = new AppSecret(destination.Name, destination.Secret);
         _time = time ?? TimeProvider.System;
         _http = new HttpClient(
             new SocketsHttpHandler
@@ -67,7 +70,7 @@ public sealed class DestinationClient : IDisposable
     public Task<DestinationResponse> SendEnvelopeAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         var request = NewRequest(envelope);
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(envelope.Span, _destination.Secret));
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(envelope.Span, _envelopeKey));
         return SendAsync(request, cancellationToken);
     }
 

@@ -31,6 +31,9 @@ internal sealed partial class WebhookEndpoint(
 {
     private const string StoreUnavailableReason = "the inbox is unavailable";
 
+    /// <summary>The first buffer a body is read into; it doubles as bytes arrive, up to the body limit.</summary>
+    internal const int InitialBufferBytes = 16 * 1024;
+
     private readonly WabaHooksOptions _options = options.Value;
     private readonly AppSecret[] _secrets = [.. AppSecret.NameByPosition(options.Value.AppSecrets)];
     private readonly RepeatedFailureLog _failures = new(logger, timeProvider);
@@ -103,9 +106,7 @@ internal sealed partial class WebhookEndpoint(
         byte[]? body;
         try
         {
-            body = declared is { } length
-                ? await ReadExactlyAsync(request, (int)length, context.RequestAborted).ConfigureAwait(false)
-                : await ReadChunkedAsync(request, _options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            body = await ReadBodyAsync(request.Body, declared, _options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -193,28 +194,32 @@ internal sealed partial class WebhookEndpoint(
         MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<byte[]> ReadExactlyAsync(HttpRequest request, int length, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole body into an array of exactly its length, or returns <see langword="null"/> as soon as a body of
+    /// unknown length passes <paramref name="limit"/>.
+    /// </summary>
+    /// <remarks>
+    /// Memory follows the bytes that arrive, not the bytes announced: the body is read into pooled buffers that start
+    /// small and double, and the exact array is made only once the body is complete. Neither Content-Length nor the
+    /// signature is known to be honest before then, so an unauthenticated sender that announces the limit and stalls
+    /// holds <see cref="InitialBufferBytes"/>, not the limit. The array is exact because the store and the splitter keep
+    /// slices of it.
+    /// </remarks>
+    /// <param name="body">The request body.</param>
+    /// <param name="declared">Content-Length, already checked against <paramref name="limit"/>; null when chunked.</param>
+    /// <param name="limit">The most body bytes accepted.</param>
+    /// <param name="cancellationToken">The request's abort token.</param>
+    private static async Task<byte[]?> ReadBodyAsync(Stream body, long? declared, long limit, CancellationToken cancellationToken)
     {
-        // Content-Length is known and within the limit: one exact-size array, which the store keeps as is.
-        var body = new byte[length];
-        var read = 0;
-        while (read < length)
+        // The most bytes to hold: a declared length is already within the limit (the server ends the body there).
+        var cap = (int)(declared ?? limit);
+        if (cap == 0)
         {
-            var n = await request.Body.ReadAsync(body.AsMemory(read), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                throw new BadHttpRequestException("The body ended before Content-Length bytes.", StatusCodes.Status400BadRequest);
-            }
-
-            read += n;
+            // Content-Length: 0 (the limit is never 0).
+            return [];
         }
 
-        return body;
-    }
-
-    private static async Task<byte[]?> ReadChunkedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(cap, InitialBufferBytes));
         var read = 0;
         try
         {
@@ -222,23 +227,32 @@ internal sealed partial class WebhookEndpoint(
             {
                 if (read == buffer.Length)
                 {
-                    // Never more than one byte past the limit: that byte is enough to know the body is too large.
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, cap));
                     buffer.AsSpan(0, read).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var n = await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                // Never past the cap, though a pooled buffer may be larger than asked for.
+                var n = await body.ReadAsync(buffer.AsMemory(read, Math.Min(buffer.Length, cap) - read), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
+                    if (declared is not null)
+                    {
+                        throw new BadHttpRequestException("The body ended before Content-Length bytes.", StatusCodes.Status400BadRequest);
+                    }
+
                     return buffer.AsSpan(0, read).ToArray();
                 }
 
                 read += n;
-                if (read > limit)
+                if (read == cap)
                 {
-                    return null;
+                    // A declared body is complete. A chunked one is at the limit: one more byte is enough to know it is
+                    // too large, and is read aside rather than growing the buffer past the limit.
+                    return declared is not null || !await ReadsMoreAsync(body, cancellationToken).ConfigureAwait(false)
+                        ? buffer.AsSpan(0, read).ToArray()
+                        : null;
                 }
             }
         }
@@ -246,6 +260,12 @@ internal sealed partial class WebhookEndpoint(
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static async Task<bool> ReadsMoreAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var probe = new byte[1];
+        return await body.ReadAsync(probe, cancellationToken).ConfigureAwait(false) > 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {RemoteAddress}: {StatusCode} {Reason}")]
