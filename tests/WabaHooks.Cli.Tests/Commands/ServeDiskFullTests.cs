@@ -103,13 +103,15 @@ public sealed class ServeDiskFullTests : IDisposable
         }
 
         var dataDir = mount.Combine("data");
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--verify-token", Token, "--app-secret", Secret, "--free-space-reserve-bytes", (8 * MiB).ToString(CultureInfo.InvariantCulture)];
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--verify-token", Token, "--app-secret", Secret, "--free-space-reserve-bytes", (20 * MiB).ToString(CultureInfo.InvariantCulture)];
         var acknowledged = new ConcurrentDictionary<string, byte>();
         try
         {
             // Filled before the start: a sample of the free space is trusted for a quarter of a second away from the
             // reserve, and a filler that writes 40 MiB in less than that is faster than any real neighbour.
-            mount.Fill("filler", leaveFreeBytes: 24 * MiB);
+            // The reserve outweighs what the processor writes for the backlog it may have when ingest stops (the
+            // events copy the bodies) on a slow machine, as the default 64 MiB does beside a busy gateway's backlog.
+            mount.Fill("filler", leaveFreeBytes: 40 * MiB);
             var (serve, callback) = await CliProcess.StartServeAsync(args, _dir.Path);
             await using (serve)
             {
@@ -137,7 +139,7 @@ public sealed class ServeDiskFullTests : IDisposable
 
                 // Free a few MiB: ingest resumes by itself and stays up.
                 File.Delete(mount.Combine("filler"));
-                mount.Fill("filler-2", leaveFreeBytes: 24 * MiB);
+                mount.Fill("filler-2", leaveFreeBytes: 44 * MiB);
                 var deadline = Stopwatch.StartNew();
                 var accepted = 0;
                 while (accepted < 100)
