@@ -29,8 +29,6 @@ internal sealed partial class WebhookEndpoint(
     TimeProvider timeProvider,
     ILogger<WebhookEndpoint> logger) : IDisposable
 {
-    private const string StoreUnavailableReason = "the inbox is unavailable";
-
     /// <summary>The first buffer a body is read into; it doubles as bytes arrive, up to the body limit.</summary>
     internal const int InitialBufferBytes = 16 * 1024;
 
@@ -155,8 +153,8 @@ internal sealed partial class WebhookEndpoint(
         {
             var reason = ex is OperationCanceledException
                 ? $"the inbox did not commit within {_options.AppendTimeout.TotalSeconds:0.###} s"
-                : StoreUnavailableReason;
-            if (_failures.ShouldLog(ex is OperationCanceledException ? "Delivery not stored, answered 503: the inbox did not commit in time" : "Delivery not stored, answered 503: " + StoreUnavailableReason))
+                : "the inbox is unavailable";
+            if (_failures.ShouldLog("Delivery not stored, answered 503: " + reason))
             {
                 LogStoreFailure(logger, ex, reason);
             }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -377,52 +376,7 @@ internal sealed class EnvelopeNarrower
     }
 
     /// <summary>Whether a raw (still escaped) name is UTF-8 whose escapes unescape to valid UTF-16.</summary>
-    private static bool IsText(ReadOnlySpan<byte> raw)
-    {
-        if (!Utf8.IsValid(raw))
-        {
-            return false;
-        }
-
-        for (var i = raw.IndexOf((byte)'\\'); i >= 0 && i < raw.Length - 1; i++)
-        {
-            if (raw[i] != (byte)'\\')
-            {
-                continue;
-            }
-
-            if (raw[i + 1] != (byte)'u')
-            {
-                i++; // A two-character escape (\n, \\, \"): skip what it escapes.
-                continue;
-            }
-
-            // The reader has checked the syntax: four hex digits follow every \u.
-            var unit = ParseHex(raw.Slice(i + 2, 4));
-            if (char.IsHighSurrogate(unit))
-            {
-                if (i + 12 <= raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u' && char.IsLowSurrogate(ParseHex(raw.Slice(i + 8, 4))))
-                {
-                    i += 11;
-                    continue;
-                }
-
-                return false;
-            }
-
-            if (char.IsLowSurrogate(unit))
-            {
-                return false;
-            }
-
-            i += 5;
-        }
-
-        return true;
-    }
-
-    private static char ParseHex(ReadOnlySpan<byte> digits) =>
-        (char)int.Parse(Encoding.ASCII.GetString(digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+    private static bool IsText(ReadOnlySpan<byte> raw) => Utf8.IsValid(raw) && !DeliveryClassifier.HasLoneSurrogateEscape(raw);
 
     private static ArgumentException NotTheSplit(Exception? inner) =>
         new("all is not the split of body: its events do not match the body's changes.", "all", inner);

@@ -60,19 +60,15 @@ public sealed class DeliveryProcessor
             return BatchReport.Empty;
         }
 
+        // Failures found while splitting are committed like any outcome, and reported with the ones the store refuses.
+        var failed = new List<FailedDelivery>();
         var processed = new ProcessedDelivery[deliveries.Count];
         for (var i = 0; i < deliveries.Count; i++)
         {
-            processed[i] = Process(deliveries[i]);
+            processed[i] = Process(deliveries[i], failed);
         }
 
-        var report = new BatchReport(deliveries.Count, 0, 0, []);
-        report = await CommitIsolatingAsync(processed, report, cancellationToken).ConfigureAwait(false);
-
-        // Failures found while splitting are committed like outcomes; report them with the quarantined ones.
-        var failedEarly = processed.Where(p => p.ParseError?.StartsWith(ProcessingFailures.SplitFailed, StringComparison.Ordinal) == true)
-            .Select(p => new FailedDelivery(p.DeliveryId, p.ParseError!));
-        return report with { Failed = [.. failedEarly, .. report.Failed] };
+        return await CommitIsolatingAsync(processed, new BatchReport(deliveries.Count, 0, 0, failed), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Commits <paramref name="batch"/>; when the store refuses it for its content, halves it to find the culprit.</summary>
@@ -114,7 +110,7 @@ public sealed class DeliveryProcessor
         return report with { Failed = [.. report.Failed, new FailedDelivery(delivery.DeliveryId, reason)] };
     }
 
-    private ProcessedDelivery Process(Delivery delivery)
+    private ProcessedDelivery Process(Delivery delivery, List<FailedDelivery> failed)
     {
         try
         {
@@ -146,7 +142,9 @@ public sealed class DeliveryProcessor
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Splitting never throws for bad input by design; if a defect lets one through, it costs this delivery only.
-            return new ProcessedDelivery(delivery.Id, Reason(ProcessingFailures.SplitFailed, ex), []);
+            var reason = Reason(ProcessingFailures.SplitFailed, ex);
+            failed.Add(new FailedDelivery(delivery.Id, reason));
+            return new ProcessedDelivery(delivery.Id, reason, []);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class DestinationFailureTests
         }
 
         var keys = bodies.SelectMany(b => Events.DeliverySplitter.Split(b, 0).Events).Select(e => e.Id).ToList();
-        await Handlers.Await.UntilAsync(
+        await Await.UntilAsync(
             async () => (await gateway.Store.ListAttemptsAsync(keys[0], "destination:down", Ct)).Count >= 2,
             "failed attempts while the destination is down");
         var refused = await gateway.Store.ListAttemptsAsync(keys[0], "destination:down", Ct);
@@ -105,7 +105,7 @@ public sealed class DestinationFailureTests
         var key = Handlers.Payload.MessageKey(body);
 
         await gateway.PostAsync(body);
-        await Handlers.Await.UntilAsync(async () => (await gateway.Store.ListDeadLettersAsync("destination:rejecting", 10, Ct)).Count == 1, "the dead letter");
+        await Await.UntilAsync(async () => (await gateway.Store.ListDeadLettersAsync("destination:rejecting", 10, Ct)).Count == 1, "the dead letter");
 
         var attempts = await gateway.Store.ListAttemptsAsync(key, "destination:rejecting", Ct);
         var dead = Assert.Single(await gateway.Store.ListDeadLettersAsync("destination:rejecting", 10, Ct));
@@ -154,7 +154,7 @@ public sealed class DestinationFailureTests
         var opened = DateTimeOffset.UtcNow;
         // The server records the third request before the gateway has read its answer: wait for the gateway's verdict.
         var ready = default(System.Text.Json.JsonElement);
-        await Handlers.Await.UntilAsync(async () => (ready = await ReadyDestinationAsync(gateway)).GetProperty("circuit").GetString() == "open", "readiness to show the circuit open");
+        await Await.UntilAsync(async () => (ready = await ReadyDestinationAsync(gateway)).GetProperty("circuit").GetString() == "open", "readiness to show the circuit open");
         Assert.Equal("broken", ready.GetProperty("name").GetString());
         Assert.True(ready.GetProperty("pausedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow);
         // Without the breaker, retries 1 ms apart would send hundreds of requests in this second.
@@ -194,5 +194,5 @@ public sealed class DestinationFailureTests
     }
 
     private static Task WaitForAttemptsAsync(TestGateway gateway, string key, string sink, int count) =>
-        Handlers.Await.UntilAsync(async () => (await gateway.Store.ListAttemptsAsync(key, sink, Ct)).Count >= count, $"{count} recorded attempts");
+        Await.UntilAsync(async () => (await gateway.Store.ListAttemptsAsync(key, sink, Ct)).Count >= count, $"{count} recorded attempts");
 }

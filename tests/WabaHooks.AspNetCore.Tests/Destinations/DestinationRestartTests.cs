@@ -65,7 +65,7 @@ public sealed class DestinationRestartTests
         await using var second = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("slow", server));
         await server.WaitUntilAsync(r => r.Any(x => x.Status == 200), Bound, "the event after the restart");
         IReadOnlyList<Storage.SinkAttempt> attempts = [];
-        await Handlers.Await.UntilAsync(
+        await Await.UntilAsync(
             async () => (attempts = await second.Store.ListAttemptsAsync(key, "destination:slow", TestContext.Current.CancellationToken)).Any(a => a.Succeeded),
             "the successful attempt recorded");
         Assert.Equal("interrupted by shutdown", attempts[0].Error);

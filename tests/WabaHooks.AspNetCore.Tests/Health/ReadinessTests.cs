@@ -73,7 +73,7 @@ public sealed class ReadinessTests : IAsyncLifetime
         Assert.StartsWith("processing has made no progress for", stalled.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         // Retried every 50 ms, failing each time, yet logged once: a stalled processor does not flood the log.
-        await Handlers.Await.UntilAsync(() => Task.FromResult(_gateway.Services.GetRequiredService<ProcessingProgress>().Failures >= 3), "three failed processor turns");
+        await Await.UntilAsync(() => Task.FromResult(_gateway.Services.GetRequiredService<ProcessingProgress>().Failures >= 3), "three failed processor turns");
         Assert.Single(_gateway.Logs.Lines, l => l.Contains("Processing paused", StringComparison.Ordinal));
 
         Execute("ALTER TABLE events_away RENAME TO events;");
@@ -98,20 +98,7 @@ public sealed class ReadinessTests : IAsyncLifetime
         return (response.StatusCode, json.RootElement.Clone());
     }
 
-    /// <summary>Reads <c>/readyz</c> until it answers <paramref name="expected"/>, for at most 20 seconds.</summary>
-    private async Task<JsonElement> ReadyzUntilAsync(HttpStatusCode expected)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var (status, json) = await ReadyzAsync("/readyz");
-            if (status == expected)
-            {
-                return json;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"/readyz never answered {expected}: {json}");
-            await Task.Delay(50, Ct);
-        }
-    }
+    /// <summary>Reads <c>/readyz</c> until it answers <paramref name="expected"/>.</summary>
+    private async Task<JsonElement> ReadyzUntilAsync(HttpStatusCode expected) =>
+        (await Await.UntilAsync(() => ReadyzAsync("/readyz"), r => r.Status == expected, $"/readyz to answer {expected}", TimeSpan.FromSeconds(20))).Json;
 }

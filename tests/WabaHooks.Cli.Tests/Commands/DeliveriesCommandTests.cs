@@ -165,22 +165,16 @@ public sealed class DeliveriesCommandTests : IAsyncLifetime
         Assert.Contains("delivery 99 is unknown or not processed yet", unknown.StandardError, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs <c>deliveries list --json</c> until <paramref name="done"/> holds, for at most 30 seconds.</summary>
-    private async Task<List<JsonElement>> ListUntilAsync(string[] options, Func<List<JsonElement>, bool> done)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var result = await CliProcess.RunAsync(["deliveries", "list", "--json", "--data-dir", DataDir, .. options], _dir.Path);
-            Assert.True(result.ExitCode == 0, result.AllOutput());
-            var items = JsonDocument.Parse(result.StandardOutput).RootElement.EnumerateArray().ToList();
-            if (done(items))
+    /// <summary>Runs <c>deliveries list --json</c> until <paramref name="done"/> holds.</summary>
+    private Task<List<JsonElement>> ListUntilAsync(string[] options, Func<List<JsonElement>, bool> done) =>
+        Await.UntilAsync(
+            async () =>
             {
-                return items;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"deliveries list never showed the expected state:\n{result.StandardOutput}");
-            await Task.Delay(200, Ct);
-        }
-    }
+                var result = await CliProcess.RunAsync(["deliveries", "list", "--json", "--data-dir", DataDir, .. options], _dir.Path);
+                Assert.True(result.ExitCode == 0, result.AllOutput());
+                return JsonDocument.Parse(result.StandardOutput).RootElement.EnumerateArray().ToList();
+            },
+            done,
+            "deliveries list to show the expected state",
+            TimeSpan.FromSeconds(30));
 }
