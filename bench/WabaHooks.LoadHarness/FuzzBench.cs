@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WabaHooks.AspNetCore;
+using WabaHooks.Hosting;
 using WabaHooks.Signatures;
 using WabaHooks.Sqlite;
 using WabaHooks.Testing.Fuzzing;

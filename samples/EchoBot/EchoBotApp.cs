@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using WabaHooks.AspNetCore;
+using WabaHooks.Hosting;
 using WabaHooks.Payloads;
 using WabaHooks.Signatures;
 
@@ -54,7 +54,7 @@ public static class EchoBotApp
         return app;
     }
 
-    private static Task EchoAsync(WabaHooks.AspNetCore.Handlers.WabaHookContext<TextMessage> e, CancellationToken cancellationToken)
+    private static Task EchoAsync(WabaHooks.Hosting.Handlers.WabaHookContext<TextMessage> e, CancellationToken cancellationToken)
     {
         var message = e.Payload;
         // Group messages are left alone: "from" is a member, and an echo would go to them privately. Users known only

@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using WabaHooks.AspNetCore;
+using Microsoft.Extensions.Hosting;
+using WabaHooks.Hosting;
+using WabaHooks.Hosting.Health;
 using WabaHooks.AspNetCore.Health;
 using WabaHooks.AspNetCore.Receiving;
 
@@ -21,15 +22,25 @@ public static class WabaHooksEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         EnsureAdded(endpoints);
-        // Resolved per request (a singleton lookup), so invalid options fail at start-up with every problem listed,
-        // not here while routes are being mapped.
-        return endpoints.Map(pattern, static context => context.RequestServices.GetRequiredService<WebhookEndpoint>().HandleAsync(context))
+        // Created at the first request, so invalid options fail at start-up with every problem listed, not here while
+        // routes are being mapped.
+        var services = endpoints.ServiceProvider;
+        var endpoint = new Lazy<WebhookEndpoint>(() =>
+        {
+            var created = ActivatorUtilities.CreateInstance<WebhookEndpoint>(services);
+            // Disposing writes the counts of repeated failures not yet logged; the container does not own this object.
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(created.Dispose);
+            return created;
+        });
+        return endpoints.Map(pattern, context => endpoint.Value.HandleAsync(context))
             .WithDisplayName("WabaHooks webhook");
     }
 
     /// <summary>
     /// Maps <c>/healthz</c> (the process answers) and <c>/readyz</c>: 200 while the inbox commits and the processor
-    /// makes progress, 503 with the reason otherwise.
+    /// makes progress, 503 with the reason otherwise. Both run the health checks <c>AddWabaHooks</c> registers (tagged
+    /// <see cref="WabaHooksHealthChecks.LiveTag"/> and <see cref="WabaHooksHealthChecks.ReadyTag"/>); an application
+    /// with its own health endpoints can map those tags there instead.
     /// </summary>
     /// <param name="endpoints">The application's routes.</param>
     /// <param name="livenessPattern">Where liveness is answered.</param>
@@ -44,8 +55,8 @@ public static class WabaHooksEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         EnsureAdded(endpoints);
         var group = endpoints.MapGroup("");
-        group.MapGet(livenessPattern, HealthEndpoints.Live);
-        group.MapGet(readinessPattern, (HttpContext context, CancellationToken cancellationToken) => HealthEndpoints.ReadyAsync(context, includeDetails, cancellationToken));
+        group.MapHealthChecks(livenessPattern, HealthEndpoints.Liveness()).WithDisplayName("WabaHooks liveness");
+        group.MapHealthChecks(readinessPattern, HealthEndpoints.Readiness(includeDetails)).WithDisplayName("WabaHooks readiness");
         return group;
     }
 

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using WabaHooks.AspNetCore;
+using WabaHooks.Hosting;
 using WabaHooks.Postgres;
 using WabaHooks.Signatures;
 

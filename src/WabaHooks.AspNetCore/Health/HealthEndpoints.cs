@@ -1,72 +1,70 @@
-using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using WabaHooks.AspNetCore.Destinations;
-using WabaHooks.AspNetCore.Hosting;
-using WabaHooks.AspNetCore.Watchdog;
-using WabaHooks.Inbox;
-using WabaHooks.Processing;
-using WabaHooks.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using WabaHooks.Hosting.Health;
 
 namespace WabaHooks.AspNetCore.Health;
 
-/// <summary>Liveness and readiness for load balancers and orchestrators.</summary>
+/// <summary>How <c>MapWabaHooksHealth</c> answers: the health checks tagged live or ready, written as WabaHooks' own bodies.</summary>
 internal static class HealthEndpoints
 {
-    public static IResult Live() => Results.Text("alive\n", "text/plain");
+    public static HealthCheckOptions Liveness() => new()
+    {
+        Predicate = check => check.Tags.Contains(WabaHooksHealthChecks.LiveTag),
+        ResponseWriter = static (context, report) =>
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status == HealthStatus.Unhealthy ? "unavailable\n" : "alive\n");
+        },
+    };
 
     /// <summary>
-    /// Ready unless the inbox cannot commit (every delivery would be answered 503) or the processor has made no
-    /// progress for <see cref="ProcessorOptions.StalledAfter"/> (deliveries are acknowledged but nothing is handled).
+    /// Ready unless a check tagged ready is unhealthy. The body is <c>{"status","reason"}</c>; with
+    /// <paramref name="details"/>, also the failing check's error and every JSON section the checks report (the
+    /// destinations' circuits, the watchdog).
     /// </summary>
-    /// <remarks>
-    /// A healthy instance answers from what the writer and the processor last saw, without touching the store: a probe
-    /// every few seconds must not compete with the writer for SQLite's write lock. Only after a failed commit does it
-    /// check the store itself, so an instance taken out of the load balancer (and so receiving nothing that could
-    /// clear the failure) comes back once the store does.
-    /// A missing subscription, a silence or a failing destination is not cured by taking this instance out of the load
-    /// balancer, so they show among the details but keep the status 200.
-    /// </remarks>
-    public static async Task<IResult> ReadyAsync(HttpContext context, bool details, CancellationToken cancellationToken)
+    public static HealthCheckOptions Readiness(bool details) => new()
     {
-        var services = context.RequestServices;
-        var (reason, detail) = await UnreadyBecauseAsync(services, cancellationToken).ConfigureAwait(false);
-        var report = new ReadinessReport(reason is null ? "ready" : "unavailable", reason);
+        Predicate = check => check.Tags.Contains(WabaHooksHealthChecks.ReadyTag),
+        ResponseWriter = (context, report) => WriteReadinessAsync(context, report, details),
+    };
+
+    private static async Task WriteReadinessAsync(HttpContext context, HealthReport report, bool details)
+    {
+        // Checks are named in order; the first unhealthy one gives the reason, in words that name no id or error text.
+        var failing = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value).FirstOrDefault();
+        var unhealthy = report.Status == HealthStatus.Unhealthy;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", unhealthy ? "unavailable" : "ready");
+        if (unhealthy)
+        {
+            json.WriteString("reason", failing.Description ?? "a health check failed");
+        }
+
         if (details)
         {
-            // Looked up rather than injected: the watchdog and destinations are optional.
-            report = report with
+            if (unhealthy && failing.Data.TryGetValue(WabaHooksHealthChecks.DetailKey, out var detail))
             {
-                Detail = detail,
-                Watchdog = services.GetService<SubscriptionWatchdog>()?.Report(),
-                Destinations = services.GetService<DestinationStatusBoard>()?.Report(),
-            };
-        }
-
-        return Results.Json(report, HealthJsonContext.Default.ReadinessReport, statusCode: reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-    }
-
-    private static async Task<(string? Reason, string? Detail)> UnreadyBecauseAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (services.GetRequiredService<GroupCommitWriter>().LastCommitFailure is not null)
-        {
-            try
-            {
-                await services.GetRequiredService<IDeliveryStore>().CheckWritableAsync(cancellationToken).ConfigureAwait(false);
+                json.WriteString("detail", detail.ToString());
             }
-            catch (StoreUnavailableException ex)
+
+            foreach (var (_, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                return ("the inbox cannot commit deliveries", ex.Message);
+                foreach (var (key, value) in entry.Data)
+                {
+                    if (value is JsonElement section)
+                    {
+                        json.WritePropertyName(key);
+                        section.WriteTo(json);
+                    }
+                }
             }
         }
 
-        var stalledAfter = services.GetRequiredService<ProcessorOptions>().StalledAfter;
-        if (services.GetRequiredService<ProcessingProgress>().Stall() is { } stall && stall.Since >= stalledAfter)
-        {
-            var minutes = Math.Floor(stall.Since.TotalMinutes).ToString(CultureInfo.InvariantCulture);
-            return ($"processing has made no progress for {minutes} min", stall.Reason);
-        }
-
-        return (null, null);
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using WabaHooks.Hosting;
 using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using WabaHooks.AspNetCore.Diagnostics;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
 using WabaHooks.Storage;

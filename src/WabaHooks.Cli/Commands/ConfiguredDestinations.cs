@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Cli.Configuration;
 
 namespace WabaHooks.Cli.Commands;

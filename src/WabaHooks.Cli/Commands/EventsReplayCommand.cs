@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Cli.Output;
 using WabaHooks.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 
 namespace WabaHooks.Cli.Configuration;
 

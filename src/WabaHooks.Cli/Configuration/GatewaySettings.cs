@@ -1,3 +1,4 @@
+using WabaHooks.Hosting;
 namespace WabaHooks.Cli.Configuration;
 
 /// <summary>
@@ -26,7 +27,7 @@ internal sealed class GatewaySettings
     /// <summary>Whether <c>/readyz</c> shows errors, WABAs and destinations, not only its status and reason.</summary>
     public bool ReadyzDetails { get; init; }
 
-    public long MaxBodyBytes { get; init; } = AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
+    public long MaxBodyBytes { get; init; } = Hosting.WabaHooksOptions.DefaultMaxBodyBytes;
 
     /// <summary>Below this much free space on the data directory's disk, the SQLite store answers 503 to new deliveries.</summary>
     public long FreeSpaceReserveBytes { get; init; } = Sqlite.SqliteStoreOptions.DefaultFreeSpaceReserveBytes;
@@ -42,5 +43,5 @@ internal sealed class GatewaySettings
     public WatchSettings Watch { get; init; } = new();
 
     /// <summary>The HTTP destinations events are forwarded to; only in the configuration file or environment.</summary>
-    public IReadOnlyList<AspNetCore.Destinations.DestinationOptions> Destinations { get; init; } = [];
+    public IReadOnlyList<Hosting.Destinations.DestinationOptions> Destinations { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using WabaHooks.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -166,18 +167,18 @@ internal static class SettingsLoader
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
+            return Hosting.WabaHooksOptions.DefaultMaxBodyBytes;
         }
 
         if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
         {
-            errors.Add($"--max-body-bytes '{value}' is not a whole number of bytes (default {AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes}).");
-            return AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes;
+            errors.Add($"--max-body-bytes '{value}' is not a whole number of bytes (default {Hosting.WabaHooksOptions.DefaultMaxBodyBytes}).");
+            return Hosting.WabaHooksOptions.DefaultMaxBodyBytes;
         }
 
         if (bytes < GatewaySettings.MinimumMaxBodyBytes || bytes > int.MaxValue)
         {
-            errors.Add($"--max-body-bytes {bytes}: Meta sends payloads of up to 3 MB, so the limit must be between {GatewaySettings.MinimumMaxBodyBytes} and {int.MaxValue} (default {AspNetCore.WabaHooksOptions.DefaultMaxBodyBytes}).");
+            errors.Add($"--max-body-bytes {bytes}: Meta sends payloads of up to 3 MB, so the limit must be between {GatewaySettings.MinimumMaxBodyBytes} and {int.MaxValue} (default {Hosting.WabaHooksOptions.DefaultMaxBodyBytes}).");
         }
 
         return bytes;

@@ -1,4 +1,4 @@
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Output;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Output;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using WabaHooks.AspNetCore;
+using WabaHooks.Hosting;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Postgres;
 using WabaHooks.Sqlite;
@@ -78,7 +78,7 @@ internal static class GatewayHost
 
         if (settings.Watch.WabaIds.Count > 0)
         {
-            wabaHooks.AddWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
+            wabaHooks.AddSubscriptionWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
         }
 
         foreach (var destination in settings.Destinations)

@@ -3,7 +3,7 @@ namespace WabaHooks.Cli.Serving;
 /// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
 internal static class StartupBanner
 {
-    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null, IReadOnlyList<AspNetCore.Destinations.DestinationOptions>? destinations = null)
+    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null, IReadOnlyList<Hosting.Destinations.DestinationOptions>? destinations = null)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");

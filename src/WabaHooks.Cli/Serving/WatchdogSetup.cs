@@ -1,4 +1,4 @@
-using WabaHooks.AspNetCore.Watchdog;
+using WabaHooks.Graph.Watchdog;
 using WabaHooks.Cli.Configuration;
 
 namespace WabaHooks.Cli.Serving;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Destinations;
 

@@ -1,4 +1,4 @@
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Events;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Destinations;

@@ -1,4 +1,5 @@
-using WabaHooks.AspNetCore.Destinations;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Testing.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Destinations;

@@ -1,4 +1,4 @@
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Destinations;
 

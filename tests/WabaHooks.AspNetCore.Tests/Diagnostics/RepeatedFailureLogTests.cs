@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using WabaHooks.AspNetCore.Diagnostics;
+using WabaHooks.Hosting.Diagnostics;
 
 namespace WabaHooks.AspNetCore.Tests.Diagnostics;
 

@@ -1,3 +1,4 @@
+using WabaHooks.Hosting;
 using System.Globalization;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Fuzzing;

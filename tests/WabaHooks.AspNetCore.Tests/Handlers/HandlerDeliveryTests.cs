@@ -1,7 +1,8 @@
+using WabaHooks.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using WabaHooks.AspNetCore.Handlers;
+using WabaHooks.Hosting.Handlers;
 using WabaHooks.Payloads;
 using WabaHooks.Testing;
 

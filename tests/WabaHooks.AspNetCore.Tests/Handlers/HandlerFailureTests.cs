@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Hosting;
 using System.Collections.Concurrent;
 using WabaHooks.Payloads;
 using WabaHooks.Testing;

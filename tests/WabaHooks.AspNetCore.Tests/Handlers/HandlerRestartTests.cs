@@ -1,6 +1,7 @@
+using WabaHooks.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using WabaHooks.AspNetCore.Handlers;
+using WabaHooks.Hosting.Handlers;
 using WabaHooks.Payloads;
 using WabaHooks.Testing;
 

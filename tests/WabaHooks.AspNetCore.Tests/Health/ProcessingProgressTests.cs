@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using WabaHooks.AspNetCore.Hosting;
+using WabaHooks.Hosting.Inbox;
+using WabaHooks.Hosting.Processing;
 
 namespace WabaHooks.AspNetCore.Tests.Health;
 

@@ -2,7 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using WabaHooks.AspNetCore.Hosting;
+using WabaHooks.Hosting.Inbox;
+using WabaHooks.Hosting.Processing;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Storage;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using WabaHooks.AspNetCore.Hosting;
+using WabaHooks.Hosting.Inbox;
+using WabaHooks.Hosting.Processing;
 using WabaHooks.Inbox;
 using WabaHooks.Sqlite;
 using WabaHooks.Storage;

@@ -1,3 +1,4 @@
+using WabaHooks.Hosting;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;

@@ -6,7 +6,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using WabaHooks.Events;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 using WabaHooks.Postgres;
 using WabaHooks.Signatures;
 using WabaHooks.Storage;

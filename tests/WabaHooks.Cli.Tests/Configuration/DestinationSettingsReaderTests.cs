@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using WabaHooks.AspNetCore.Destinations;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Cli.Configuration;
 
 namespace WabaHooks.Cli.Tests.Configuration;

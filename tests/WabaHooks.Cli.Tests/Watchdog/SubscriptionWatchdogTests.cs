@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using WabaHooks.AspNetCore.Watchdog;
+using WabaHooks.Graph.Watchdog;
 using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Graph;
 

@@ -1,5 +1,5 @@
 using WabaHooks.Events;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 
 namespace WabaHooks.Testing.Fuzzing;
 

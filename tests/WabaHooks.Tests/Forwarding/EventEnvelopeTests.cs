@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using WabaHooks.Events;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 using WabaHooks.Payloads;
 using Fixtures = WabaHooks.Testing.ExamplePayloads;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using WabaHooks.Events;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 
 namespace WabaHooks.Tests.Forwarding;
 

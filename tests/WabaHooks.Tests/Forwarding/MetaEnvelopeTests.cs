@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using WabaHooks.Events;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Forwarding;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using WabaHooks.Forwarding;
+using WabaHooks.Destinations;
 
 namespace WabaHooks.Tests.Forwarding;
 

@@ -1,0 +1,54 @@
+using WabaHooks.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WabaHooks.Graph.Watchdog;
+using WabaHooks.Hosting.Health;
+using WabaHooks.Graph;
+using WabaHooks.Storage;
+
+// In AddWabaHooks' namespace, so AddSubscriptionWatchdog shows up wherever AddWabaHooks is used.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the subscription and silence watchdog.</summary>
+public static class WabaHooksBuilderWatchdogExtensions
+{
+    /// <summary>
+    /// Checks each watched WABA's <c>subscribed_apps</c> every <see cref="WatchdogOptions.SubscriptionCheckInterval"/>
+    /// and warns, in the log and in the <c>watchdog</c> section of <c>/readyz</c>, when the app is no longer subscribed,
+    /// when the check fails, or when a WABA or phone number has had no event for
+    /// <see cref="WatchdogOptions.SilenceWarning"/>. Warnings never make <c>/readyz</c> fail. The options are validated
+    /// at start-up; with no WABA id the watchdog does not run. Needs a store that implements <see cref="IEventStore"/>.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="configure">Sets the WABA ids, the app id and the Graph token.</param>
+    public static WabaHooksBuilder AddSubscriptionWatchdog(this WabaHooksBuilder builder, Action<WatchdogOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<WatchdogOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchdogOptions>, WatchdogOptionsValidator>());
+        services.TryAddSingleton<WatchdogHttpClient>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WatchdogOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var http = sp.GetRequiredService<WatchdogHttpClient>();
+            var graph = new GraphClient(http.Client, options.Graph, time);
+            return new SubscriptionWatchdog(graph, sp.GetRequiredService<IEventStore>(), options, time);
+        });
+        services.AddHostedService<WatchdogService>();
+        services.AddHealthChecks().AddCheck<WatchdogHealthCheck>(WatchdogHealthCheck.Name, tags: [WabaHooksHealthChecks.ReadyTag]);
+        return builder;
+    }
+}
+
+/// <summary>Owns the watchdog's <see cref="HttpClient"/>, so the container disposes it with the service provider.</summary>
+internal sealed class WatchdogHttpClient : IDisposable
+{
+    // The Graph client applies its own per-attempt timeout; this one must not cut retries short.
+    public HttpClient Client { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    public void Dispose() => Client.Dispose();
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using WabaHooks.Destinations;
+using WabaHooks.Signatures;
+
+namespace WabaHooks.Hosting.Destinations;
+
+/// <summary>
+/// Sends signed requests to one destination: the events the dispatcher forwards, and the test event of
+/// <c>wabahooks destinations test</c>. Redirects are not followed (a 3xx is a failure), cookies are not kept, and the
+/// answer's body is read only up to <see cref="HeadBytes"/>.
+/// </summary>
+public sealed class DestinationClient : IDisposable
+{
+    /// <summary>How much of an answer's body is kept with the attempt.</summary>
+    public const int HeadBytes = 512;
+
+    private static readonly ProductInfoHeaderValue UserAgent = new("WabaHooks", typeof(DestinationClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0");
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly DestinationOptions _destination;
+    private readonly byte[]? _eventKey;
+    private readonly AppSecret _envelopeKey;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+
+    /// <summary>Creates a client for <paramref name="destination"/>, whose settings must be valid.</summary>
+    /// <exception cref="ArgumentException">The settings are not valid; the message lists every problem.</exception>
+    public DestinationClient(DestinationOptions destination, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var problems = destination.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(destination));
+        }
+
+        _destination = destination;
+        // Each key is derived once, as the settings are checked, not on every send: the dispatcher signs every attempt.
+        _eventKey = destination.Format == DestinationFormat.Event ? StandardWebhooks.ParseSecret(destination.Secret) : null;
+        _envelopeKey = new AppSecret(destination.Name, destination.Secret);
+        _time = time ?? TimeProvider.System;
+        _http = new HttpClient(
+            new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                // Bounded so DNS changes behind the URL are picked up on long-lived pools.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = destination.Timeout,
+                MaxConnectionsPerServer = destination.MaxConcurrency,
+            },
+            disposeHandler: true)
+        {
+            // Each request has its own deadline (the destination's timeout), enforced by its token.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>The destination's settings.</summary>
+    public DestinationOptions Destination => _destination;
+
+    /// <summary>POSTs Meta's envelope (whole or narrowed), signed with <c>X-Hub-Signature-256</c> under the destination's secret.</summary>
+    /// <param name="envelope">The exact bytes to send.</param>
+    /// <param name="cancellationToken">Aborts the request; counted as a failure with the reason "cancelled".</param>
+    public Task<DestinationResponse> SendEnvelopeAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    {
+        var request = NewRequest(envelope);
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(envelope.Span, _envelopeKey));
+        return SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>POSTs one event body with the Standard Webhooks headers, <c>webhook-id</c> being <paramref name="eventId"/>.</summary>
+    /// <param name="eventId">The idempotency key; the same on every attempt and replay, so receivers can dedupe on it.</param>
+    /// <param name="body">The exact bytes to send.</param>
+    /// <param name="cancellationToken">Aborts the request.</param>
+    public Task<DestinationResponse> SendEventAsync(string eventId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var key = _eventKey ?? throw new InvalidOperationException($"Destination '{_destination.Name}' takes Meta's envelope, not events.");
+        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+        var request = NewRequest(body);
+        request.Headers.Add(StandardWebhooks.IdHeader, eventId);
+        request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(key, eventId, timestamp, body.Span));
+        return SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a signed test in the destination's format: for <see cref="DestinationFormat.Event"/> a
+    /// <c>wabahooks.test</c> event; for <see cref="DestinationFormat.Meta"/> a <c>messages</c> notification holding a
+    /// text message from the test numbers Meta's dashboard uses, with a wamid that says it is a test.
+    /// </summary>
+    public Task<DestinationResponse> SendTestAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var id = $"test:{Guid.NewGuid():N}";
+        return _destination.Format == DestinationFormat.Event
+            ? SendEventAsync(id, EventEnvelope.WriteTest(id, now), cancellationToken)
+            : SendEnvelopeAsync(TestEnvelope(id, now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
+
+    private HttpRequestMessage NewRequest(ReadOnlyMemory<byte> body)
+    {
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = Json;
+        var request = new HttpRequestMessage(HttpMethod.Post, _destination.Url) { Content = content };
+        request.Headers.UserAgent.Add(UserAgent);
+        return request;
+    }
+
+    private async Task<DestinationResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var _ = request;
+        using var deadline = new CancellationTokenSource(_destination.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var started = _time.GetTimestamp();
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var latency = _time.GetElapsedTime(started);
+            var head = await ReadHeadAsync(response, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            var succeeded = status is >= 200 and < 300;
+            return new DestinationResponse(
+                status,
+                latency,
+                succeeded ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
+                head,
+                RetryAfter(response.Headers.RetryAfter));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return Failed($"timed out after {_destination.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Failed("cancelled");
+        }
+        catch (HttpRequestException ex)
+        {
+            // The innermost message names the cause (connection refused, reset, name not resolved) without the body.
+            return Failed(ex.HttpRequestError == HttpRequestError.Unknown ? ex.GetBaseException().Message : $"{ex.HttpRequestError}: {ex.GetBaseException().Message}");
+        }
+
+        DestinationResponse Failed(string error) => new(null, _time.GetElapsedTime(started), error, null, null);
+    }
+
+    private static async Task<string?> ReadHeadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = stream.ConfigureAwait(false);
+            var buffer = new byte[HeadBytes];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The status already decided the outcome; a body cut short only loses the excerpt.
+            return null;
+        }
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static byte[] TestEnvelope(string id, DateTimeOffset now)
+    {
+        var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var wamid = "wamid.wabahooks-" + id.Replace(':', '-');
+        return Encoding.UTF8.GetBytes(
+            "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"0\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"display_phone_number\":\"16505551111\",\"phone_number_id\":\"123456123\"},"
+            + "\"contacts\":[{\"profile\":{\"name\":\"test user name\"},\"wa_id\":\"16315551181\"}],"
+            + $"\"messages\":[{{\"from\":\"16315551181\",\"id\":\"{wamid}\",\"timestamp\":\"{seconds}\",\"type\":\"text\",\"text\":{{\"body\":\"A test from wabahooks destinations test.\"}}}}]}},"
+            + "\"field\":\"messages\"}]}]}");
+    }
+}

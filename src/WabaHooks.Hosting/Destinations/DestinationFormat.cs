@@ -1,0 +1,19 @@
+namespace WabaHooks.Hosting.Destinations;
+
+/// <summary>What an HTTP destination receives.</summary>
+public enum DestinationFormat
+{
+    /// <summary>
+    /// Meta's own envelope, signed with <c>X-Hub-Signature-256</c> under the destination's secret, so an existing
+    /// WhatsApp webhook handler works behind WabaHooks unchanged. The whole delivery as Meta sent it when every event
+    /// in it is for the destination; otherwise an envelope narrowed to those events
+    /// (see <see cref="WabaHooks.Destinations.MetaEnvelope.Narrow"/>).
+    /// </summary>
+    Meta = 0,
+
+    /// <summary>
+    /// One WabaHooks event per request (see <see cref="WabaHooks.Destinations.EventEnvelope.Write"/>), signed with the Standard
+    /// Webhooks headers <c>webhook-id</c> (the idempotency key), <c>webhook-timestamp</c> and <c>webhook-signature</c>.
+    /// </summary>
+    Event = 1,
+}

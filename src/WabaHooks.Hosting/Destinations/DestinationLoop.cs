@@ -1,0 +1,212 @@
+using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Sinks;
+using WabaHooks.Events;
+using WabaHooks.Destinations;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Hosting.Destinations;
+
+/// <summary>
+/// Feeds one destination: claims its due work up to its free request slots (one slot while the circuit is open and the
+/// pause is over, none before), rebuilds the events from their deliveries, and starts the requests without awaiting
+/// them. In Meta's format the claimed events of one delivery travel in one request, as one narrowed envelope; in the
+/// event format each event is its own request. Outcomes go to the <see cref="OutcomeRecorder"/>.
+/// </summary>
+internal sealed class DestinationLoop(
+    DestinationClient client,
+    ISinkWorkStore work,
+    IDeliveryStore deliveries,
+    SinkWorkSignal signal,
+    OutcomeRecorder recorder,
+    TimeSpan pollInterval,
+    TimeProvider time,
+    ILogger logger) : ISinkLoop
+{
+    private readonly InFlight _inFlight = new();
+    private readonly DestinationOptions _destination = client.Destination;
+    private readonly CircuitBreaker _breaker = new(client.Destination.CircuitBreaker, time);
+
+    /// <summary>How the destination stands in this process.</summary>
+    public DestinationStatus Status() => new(_destination.Name, _breaker.State, _breaker.OpenUntil, _inFlight.Count);
+
+    /// <summary>Requests started and not yet finished.</summary>
+    public IReadOnlyCollection<Task> Running => _inFlight.Running;
+
+    // Longer than a request may take, so a live request's work is never claimed twice; short enough that a crashed
+    // process's work is picked up again soon.
+    private TimeSpan Lease => _destination.Timeout + TimeSpan.FromSeconds(30);
+
+    private string Name => _destination.Name;
+
+    public async Task RunAsync(CancellationToken stopClaiming, CancellationToken abort)
+    {
+        while (!stopClaiming.IsCancellationRequested)
+        {
+            // Taken before claiming, so a signal raised while claiming still wakes the next wait.
+            var stored = signal.WaitAsync();
+            var freed = _inFlight.Freed;
+            var admitted = _breaker.Admit(_destination.MaxConcurrency - _inFlight.Count, out var probe);
+            if (admitted > 0)
+            {
+                var started = 0;
+                try
+                {
+                    started = await ClaimAndStartAsync(admitted, abort).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Whatever the store throws, this destination's loop must outlive it.
+                    DestinationLog.ClaimFailed(logger, Name, ex.GetType().Name);
+                }
+
+                if (probe && started == 0)
+                {
+                    _breaker.CancelProbe();
+                }
+            }
+
+            // With every slot busy (or the circuit open), only a freed slot or the poll helps; otherwise new events too.
+            var blocked = _destination.MaxConcurrency - _inFlight.Count <= 0 || _breaker.IsOpen;
+            using var pause = CancellationTokenSource.CreateLinkedTokenSource(stopClaiming);
+            var poll = Task.Delay(pollInterval, time, pause.Token);
+            await (blocked ? Task.WhenAny(freed, poll) : Task.WhenAny(stored, freed, poll)).ConfigureAwait(false);
+            await pause.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ClaimAndStartAsync(int limit, CancellationToken abort)
+    {
+        // Not cancellable: once claimed, work is sent (and its outcome recorded), never stranded under a lease.
+        var items = await work.ClaimDueAsync(_destination.SinkName, limit, time.GetUtcNow(), Lease, CancellationToken.None).ConfigureAwait(false);
+        var requests = 0;
+        foreach (var fromOneDelivery in items.GroupBy(i => i.DeliveryId))
+        {
+            var events = await DeliveryEvents.LoadAsync(deliveries, fromOneDelivery.Key).ConfigureAwait(false);
+            var sendable = new List<(SinkWorkItem Item, WabaEvent Event)>();
+            foreach (var item in fromOneDelivery)
+            {
+                if (events is null)
+                {
+                    GiveUp(item, $"delivery {item.DeliveryId} is no longer in the inbox");
+                }
+                else if (!events.TryGet(item.EventId, out var e))
+                {
+                    GiveUp(item, $"delivery {item.DeliveryId} no longer yields event {item.EventId}");
+                }
+                else if (!_destination.Filter.Matches(e))
+                {
+                    GiveUp(item, $"event {item.EventId} ({e.Type}) no longer matches this destination's filter");
+                }
+                else
+                {
+                    sendable.Add((item, e));
+                }
+            }
+
+            if (sendable.Count == 0)
+            {
+                continue;
+            }
+
+            if (_destination.Format == DestinationFormat.Meta)
+            {
+                var claimed = sendable.Select(s => s.Item).ToArray();
+                if (TryBuild(claimed, () => MetaEnvelope.Narrow(events!.Delivery.Body, events.All, [.. sendable.Select(s => s.Event)])) is { } envelope)
+                {
+                    _inFlight.Start(() => SendAsync(claimed, ct => client.SendEnvelopeAsync(envelope, ct), abort));
+                    requests++;
+                }
+            }
+            else
+            {
+                foreach (var (item, e) in sendable)
+                {
+                    if (TryBuild([item], () => EventEnvelope.Write(e)) is { } body)
+                    {
+                        _inFlight.Start(() => SendAsync([item], ct => client.SendEventAsync(item.EventId, body, ct), abort));
+                        requests++;
+                    }
+                }
+            }
+        }
+
+        return requests;
+    }
+
+    private async Task SendAsync(SinkWorkItem[] items, Func<CancellationToken, Task<DestinationResponse>> send, CancellationToken abort)
+    {
+        var startedAt = time.GetUtcNow();
+        var response = await send(abort).ConfigureAwait(false);
+        var interrupted = !response.Succeeded && abort.IsCancellationRequested;
+        if (!interrupted)
+        {
+            RecordHealth(response);
+        }
+
+        var now = time.GetUtcNow();
+        DateTimeOffset? firstRetry = null;
+        foreach (var item in items)
+        {
+            var attempt = new SinkAttempt(
+                item.EventId, item.Sink, item.Attempts + 1, startedAt, response.Latency, response.Succeeded, response.StatusCode,
+                interrupted ? "interrupted by shutdown" : response.Error, response.Head);
+            // Interrupted: not the destination's fault, so due again at once, here after a restart or in another process.
+            var retryAt = response.Succeeded ? null : interrupted ? now : RetrySchedule.Next(_destination.Retry, item.ScheduledAt, attempt.Number, response.RetryAfter, now, Random.Shared);
+            if (!response.Succeeded && retryAt is null)
+            {
+                DestinationLog.DeadLettered(logger, Name, item.EventId, attempt.Number, response.Error ?? "failed");
+            }
+
+            firstRetry ??= interrupted ? null : retryAt;
+
+            recorder.Post(new SinkOutcome(item, attempt, retryAt));
+        }
+
+        if (!response.Succeeded && firstRetry is { } next)
+        {
+            DestinationLog.WillRetry(logger, Name, items.Length, items[0].Attempts + 1, response.Error ?? "failed", next);
+        }
+    }
+
+    private void RecordHealth(DestinationResponse response)
+    {
+        var wasOpen = _breaker.IsOpen;
+        if (_breaker.Record(response.Succeeded))
+        {
+            DestinationLog.Paused(logger, Name, response.Error ?? "failed", _breaker.OpenUntil ?? time.GetUtcNow());
+        }
+        else if (wasOpen && response.Succeeded)
+        {
+            DestinationLog.Resumed(logger, Name);
+        }
+    }
+
+    /// <summary>
+    /// Builds a request body; a body that cannot be built (a shape the writers reject) would fail the same way on every
+    /// attempt, so its events are dead-lettered with the reason instead of being retried.
+    /// </summary>
+    private ReadOnlyMemory<byte>? TryBuild(SinkWorkItem[] items, Func<ReadOnlyMemory<byte>> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            foreach (var item in items)
+            {
+                GiveUp(item, $"cannot build the request body: {ex.Message}");
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Dead-letters work that can no longer be sent (its delivery is gone, or it no longer matches).</summary>
+    private void GiveUp(SinkWorkItem item, string reason)
+    {
+        var attempt = item.Attempts + 1;
+        DestinationLog.DeadLettered(logger, Name, item.EventId, attempt, reason);
+        recorder.Post(new SinkOutcome(item, new SinkAttempt(item.EventId, item.Sink, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null));
+    }
+}

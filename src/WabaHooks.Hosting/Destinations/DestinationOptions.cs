@@ -1,0 +1,144 @@
+using WabaHooks.Destinations;
+using WabaHooks.Sinks;
+
+namespace WabaHooks.Hosting.Destinations;
+
+/// <summary>
+/// An HTTP endpoint that gets events after the 200 to Meta: each (event, destination) pair at least once, with its own
+/// attempts, backoff, dead letter and replay. A slow or failing destination never holds up another one, the
+/// processing of new deliveries, or the answer to Meta.
+/// </summary>
+public sealed class DestinationOptions
+{
+    /// <summary>The prefix of a destination's sink name, which keeps it apart from in-process handlers.</summary>
+    public const string SinkPrefix = "destination:";
+
+    /// <summary>
+    /// Stable across restarts: pending work is recorded under it (as <c>destination:Name</c>). Letters, digits,
+    /// <c>-</c>, <c>_</c> and <c>.</c>.
+    /// </summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Where events are POSTed: an absolute <c>http</c> or <c>https</c> URL. Redirects are not followed.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>What is sent. Default <see cref="DestinationFormat.Meta"/>.</summary>
+    public DestinationFormat Format { get; set; } = DestinationFormat.Meta;
+
+    /// <summary>
+    /// The signing secret. For <see cref="DestinationFormat.Meta"/>, any string, used as an app secret is; for
+    /// <see cref="DestinationFormat.Event"/>, a Standard Webhooks secret (<c>whsec_</c> + base64, see
+    /// <see cref="StandardWebhooks.ParseSecret"/>).
+    /// </summary>
+    public string Secret { get; set; } = "";
+
+    /// <summary>Only these fields; empty means all.</summary>
+    public IList<string> Fields { get; } = [];
+
+    /// <summary>Only these event types (<c>messages.text</c>, <c>statuses.*</c>); empty means all.</summary>
+    public IList<string> Types { get; } = [];
+
+    /// <summary>Only these WABA ids; empty means all.</summary>
+    public IList<string> WabaIds { get; } = [];
+
+    /// <summary>Only these phone number ids; empty means all.</summary>
+    public IList<string> PhoneNumberIds { get; } = [];
+
+    /// <summary>How long one request may take, answer included; past it the attempt fails. Default 10 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests to this destination in flight at once. Default 8.</summary>
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>The retry policy.</summary>
+    public DestinationRetryOptions Retry { get; } = new();
+
+    /// <summary>When a destination that keeps failing is paused and probed.</summary>
+    public DestinationCircuitOptions CircuitBreaker { get; } = new();
+
+    /// <summary>The sink name its work is recorded under.</summary>
+    public string SinkName => SinkPrefix + Name;
+
+    /// <summary>The filter built from <see cref="Fields"/>, <see cref="Types"/>, <see cref="WabaIds"/> and <see cref="PhoneNumberIds"/>.</summary>
+    public EventFilter Filter => new()
+    {
+        Fields = [.. Fields],
+        Types = [.. Types],
+        WabaIds = [.. WabaIds],
+        PhoneNumberIds = [.. PhoneNumberIds],
+    };
+
+    /// <summary>Every problem with these settings, each saying what to fix; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var who = Name.Length == 0 ? "A destination" : $"Destination '{Name}'";
+        if (Name.Length == 0)
+        {
+            problems.Add("A destination has no Name: give each destination a stable name (letters, digits, '-', '_', '.').");
+        }
+        else if (!Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            problems.Add($"{who}: the name may hold only letters, digits, '-', '_' and '.'.");
+        }
+
+        if (Url is null)
+        {
+            problems.Add($"{who} has no Url: set the absolute http(s) URL events are POSTed to.");
+        }
+        else if (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"{who}: Url '{Url}' is not an absolute http or https URL.");
+        }
+
+        if (!Enum.IsDefined(Format))
+        {
+            problems.Add($"{who}: Format must be 'meta' or 'event'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Secret))
+        {
+            problems.Add(Format == DestinationFormat.Event
+                ? $"{who} has no Secret: set a Standard Webhooks secret ('whsec_' + base64 of 24 to 64 random bytes), for example {StandardWebhooks.GenerateSecret()}."
+                : $"{who} has no Secret: set the secret the destination checks X-Hub-Signature-256 with.");
+        }
+        else if (Format == DestinationFormat.Event)
+        {
+            try
+            {
+                StandardWebhooks.ParseSecret(Secret);
+            }
+            catch (FormatException ex)
+            {
+                problems.Add($"{who}: {ex.Message}");
+            }
+        }
+
+        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"{who}: the timeout must be between 1 and 300 seconds.");
+        }
+
+        if (MaxConcurrency is < 1 or > 1024)
+        {
+            problems.Add($"{who}: MaxConcurrency must be between 1 and 1024.");
+        }
+
+        if (Retry.BaseDelay <= TimeSpan.Zero || Retry.MaxDelay < Retry.BaseDelay)
+        {
+            problems.Add($"{who}: the retry base delay must be positive and no larger than the maximum delay.");
+        }
+
+        if (Retry.Window < TimeSpan.Zero)
+        {
+            problems.Add($"{who}: the retry window must not be negative.");
+        }
+
+        if (CircuitBreaker.FailureThreshold < 1 || CircuitBreaker.BreakDuration <= TimeSpan.Zero || CircuitBreaker.MaxBreakDuration < CircuitBreaker.BreakDuration)
+        {
+            problems.Add($"{who}: the circuit breaker needs a failure threshold of at least 1 and a positive break no longer than its maximum.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Sinks;
+using WabaHooks.Events;
+using WabaHooks.Storage;
+
+namespace WabaHooks.Hosting.Handlers;
+
+/// <summary>Runs one attempt of one (event, handler) pair and records how it went. Never throws.</summary>
+internal sealed class HandlerInvoker(
+    HandlerRegistration handler,
+    ISinkWorkStore work,
+    IServiceScopeFactory scopes,
+    HandlerOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task RunAsync(SinkWorkItem item, WabaEvent e, CancellationToken abort)
+    {
+        var attempt = item.Attempts + 1;
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        string? error = null;
+        var interrupted = false;
+
+        using var timeout = new CancellationTokenSource(options.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort);
+        var scope = scopes.CreateAsyncScope();
+        Task? running = null;
+        try
+        {
+            running = handler.InvokeAsync(e, attempt, scope.ServiceProvider, linked.Token);
+            // WaitAsync, so a handler that ignores its token still gives its slot back when the timeout fires.
+            await running.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            interrupted = true;
+            error = "interrupted by shutdown";
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            error = $"timed out after {options.Timeout}";
+        }
+        catch (Exception ex)
+        {
+            error = $"{ex.GetType().FullName}: {ex.Message}";
+        }
+        finally
+        {
+            await DisposeWhenDoneAsync(scope, running).ConfigureAwait(false);
+        }
+
+        var now = time.GetUtcNow();
+        DateTimeOffset? retryAt = null;
+        if (error is null)
+        {
+            // Done: no retry.
+        }
+        else if (interrupted)
+        {
+            // Not the handler's fault: due again at once, for this process after a restart or for another one.
+            retryAt = now;
+            HandlerLog.Interrupted(logger, handler.Name, e.Id, attempt);
+        }
+        else if (attempt < options.MaxAttempts)
+        {
+            retryAt = now + NextDelay(attempt);
+            HandlerLog.WillRetry(logger, handler.Name, e.Id, attempt, error, retryAt.Value);
+        }
+        else
+        {
+            HandlerLog.DeadLettered(logger, handler.Name, e.Id, attempt, error);
+        }
+
+        await RecordAsync(item, new SinkAttempt(e.Id, handler.Name, attempt, startedAt, time.GetElapsedTime(started), error is null, null, error, null), retryAt)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Dead-letters work that can no longer be handed over (its delivery is gone, or it no longer matches).</summary>
+    public Task GiveUpAsync(SinkWorkItem item, string reason)
+    {
+        var attempt = item.Attempts + 1;
+        HandlerLog.DeadLettered(logger, handler.Name, item.EventId, attempt, reason);
+        return RecordAsync(item, new SinkAttempt(item.EventId, handler.Name, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null);
+    }
+
+    private async Task RecordAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt)
+    {
+        try
+        {
+            // Not cancellable: an outcome reached during shutdown is still worth keeping.
+            await work.RecordAttemptAsync(item, attempt, retryAt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            HandlerLog.RecordFailed(logger, handler.Name, item.EventId, attempt.Number, ex.GetType().Name);
+        }
+    }
+
+    private TimeSpan NextDelay(int attempt) => Backoff.Delay(attempt, options.BaseDelay, options.MaxDelay, Random.Shared);
+
+    private static async Task DisposeWhenDoneAsync(AsyncServiceScope scope, Task? running)
+    {
+        if (running is null || running.IsCompleted)
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        // An abandoned handler may still use its services: dispose them when it finally returns.
+        _ = running.ContinueWith(static (_, s) => ((AsyncServiceScope)s!).DisposeAsync().AsTask(), scope, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+    }
+}

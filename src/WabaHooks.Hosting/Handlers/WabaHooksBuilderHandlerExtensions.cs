@@ -1,0 +1,98 @@
+using WabaHooks.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using WabaHooks.Hosting.Sinks;
+using WabaHooks.Hosting.Handlers;
+using WabaHooks.Events;
+using WabaHooks.Payloads;
+using WabaHooks.Sinks;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Adds in-process handlers. Each handler is a sink: every event it matches is scheduled for it in the transaction that
+/// stores the event, and it runs after the 200 — never before — with its own attempts, backoff and dead letters
+/// (see <see cref="HandlerOptions"/>). A failing or slow handler never holds up other handlers or other events.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A handler's name is its sink name: pending work, attempts and dead letters are recorded under it. The default is
+/// derived from how it is registered — <c>handler:On&lt;TextMessage&gt;</c>, <c>handler:OnMessage</c>,
+/// <c>handler:OnStatus</c>, <c>handler:On(account_update)</c> — with <c>#2</c>, <c>#3</c>, … for later registrations of
+/// the same shape, in registration order. Reordering or renaming handlers therefore changes names, and work pending
+/// under an old name is left behind (it stays in the store, undelivered). Pass a <c>name</c> to keep it stable.
+/// </para>
+/// <para>Delivery is at least once: make handlers idempotent on <see cref="WabaHookContext{TPayload}.EventId"/>.</para>
+/// </remarks>
+public static class WabaHooksBuilderHandlerExtensions
+{
+    /// <summary>Handles every event whose payload is a <typeparamref name="TPayload"/>.</summary>
+    /// <typeparam name="TPayload">
+    /// A payload type: a message type such as <see cref="TextMessage"/> or <see cref="ImageMessage"/>,
+    /// <see cref="InboundMessage"/> for every message, <see cref="MessageStatus"/>, or a field value such as
+    /// <see cref="AccountUpdate"/>.
+    /// </typeparam>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="handler">Called once per matching event (more on retries); a thrown exception or a timeout is a failed attempt.</param>
+    /// <param name="name">The sink name; default <c>handler:On&lt;TPayload&gt;</c> (plus <c>#n</c> when repeated).</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
+    public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null)
+        where TPayload : class =>
+        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", EventFilter.All, static _ => true, handler, name);
+
+    /// <summary>Handles every inbound message, whatever its type (including unknown types).</summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="handler">Called once per message (more on retries).</param>
+    /// <param name="name">The sink name; default <c>handler:OnMessage</c> (plus <c>#n</c> when repeated).</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
+    public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null) =>
+        builder.AddHandler("OnMessage", EventFilter.All, static e => e.Kind == WabaEventKind.Message, handler, name);
+
+    /// <summary>Handles every status of an outbound message: sent, delivered, read, played, failed and unknown ones.</summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="handler">Called once per status (more on retries).</param>
+    /// <param name="name">The sink name; default <c>handler:OnStatus</c> (plus <c>#n</c> when repeated).</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
+    public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null) =>
+        builder.AddHandler("OnStatus", EventFilter.All, static e => e.Kind == WabaEventKind.Status, handler, name);
+
+    /// <summary>
+    /// Handles every event of one field (<c>messages</c>, <c>account_update</c>, …). The payload is the typed
+    /// <see cref="WabaEvent.Payload"/>: a <see cref="FieldValue"/>, message, status, or <see cref="UnparsedPayload"/>.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="field">The field exactly as Meta sends it.</param>
+    /// <param name="handler">Called once per event of the field (more on retries).</param>
+    /// <param name="name">The sink name; default <c>handler:On(field)</c> (plus <c>#n</c> when repeated).</param>
+    /// <exception cref="ArgumentException"><paramref name="field"/> is empty, or <paramref name="name"/> is blank or already taken.</exception>
+    public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        return builder.AddHandler($"On({field})", new EventFilter { Fields = [field] }, static _ => true, handler, name);
+    }
+
+    private static WabaHooksBuilder AddHandler<TPayload>(
+        this WabaHooksBuilder builder,
+        string kind,
+        EventFilter filter,
+        Func<WabaEvent, bool> condition,
+        Func<WabaHookContext<TPayload>, CancellationToken, Task> handler,
+        string? name)
+        where TPayload : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(handler);
+        var services = builder.Services;
+        var sinkName = HandlerNames.Resolve(services, kind, name);
+        var registration = HandlerRegistration.Create(sinkName, condition, handler);
+
+        services.AddSingleton(new SinkRegistration(sinkName, filter with { Predicate = registration.Accepts }));
+        services.AddSingleton(registration);
+        services.TryAddSingleton<SinkWorkSignal>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Handlers);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HandlerService>());
+        return builder;
+    }
+}

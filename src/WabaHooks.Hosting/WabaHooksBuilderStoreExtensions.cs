@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WabaHooks.Hosting;
+using WabaHooks.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses where WabaHooks keeps deliveries; the store packages add <c>UseSqlite</c> and <c>UsePostgres</c>.</summary>
+public static class WabaHooksBuilderStoreExtensions
+{
+    /// <summary>
+    /// Uses a store of your own. It serves as <see cref="IDeliveryStore"/>, and also as <see cref="IEventStore"/> and
+    /// <see cref="ISinkWorkStore"/> when it implements them. It is disposed with the service provider.
+    /// </summary>
+    public static WabaHooksBuilder UseStore<TStore>(this WabaHooksBuilder builder, Func<IServiceProvider, TStore> factory)
+        where TStore : class, IDeliveryStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.TryAddSingleton(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDeliveryStore>(sp => sp.GetRequiredService<TStore>()));
+        if (typeof(IEventStore).IsAssignableFrom(typeof(TStore)))
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(IEventStore), sp => sp.GetRequiredService<TStore>()));
+        }
+
+        if (typeof(ISinkWorkStore).IsAssignableFrom(typeof(TStore)))
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(ISinkWorkStore), sp => sp.GetRequiredService<TStore>()));
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+
+namespace WabaHooks.Hosting;
+
+/// <summary>Checks <see cref="WabaHooksOptions"/> at start-up and reports every problem at once, each with its fix.</summary>
+internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WabaHooksOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrEmpty(options.VerifyToken))
+        {
+            errors.Add("VerifyToken is empty: set the same verify token here and in Meta's App Dashboard.");
+        }
+
+        if (options.AppSecrets.Count == 0)
+        {
+            errors.Add("No app secret: add your Meta app's secret (App settings > Basic) so signatures can be verified.");
+        }
+
+        if (options.MaxBodyBytes < 1024)
+        {
+            errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at least 1024 (Meta sends up to 3 MB; the default is 4 MiB).");
+        }
+
+        if (options.MaxBodyBytes > Array.MaxLength)
+        {
+            // A body is read into one array, which cannot be longer; Meta's bodies are far smaller anyway.
+            errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at most {Array.MaxLength} (Meta sends up to 3 MB; the default is 4 MiB).");
+        }
+
+        if (options.AppendTimeout <= TimeSpan.Zero || options.AppendTimeout > TimeSpan.FromDays(1))
+        {
+            // The upper bound keeps CancelAfter on the receive path from throwing (it takes at most about 49 days).
+            errors.Add($"AppendTimeout is {options.AppendTimeout}: it must be positive and at most a day (the default is 5 seconds).");
+        }
+
+        if (options.RetryAfterSeconds < 0)
+        {
+            errors.Add("RetryAfterSeconds must not be negative.");
+        }
+
+        if (options.GroupCommit.MaxBatchSize < 1 || options.GroupCommit.QueueCapacity < 1 || options.GroupCommit.MaxBatchBytes < 1)
+        {
+            errors.Add("GroupCommit.MaxBatchSize, MaxBatchBytes and QueueCapacity must be positive.");
+        }
+
+        ValidateHandlers(options.Handlers, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateHandlers(Handlers.HandlerOptions handlers, List<string> errors)
+    {
+        if (handlers.MaxAttempts < 1)
+        {
+            errors.Add($"Handlers.MaxAttempts is {handlers.MaxAttempts}: it must be at least 1 (the default is 8).");
+        }
+
+        if (handlers.BaseDelay <= TimeSpan.Zero || handlers.MaxDelay < handlers.BaseDelay)
+        {
+            errors.Add($"Handlers.BaseDelay ({handlers.BaseDelay}) must be positive and at most Handlers.MaxDelay ({handlers.MaxDelay}); the defaults are 1 second and 5 minutes.");
+        }
+
+        if (handlers.Timeout <= TimeSpan.Zero || handlers.Timeout > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Handlers.Timeout is {handlers.Timeout}: it must be positive and at most a day (the default is 30 seconds).");
+        }
+
+        if (handlers.MaxConcurrency < 1)
+        {
+            errors.Add($"Handlers.MaxConcurrency is {handlers.MaxConcurrency}: it must be at least 1 (the default is 4).");
+        }
+
+        if (handlers.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Handlers.PollInterval is {handlers.PollInterval}: it must be positive (the default is 250 milliseconds).");
+        }
+    }
+}
