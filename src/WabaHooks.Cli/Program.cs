@@ -22,6 +22,7 @@ var root = new Command("wabahooks", "WabaHooks: a gateway for WhatsApp Business 
     UnsubscribeCommand.Create(),
     VerifyEndpointCommand.Create(),
     TriggerCommand.Create(),
+    ConfigCommand.Create(),
 };
 
 // The host handles SIGINT and SIGTERM itself (stop accepting, commit in-flight deliveries, close the store);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Graph;
 
@@ -29,6 +30,7 @@ public sealed partial class GraphClientOptions
     /// <c>Authorization: Bearer</c> to the WABA and phone-number endpoints. Default <see langword="null"/>: the value of
     /// the <c>WABAHOOKS_ACCESS_TOKEN</c> environment variable is used (see <see cref="ResolveAccessToken()"/>).
     /// </summary>
+    [Secret]
     public string? AccessToken { get; set; }
 
     /// <summary>
@@ -36,6 +38,7 @@ public sealed partial class GraphClientOptions
     /// <c>access_token</c> parameter to <c>/{app-id}/subscriptions</c>. Default <see langword="null"/>: the resolved
     /// <see cref="AccessToken"/> is used, for setups that configure a single token.
     /// </summary>
+    [Secret]
     public string? AppAccessToken { get; set; }
 
     /// <summary>How many times a failed request is retried after the first attempt; 0 turns retries off. Default 3.</summary>

@@ -1,4 +1,4 @@
-using WabaHooks.Hosting.Destinations;
+using WabaHooks.Hosting.Configuration;
 using WabaHooks.Hosting.Handlers;
 using WabaHooks.Inbox;
 using WabaHooks.Processing;
@@ -6,13 +6,14 @@ using WabaHooks.Signatures;
 
 namespace WabaHooks.Hosting;
 
-/// <summary>How the webhook endpoint verifies and accepts Meta's deliveries.</summary>
+/// <summary>WabaHooks' settings: how deliveries are verified and accepted, processed, and handed to handlers. The store, destinations and watchdog have their own.</summary>
 public sealed class WabaHooksOptions
 {
     /// <summary>Default <see cref="MaxBodyBytes"/>: 4 MiB, above Meta's stated 3 MB maximum payload.</summary>
     public const long DefaultMaxBodyBytes = 4L * 1024 * 1024;
 
     /// <summary>The verify token also entered in Meta's App Dashboard. Required.</summary>
+    [Secret]
     public string VerifyToken { get; set; } = "";
 
     /// <summary>
@@ -42,7 +43,4 @@ public sealed class WabaHooksOptions
 
     /// <summary>How in-process handlers are run, retried and dead-lettered.</summary>
     public HandlerOptions Handlers { get; } = new();
-
-    /// <summary>Settings shared by every HTTP destination; each destination's own are in its <see cref="DestinationOptions"/>.</summary>
-    public DestinationDispatchOptions Destinations { get; } = new();
 }

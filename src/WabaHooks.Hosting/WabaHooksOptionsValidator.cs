@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using WabaHooks.Processing;
+using WabaHooks.Signatures;
 
 namespace WabaHooks.Hosting;
 
@@ -18,15 +20,20 @@ internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOpti
             errors.Add("No app secret: add your Meta app's secret (App settings > Basic) so signatures can be verified.");
         }
 
+        foreach (var appId in AppSecret.NameByPosition(options.AppSecrets).GroupBy(s => s.AppId).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            errors.Add($"AppSecrets: the app id '{appId}' is given twice. Give each secret once; during a rotation name them differently, e.g. APP_ID-old:SECRET.");
+        }
+
         if (options.MaxBodyBytes < 1024)
         {
             errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at least 1024 (Meta sends up to 3 MB; the default is 4 MiB).");
         }
 
-        if (options.MaxBodyBytes > Array.MaxLength)
+        if (options.MaxBodyBytes > int.MaxValue)
         {
-            // A body is read into one array, which cannot be longer; Meta's bodies are far smaller anyway.
-            errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at most {Array.MaxLength} (Meta sends up to 3 MB; the default is 4 MiB).");
+            // A body is read into one buffer, whose length is an int; Meta's bodies are far smaller anyway.
+            errors.Add($"MaxBodyBytes is {options.MaxBodyBytes}: it must be at most {int.MaxValue} (Meta sends up to 3 MB; the default is 4 MiB).");
         }
 
         if (options.AppendTimeout <= TimeSpan.Zero || options.AppendTimeout > TimeSpan.FromDays(1))
@@ -45,8 +52,32 @@ internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOpti
             errors.Add("GroupCommit.MaxBatchSize, MaxBatchBytes and QueueCapacity must be positive.");
         }
 
+        ValidateProcessor(options.Processor, errors);
         ValidateHandlers(options.Handlers, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateProcessor(ProcessorOptions processor, List<string> errors)
+    {
+        if (processor.BatchSize is < 1 or > 100_000)
+        {
+            errors.Add($"Processor.BatchSize is {processor.BatchSize}: it must be from 1 to 100000 (the default is 256).");
+        }
+
+        foreach (var (name, value, fallback) in new[]
+        {
+            ("BatchWindow", processor.BatchWindow, "25 milliseconds"),
+            ("IdlePollInterval", processor.IdlePollInterval, "1 second"),
+            ("ErrorBackoff", processor.ErrorBackoff, "2 seconds"),
+            ("StalledAfter", processor.StalledAfter, "1 minute"),
+        })
+        {
+            // Zero is allowed only for the batch window (commit at once); the others would spin or never report a stall.
+            if (value < TimeSpan.Zero || (value == TimeSpan.Zero && name != "BatchWindow") || value > TimeSpan.FromDays(1))
+            {
+                errors.Add($"Processor.{name} is {value}: it must be positive and at most a day (the default is {fallback}).");
+            }
+        }
     }
 
     private static void ValidateHandlers(Handlers.HandlerOptions handlers, List<string> errors)

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WabaHooks.Hosting;
+using WabaHooks.Hosting.Configuration;
 using WabaHooks.Hosting.Health;
 using WabaHooks.Hosting.Inbox;
 using WabaHooks.Hosting.Processing;
@@ -30,7 +32,51 @@ public static class WabaHooksServiceCollectionExtensions
         return AddCore(services, configuration: null);
     }
 
-    internal static WabaHooksBuilder AddCore(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration? configuration)
+    /// <summary>
+    /// Adds WabaHooks with every setting read from <paramref name="configuration"/>, usually
+    /// <c>builder.Configuration.GetSection("WabaHooks")</c>: the verify token, app secrets, limits, the processor's and
+    /// handlers' settings, and the <c>Destinations</c> list (each a named <see cref="WabaHooks.Hosting.Destinations.DestinationOptions"/>,
+    /// so code can adjust one with <c>services.Configure&lt;DestinationOptions&gt;("crm", …)</c>). The store and the
+    /// watchdog read their own sub-sections when added (<c>UseSqlite()</c>, <c>UsePostgres()</c>,
+    /// <c>AddSubscriptionWatchdog()</c>). Unknown keys, malformed values and out-of-range settings stop start-up with one
+    /// message that lists them all and shows no secret. Secrets may be kept in files: <c>{ "File": "/run/secrets/x" }</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The WabaHooks configuration section.</param>
+    /// <param name="configure">Adjusts the bound settings in code; runs after the binding.</param>
+    public static WabaHooksBuilder AddWabaHooks(this IServiceCollection services, IConfiguration configuration, Action<WabaHooksOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = ConfigurationProblems.In(services);
+        var path = (configuration as IConfigurationSection)?.Path ?? "WabaHooks";
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WabaHooksOptions>, ConfigurationProblemsValidator<WabaHooksOptions>>());
+        services.AddOptions<WabaHooksOptions>().Configure<IEnumerable<ClaimedSection>>((options, claimed) =>
+            SettingsBinder.Bind(configuration, options, path, problems.Binding(typeof(WabaHooksOptions), null), [DestinationsKey, .. claimed.Select(c => c.Key)]));
+        if (configure is not null)
+        {
+            services.AddOptions<WabaHooksOptions>().Configure(configure);
+        }
+
+        var builder = AddCore(services, configuration);
+        var destinations = configuration.GetSection(DestinationsKey);
+        if (destinations.Value is { Length: > 0 })
+        {
+            problems.AddAtRegistration(typeof(WabaHooksOptions), null, $"{destinations.Path} must be a list of destinations, e.g. [ {{ \"Name\": \"crm\", \"Url\": \"https://…\", \"Secret\": \"…\" }} ].");
+        }
+
+        foreach (var destination in destinations.GetChildren())
+        {
+            builder.AddDestination(destination);
+        }
+
+        return builder;
+    }
+
+    /// <summary>The key of the list of destinations in the WabaHooks section.</summary>
+    public const string DestinationsKey = "Destinations";
+
+    internal static WabaHooksBuilder AddCore(IServiceCollection services, IConfiguration? configuration)
     {
         var builder = new WabaHooksBuilder(services, configuration);
         if (services.Any(d => d.ServiceType == typeof(WabaHooksMarker)))

@@ -1,9 +1,12 @@
+using WabaHooks.Hosting.Configuration;
+
 namespace WabaHooks.Postgres;
 
 /// <summary>How the PostgreSQL store connects.</summary>
 public sealed class PostgresStoreOptions
 {
     /// <summary>An Npgsql connection string, e.g. <c>Host=db;Database=wabahooks;Username=wabahooks;Password=…</c>. Required.</summary>
+    [Secret]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>

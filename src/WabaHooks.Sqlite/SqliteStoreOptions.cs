@@ -1,3 +1,5 @@
+using WabaHooks.Hosting.Configuration;
+
 namespace WabaHooks.Sqlite;
 
 /// <summary>Where and how the embedded SQLite store keeps its file.</summary>
@@ -6,8 +8,19 @@ public sealed class SqliteStoreOptions
     /// <summary>The database file name inside the data directory.</summary>
     public const string DatabaseFileName = "wabahooks.db";
 
-    /// <summary>The full path of the database file. Required.</summary>
+    /// <summary>The full path of the database file. Required; in configuration, set <see cref="DataDirectory"/>.</summary>
+    [NotConfigurable]
     public string DatabasePath { get; set; } = "";
+
+    /// <summary>
+    /// The folder that holds the database file <c>wabahooks.db</c>; created when missing. Setting it sets
+    /// <see cref="DatabasePath"/>.
+    /// </summary>
+    public string DataDirectory
+    {
+        get => DatabasePath.Length == 0 ? "" : Path.GetDirectoryName(DatabasePath) ?? "";
+        set => DatabasePath = string.IsNullOrWhiteSpace(value) ? "" : Path.Combine(Path.GetFullPath(value), DatabaseFileName);
+    }
 
     /// <summary>
     /// How long a write waits for a lock held by another connection before failing (the endpoint then answers 503).

@@ -7,11 +7,11 @@ namespace WabaHooks.Cli.Commands;
 /// <summary>Options shared by every command that reads or writes the store.</summary>
 internal sealed class CommonOptions
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON configuration file; its keys are the option names in PascalCase (DataDir, AppSecret, …)." };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON configuration file (appsettings.json works): settings under \"WabaHooks\", as wabahooks.schema.json describes." };
 
-    public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"The folder that holds the SQLite database [default: {GatewaySettings.DefaultDataDir}]." };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"The folder that holds the SQLite database (WabaHooks:Sqlite:DataDirectory) [default: {CliConfiguration.DefaultDataDir}]." };
 
-    public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string: use PostgreSQL instead of the embedded SQLite store." };
+    public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string (WabaHooks:Postgres:ConnectionString): use PostgreSQL instead of the embedded SQLite store." };
 
     public void AddTo(Command command)
     {
@@ -20,18 +20,18 @@ internal sealed class CommonOptions
         command.Options.Add(Postgres);
     }
 
-    /// <summary>The configuration for a command: file, then environment, then the options given.</summary>
+    /// <summary>The configuration for a command: file, then environment, then the options given (each key under <c>WabaHooks:</c>).</summary>
     public IConfigurationRoot Load(ParseResult parse, ICollection<string> errors, params (string Key, string? Value)[] more)
     {
         var values = new List<KeyValuePair<string, string?>>();
-        Add(values, ConfigurationKeys.DataDir, parse.GetValue(DataDir));
-        Add(values, ConfigurationKeys.Postgres, parse.GetValue(Postgres));
+        Add(values, CliConfiguration.Key("Sqlite", "DataDirectory"), parse.GetValue(DataDir));
+        Add(values, CliConfiguration.Key("Postgres", "ConnectionString"), parse.GetValue(Postgres));
         foreach (var (key, value) in more)
         {
             Add(values, key, value);
         }
 
-        return SettingsLoader.Build(parse.GetValue(Config), values, errors);
+        return CliConfiguration.Build(parse.GetValue(Config), values, errors);
     }
 
     public static void Add(List<KeyValuePair<string, string?>> values, string key, string? value)

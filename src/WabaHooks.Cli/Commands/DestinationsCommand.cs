@@ -30,7 +30,7 @@ internal static class DestinationsCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            var destinations = DestinationSettingsReader.Read(configuration, errors);
+            var destinations = ConfiguredDestinations.Read(configuration, errors);
             if (errors.Count > 0)
             {
                 return CommonOptions.Fail("destinations list", errors);

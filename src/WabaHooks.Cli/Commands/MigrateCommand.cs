@@ -21,14 +21,14 @@ internal static class MigrateCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
+            var postgres = CliConfiguration.Postgres(configuration, errors);
             if (errors.Count > 0)
             {
                 return CommonOptions.Fail("migrate", errors);
             }
 
-            var postgres = configuration[ConfigurationKeys.Postgres];
             IWabaHooksStore store = string.IsNullOrEmpty(postgres)
-                ? new SqliteStore(SqliteStoreOptions.ForDataDirectory(SettingsLoader.DataDir(configuration)))
+                ? new SqliteStore(SqliteStoreOptions.ForDataDirectory(CliConfiguration.DataDir(configuration)))
                 : new PostgresStore(new PostgresStoreOptions { ConnectionString = postgres });
             await using (store.ConfigureAwait(false))
             {
@@ -44,7 +44,7 @@ internal static class MigrateCommand
             }
 
             Console.Out.WriteLine(string.IsNullOrEmpty(postgres)
-                ? $"The SQLite store in {Path.GetFullPath(SettingsLoader.DataDir(configuration))} is at the current schema."
+                ? $"The SQLite store in {Path.GetFullPath(CliConfiguration.DataDir(configuration))} is at the current schema."
                 : $"The PostgreSQL store ({StoreDescription.Of(postgres)}) is at the current schema.");
             return ExitCodes.Success;
         });

@@ -8,6 +8,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Serving;
+using WabaHooks.Graph.Watchdog;
+using WabaHooks.Hosting;
+using WabaHooks.Hosting.Configuration;
+using WabaHooks.Hosting.Destinations;
+using Microsoft.Extensions.Configuration;
 
 namespace WabaHooks.Cli.Commands;
 
@@ -17,15 +22,15 @@ internal static class ServeCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, separated by ';' [default: {GatewaySettings.DefaultUrls}]." };
-        var path = new Option<string?>("--path") { Description = $"The callback path [default: {GatewaySettings.DefaultPath}]." };
+        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, separated by ';' [default: {ServeOptions.DefaultUrls}]." };
+        var path = new Option<string?>("--path") { Description = "The callback path [default: /webhook]." };
         var verifyToken = new Option<string?>("--verify-token") { Description = "The verify token entered in Meta's App Dashboard [default: generated once and kept in the data dir]." };
         var appSecret = new Option<string[]>("--app-secret")
         {
             Description = "A Meta app secret, as SECRET or APP_ID:SECRET. Repeat for several apps or during a rotation.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var maxBody = new Option<string?>("--max-body-bytes") { Description = "Largest accepted body in bytes [default: 4194304; at least 3145728]." };
+        var maxBody = new Option<string?>("--max-body-bytes") { Description = "Largest accepted body in bytes [default: 4194304; from 1024 to 2147483647]." };
         var reserve = new Option<string?>("--free-space-reserve-bytes")
         {
             Description = "SQLite: answer 503 to new deliveries while the data directory's disk has less free space than this, so checkpoints and processing can still run; 0 turns it off [default: 67108864].",
@@ -70,49 +75,60 @@ internal static class ServeCommand
             var errors = new List<string>();
             var values = new List<(string, string?)>
             {
-                (ConfigurationKeys.Urls, parse.GetValue(urls)),
-                (ConfigurationKeys.Path, parse.GetValue(path)),
-                (ConfigurationKeys.VerifyToken, parse.GetValue(verifyToken)),
-                (ConfigurationKeys.MaxBodyBytes, parse.GetValue(maxBody)),
-                (ConfigurationKeys.FreeSpaceReserveBytes, parse.GetValue(reserve)),
-                (ConfigurationKeys.HttpsCert, parse.GetValue(httpsCert)),
-                (ConfigurationKeys.HttpsKey, parse.GetValue(httpsKey)),
-                (ConfigurationKeys.WatchAppId, parse.GetValue(watchAppId)),
-                (ConfigurationKeys.AccessToken, parse.GetValue(accessToken)),
-                (ConfigurationKeys.GraphUrl, parse.GetValue(graphUrl)),
-                (ConfigurationKeys.SubscriptionCheckInterval, parse.GetValue(checkInterval)),
-                (ConfigurationKeys.SilenceWarning, parse.GetValue(silenceWarning)),
-                (ConfigurationKeys.ReadyzDetails, parse.GetValue(readyzDetails) ? "true" : null),
+                (CliConfiguration.Key("Serve", "Urls"), parse.GetValue(urls)),
+                (CliConfiguration.Key("Serve", "Path"), parse.GetValue(path)),
+                (CliConfiguration.Key("Serve", "HttpsCertificate"), parse.GetValue(httpsCert)),
+                (CliConfiguration.Key("Serve", "HttpsKey"), parse.GetValue(httpsKey)),
+                (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
+                (CliConfiguration.Key("VerifyToken"), parse.GetValue(verifyToken)),
+                (CliConfiguration.Key("MaxBodyBytes"), parse.GetValue(maxBody)),
+                (CliConfiguration.Key("Sqlite", "FreeSpaceReserveBytes"), parse.GetValue(reserve)),
+                (CliConfiguration.Key("Watchdog", "AppId"), parse.GetValue(watchAppId)),
+                (CliConfiguration.Key("Watchdog", "Graph", "AccessToken"), parse.GetValue(accessToken)),
+                (CliConfiguration.Key("Watchdog", "Graph", "BaseUrl"), parse.GetValue(graphUrl)),
+                (CliConfiguration.Key("Watchdog", "SubscriptionCheckInterval"), parse.GetValue(checkInterval)),
+                (CliConfiguration.Key("Watchdog", "SilenceWarning"), parse.GetValue(silenceWarning)),
             };
-            var secrets = parse.GetValue(appSecret) ?? [];
-            for (var i = 0; i < secrets.Length; i++)
+            AddList(values, CliConfiguration.Key("AppSecrets"), parse.GetValue(appSecret));
+            AddList(values, CliConfiguration.Key("Watchdog", "WabaIds"), parse.GetValue(watchWabaId));
+            if (parse.GetValue(verifyToken) is { } token && string.IsNullOrWhiteSpace(token))
             {
-                values.Add(($"{ConfigurationKeys.AppSecret}:{i.ToString(CultureInfo.InvariantCulture)}", secrets[i]));
-            }
-
-            var watched = parse.GetValue(watchWabaId) ?? [];
-            for (var i = 0; i < watched.Length; i++)
-            {
-                values.Add(($"{ConfigurationKeys.WatchWabaId}:{i.ToString(CultureInfo.InvariantCulture)}", watched[i]));
+                errors.Add("--verify-token is empty: give the token you enter in Meta's App Dashboard, or leave it out to have one generated.");
             }
 
             var configuration = common.Load(parse, errors, [.. values]);
-            var settings = SettingsLoader.Read(configuration, errors);
+            var serve = new ServeOptions();
+            var serveSection = configuration.GetSection(CliConfiguration.Key("Serve"));
+            SettingsBinder.Bind(serveSection, serve, serveSection.Path, errors);
+            var listenOn = ServeChecks.Urls(serve, errors);
+            ServeChecks.Path(serve, errors);
+            using var certificate = ServeChecks.Certificate(serve, listenOn, errors);
+            var postgres = CliConfiguration.Postgres(configuration, errors);
+            var dataDir = CliConfiguration.DataDir(configuration);
+            ServeChecks.DataDir(dataDir, errors);
             if (errors.Count > 0)
             {
                 return CommonOptions.Fail("serve", errors);
             }
 
-            var credentials = ResolvedCredentials.From(settings);
-            using var certificate = SettingsLoader.LoadCertificate(settings, errors);
-            await using var app = GatewayHost.Build(settings, credentials, certificate, configuration);
+            // Lay the generated credentials (and the default data directory) under nothing the user set.
+            var credentials = ResolvedCredentials.From(configuration, dataDir);
+            var defaults = new Dictionary<string, string?>(credentials.AsConfiguration());
+            if (postgres is null)
+            {
+                defaults[CliConfiguration.Key("Sqlite", "DataDirectory")] = dataDir;
+            }
+
+            var effective = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(defaults).Build();
+            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null);
+            if (ValidationFailures(app.Services) is { Count: > 0 } failures)
+            {
+                return CommonOptions.Fail("serve", failures);
+            }
+
             try
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OptionsValidationException ex)
-            {
-                return CommonOptions.Fail("serve", [.. ex.Failures]);
             }
             catch (IOException ex)
             {
@@ -121,10 +137,45 @@ internal static class ServeCommand
             }
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            StartupBanner.Write(Console.Out, addresses, settings.Path, credentials, settings.DataDir, settings.Postgres, settings.Watch, settings.Destinations);
+            StartupBanner.Write(
+                Console.Out,
+                addresses,
+                serve.Path,
+                credentials,
+                app.Services.GetRequiredService<IOptions<WabaHooksOptions>>().Value,
+                dataDir,
+                postgres,
+                app.Services.GetService<IOptions<WatchdogOptions>>()?.Value,
+                app.Services.GetServices<DestinationOptions>());
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void AddList(List<(string, string?)> values, string key, string[]? items)
+    {
+        for (var i = 0; i < (items?.Length ?? 0); i++)
+        {
+            values.Add(($"{key}:{i.ToString(CultureInfo.InvariantCulture)}", items![i]));
+        }
+    }
+
+    /// <summary>Every settings problem, of every options type, as start-up would find them; empty when all are valid.</summary>
+    private static List<string> ValidationFailures(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (OptionsValidationException ex)
+        {
+            return [.. ex.Failures];
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            return [.. ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)];
+        }
     }
 }

@@ -11,12 +11,20 @@ internal static class StoreAccess
 {
     /// <summary>Whether there is a store to open: PostgreSQL is configured, or the SQLite file exists.</summary>
     public static bool Exists(IConfiguration configuration) =>
-        configuration[ConfigurationKeys.Postgres] is { Length: > 0 }
-        || File.Exists(SqliteStoreOptions.ForDataDirectory(SettingsLoader.DataDir(configuration)).DatabasePath);
+        configuration.GetSection(CliConfiguration.Key("Postgres", "ConnectionString")).Exists()
+        || File.Exists(SqliteStoreOptions.ForDataDirectory(CliConfiguration.DataDir(configuration)).DatabasePath);
 
     public static async Task<IWabaHooksStore?> OpenExistingAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (configuration[ConfigurationKeys.Postgres] is { Length: > 0 } connectionString)
+        var errors = new List<string>();
+        var connectionString = CliConfiguration.Postgres(configuration, errors);
+        if (errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"wabahooks: {errors[0]}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (connectionString is not null)
         {
             var postgres = new PostgresStore(new PostgresStoreOptions { ConnectionString = connectionString });
             try
@@ -32,11 +40,11 @@ internal static class StoreAccess
             }
         }
 
-        var options = SqliteStoreOptions.ForDataDirectory(SettingsLoader.DataDir(configuration));
+        var options = SqliteStoreOptions.ForDataDirectory(CliConfiguration.DataDir(configuration));
         if (!File.Exists(options.DatabasePath))
         {
             await Console.Error.WriteLineAsync(
-                $"wabahooks: no store at {options.DatabasePath}. Give the --data-dir that serve uses (or set WABAHOOKS__DATADIR), or --postgres.").ConfigureAwait(false);
+                $"wabahooks: no store at {options.DatabasePath}. Give the --data-dir that serve uses (or set WabaHooks__Sqlite__DataDirectory), or --postgres.").ConfigureAwait(false);
             return null;
         }
 

@@ -5,17 +5,20 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using WabaHooks.Hosting;
+using Microsoft.Extensions.Options;
 using WabaHooks.Cli.Configuration;
-using WabaHooks.Postgres;
-using WabaHooks.Sqlite;
+using WabaHooks.Hosting;
+using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Cli.Serving;
 
-/// <summary>Builds the gateway web application from validated settings.</summary>
+/// <summary>
+/// Builds the gateway web application exactly as a library user would: <c>AddWabaHooks(configuration section)</c>, the
+/// store and watchdog from their sub-sections, <c>MapWabaHooks</c> and <c>MapWabaHooksHealth</c>.
+/// </summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(GatewaySettings settings, ResolvedCredentials credentials, X509Certificate2? certificate, IConfiguration configuration)
+    public static WebApplication Build(IConfiguration configuration, ServeOptions serve, IReadOnlyList<Uri> urls, X509Certificate2? certificate, bool postgres)
     {
         // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
         // for appsettings changes, and a watcher over a data dir that SQLite writes to costs CPU on every commit.
@@ -41,54 +44,39 @@ internal static class GatewayHost
 
         // The slim builder leaves out HTTPS unless asked: Meta calls only HTTPS endpoints.
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.UseUrls([.. settings.Urls.Select(u => u.GetLeftPart(UriPartial.Authority).Replace("0.0.0.0", "*", StringComparison.Ordinal))]);
+        builder.WebHost.UseUrls([.. urls.Select(u => u.GetLeftPart(UriPartial.Authority).Replace("0.0.0.0", "*", StringComparison.Ordinal))]);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // For every other route. The callback URL lifts this per request and counts body bytes itself, because
             // Kestrel counts chunk framing too and would refuse chunked bodies well under the limit.
-            kestrel.Limits.MaxRequestBodySize = settings.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = kestrel.ApplicationServices.GetRequiredService<IOptions<WabaHooksOptions>>().Value.MaxBodyBytes;
             if (certificate is not null)
             {
                 kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
             }
         });
 
-        var wabaHooks = builder.Services
-            .AddWabaHooks(options =>
-            {
-                options.VerifyToken = credentials.VerifyToken;
-                foreach (var secret in credentials.AppSecrets)
-                {
-                    options.AppSecrets.Add(secret);
-                }
-
-                options.MaxBodyBytes = settings.MaxBodyBytes;
-            });
-        if (settings.Postgres is { } postgres)
+        var section = configuration.GetSection(CliConfiguration.Section);
+        builder.Services.AddSingleton(new ClaimedSection("Serve"));
+        var wabaHooks = builder.Services.AddWabaHooks(section);
+        if (postgres)
         {
-            wabaHooks.UseStore(_ => new PostgresStore(new PostgresStoreOptions { ConnectionString = postgres }));
+            wabaHooks.UsePostgres();
         }
         else
         {
-            var sqlite = SqliteStoreOptions.ForDataDirectory(settings.DataDir);
-            sqlite.FreeSpaceReserveBytes = settings.FreeSpaceReserveBytes;
-            wabaHooks.UseSqlite(sqlite);
+            wabaHooks.UseSqlite();
         }
 
-        if (settings.Watch.WabaIds.Count > 0)
+        if (section.GetSection(WabaHooksBuilderWatchdogExtensions.SectionKey).Exists())
         {
-            wabaHooks.AddSubscriptionWatchdog(options => WatchdogSetup.Apply(settings.Watch, options));
-        }
-
-        foreach (var destination in settings.Destinations)
-        {
-            wabaHooks.AddDestination(destination);
+            wabaHooks.AddSubscriptionWatchdog();
         }
 
         var app = builder.Build();
-        app.MapWabaHooks(settings.Path);
-        app.MapWabaHooksHealth(includeDetails: settings.ReadyzDetails);
+        app.MapWabaHooks(serve.Path);
+        app.MapWabaHooksHealth(includeDetails: serve.ReadyzDetails);
         return app;
     }
 }

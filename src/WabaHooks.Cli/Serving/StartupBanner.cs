@@ -1,9 +1,22 @@
+using WabaHooks.Graph.Watchdog;
+using WabaHooks.Hosting;
+using WabaHooks.Hosting.Destinations;
+
 namespace WabaHooks.Cli.Serving;
 
 /// <summary>What <c>serve</c> prints once it listens: where Meta should call, with what, and what to do next.</summary>
 internal static class StartupBanner
 {
-    public static void Write(TextWriter output, IEnumerable<string> addresses, string path, ResolvedCredentials credentials, string dataDir, string? postgres, Configuration.WatchSettings? watch = null, IReadOnlyList<Hosting.Destinations.DestinationOptions>? destinations = null)
+    public static void Write(
+        TextWriter output,
+        IEnumerable<string> addresses,
+        string path,
+        ResolvedCredentials credentials,
+        WabaHooksOptions options,
+        string dataDir,
+        string? postgres,
+        WatchdogOptions? watch,
+        IEnumerable<DestinationOptions> destinations)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -23,15 +36,15 @@ internal static class StartupBanner
             output.WriteLine($"  Watchdog:      WABA {string.Join(", ", watch.WabaIds)}, subscribed_apps every {watch.SubscriptionCheckInterval:c}, {silence} (see /readyz)");
         }
 
-        foreach (var destination in destinations ?? [])
+        foreach (var destination in destinations.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             // The name, format and host only: a URL's path, query or user info may carry credentials.
             output.WriteLine($"  Destination:   {destination.Name} ({destination.Format.ToString().ToLowerInvariant()}) -> {destination.Url!.Scheme}://{destination.Url.Authority}");
         }
 
-        if (credentials.VerifyTokenGenerated)
+        if (credentials.GeneratedVerifyToken is not null)
         {
-            output.WriteLine($"  Verify token:  {credentials.VerifyToken}   (generated, kept in {credentials.CredentialsFile})");
+            output.WriteLine($"  Verify token:  {credentials.GeneratedVerifyToken}   (generated, kept in {credentials.CredentialsFile})");
         }
 
         if (credentials.GeneratedAppSecret is not null)
@@ -39,11 +52,11 @@ internal static class StartupBanner
             output.WriteLine($"  App secret:    {credentials.GeneratedAppSecret}   (generated, for local tests only)");
             output.WriteLine();
             output.WriteLine("  No app secret is configured. Meta signs with your app's secret, so Meta's deliveries will be REFUSED (401)");
-            output.WriteLine("  until you give it: --app-secret SECRET, or WABAHOOKS__APPSECRET (App Dashboard > App settings > Basic).");
+            output.WriteLine("  until you give it: --app-secret SECRET, or WabaHooks:AppSecrets (App Dashboard > App settings > Basic).");
         }
         else
         {
-            output.WriteLine($"  App secrets:   {string.Join(", ", credentials.AppSecrets.Select(s => s.AppId))}");
+            output.WriteLine($"  App secrets:   {string.Join(", ", Signatures.AppSecret.NameByPosition(options.AppSecrets).Select(s => s.AppId))}");
         }
 
         output.WriteLine();

@@ -13,6 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the subscription and silence watchdog.</summary>
 public static class WabaHooksBuilderWatchdogExtensions
 {
+    /// <summary>The key of the watchdog's settings in the WabaHooks configuration section.</summary>
+    public const string SectionKey = "Watchdog";
+
     /// <summary>
     /// Checks each watched WABA's <c>subscribed_apps</c> every <see cref="WatchdogOptions.SubscriptionCheckInterval"/>
     /// and warns, in the log and in the <c>watchdog</c> section of <c>/readyz</c>, when the app is no longer subscribed,
@@ -21,13 +24,20 @@ public static class WabaHooksBuilderWatchdogExtensions
     /// at start-up; with no WABA id the watchdog does not run. Needs a store that implements <see cref="IEventStore"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
-    /// <param name="configure">Sets the WABA ids, the app id and the Graph token.</param>
-    public static WabaHooksBuilder AddSubscriptionWatchdog(this WabaHooksBuilder builder, Action<WatchdogOptions> configure)
+    /// <param name="configure">
+    /// Sets the WABA ids, the app id and the Graph token in code, after the <c>Watchdog</c> sub-section of the WabaHooks
+    /// configuration (when WabaHooks was added from configuration).
+    /// </param>
+    public static WabaHooksBuilder AddSubscriptionWatchdog(this WabaHooksBuilder builder, Action<WatchdogOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
-        services.AddOptions<WatchdogOptions>().Configure(configure).ValidateOnStart();
+        var options = builder.BindOptions<WatchdogOptions>(SectionKey);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchdogOptions>, WatchdogOptionsValidator>());
         services.TryAddSingleton<WatchdogHttpClient>();
         services.TryAddSingleton(sp =>

@@ -1,4 +1,5 @@
 using WabaHooks.Destinations;
+using WabaHooks.Hosting.Configuration;
 using WabaHooks.Sinks;
 
 namespace WabaHooks.Hosting.Destinations;
@@ -30,6 +31,7 @@ public sealed class DestinationOptions
     /// <see cref="DestinationFormat.Event"/>, a Standard Webhooks secret (<c>whsec_</c> + base64, see
     /// <see cref="StandardWebhooks.ParseSecret"/>).
     /// </summary>
+    [Secret]
     public string Secret { get; set; } = "";
 
     /// <summary>Only these fields; empty means all.</summary>
@@ -50,6 +52,12 @@ public sealed class DestinationOptions
     /// <summary>Requests to this destination in flight at once. Default 8.</summary>
     public int MaxConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// How often this destination looks for due work (retries coming due, work stored by another process, the end of a
+    /// pause). New events stored by this process wake it at once. Default 250 milliseconds.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The retry policy.</summary>
     public DestinationRetryOptions Retry { get; } = new();
 
@@ -57,9 +65,11 @@ public sealed class DestinationOptions
     public DestinationCircuitOptions CircuitBreaker { get; } = new();
 
     /// <summary>The sink name its work is recorded under.</summary>
+    [NotConfigurable]
     public string SinkName => SinkPrefix + Name;
 
     /// <summary>The filter built from <see cref="Fields"/>, <see cref="Types"/>, <see cref="WabaIds"/> and <see cref="PhoneNumberIds"/>.</summary>
+    [NotConfigurable]
     public EventFilter Filter => new()
     {
         Fields = [.. Fields],
@@ -117,6 +127,11 @@ public sealed class DestinationOptions
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(5))
         {
             problems.Add($"{who}: the timeout must be between 1 and 300 seconds.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{who}: PollInterval must be positive and at most an hour (the default is 250 milliseconds).");
         }
 
         if (MaxConcurrency is < 1 or > 1024)

@@ -17,7 +17,6 @@ internal sealed class DestinationService(
     ISinkWorkStore work,
     IDeliveryStore deliveries,
     SinkWorkSignal signal,
-    DestinationDispatchOptions dispatch,
     DestinationStatusBoard board,
     TimeProvider time,
     ILogger<DestinationService> logger) : IHostedService, IDisposable
@@ -33,7 +32,7 @@ internal sealed class DestinationService(
         {
             var client = new DestinationClient(destination, time);
             _clients.Add(client);
-            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, dispatch.PollInterval, time, logger);
+            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, time, logger);
             board.Add(loop.Status);
             _loops.Start(loop);
         }

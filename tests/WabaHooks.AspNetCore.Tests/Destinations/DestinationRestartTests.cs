@@ -50,7 +50,7 @@ public sealed class DestinationRestartTests
         var body = ExamplePayloads.Read("messages-text.json");
         var key = Handlers.Payload.MessageKey(body);
 
-        await using (var first = await TestGateway.StartAsync(dir.Path, o => o.Destinations.PollInterval = TimeSpan.FromMilliseconds(20), hooks =>
+        await using (var first = await TestGateway.StartAsync(dir.Path, _ => { }, hooks =>
         {
             // Shutdown's grace ends long before the destination's 30-second timeout: the request is cut off.
             hooks.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromMilliseconds(300));

@@ -16,7 +16,7 @@ internal static class Destinations
     public static Task<TestGateway> StartGatewayAsync(string dataDir, params DestinationOptions[] destinations) =>
         TestGateway.StartAsync(
             dataDir,
-            o => o.Destinations.PollInterval = TimeSpan.FromMilliseconds(20),
+            _ => { },
             hooks =>
             {
                 foreach (var destination in destinations)
@@ -27,7 +27,7 @@ internal static class Destinations
 
     private static DestinationOptions Create(string name, DestinationServer server, DestinationFormat format, string secret, Action<DestinationOptions>? configure)
     {
-        var destination = new DestinationOptions { Name = name, Url = server.Url, Format = format, Secret = secret, Timeout = TimeSpan.FromSeconds(5) };
+        var destination = new DestinationOptions { Name = name, Url = server.Url, Format = format, Secret = secret, Timeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(20) };
         destination.Retry.BaseDelay = TimeSpan.FromMilliseconds(50);
         destination.Retry.MaxDelay = TimeSpan.FromMilliseconds(300);
         destination.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(200);

@@ -1,0 +1,5 @@
+namespace WabaHooks.Hosting.Configuration;
+
+/// <summary>Keeps a public property out of the configuration schema: it is set in code only.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotConfigurableAttribute : Attribute;

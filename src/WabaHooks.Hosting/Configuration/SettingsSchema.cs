@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace WabaHooks.Hosting.Configuration;
+
+/// <summary>
+/// Writes the JSON Schema of the WabaHooks configuration from the options types themselves (their settings, defaults
+/// and XML docs), so editors complete and check <c>appsettings.json</c> and <c>wabahooks.json</c>.
+/// </summary>
+internal static class SettingsSchema
+{
+    /// <summary>A sub-section of the WabaHooks section, read by an extension (the store, the watchdog, <c>serve</c>).</summary>
+    /// <param name="Key">Its key.</param>
+    /// <param name="Type">The options type it binds to.</param>
+    /// <param name="IsList">Whether it is a list of such objects (<c>Destinations</c>).</param>
+    /// <param name="Description">What it is, and who reads it.</param>
+    public sealed record Section(string Key, Type Type, bool IsList, string Description);
+
+    public static string Write(Type root, string rootKey, IReadOnlyList<Section> sections)
+    {
+        var docs = new XmlDocs();
+        var definitions = new List<Type>();
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("$schema", "https://json-schema.org/draft/2020-12/schema");
+            json.WriteString("title", "WabaHooks configuration");
+            json.WriteString("description", $"The \"{rootKey}\" section of appsettings.json, read by AddWabaHooks(configuration.GetSection(\"{rootKey}\")), and of the file given to wabahooks --config. Generated from the options types; do not edit.");
+            json.WriteString("type", "object");
+            json.WriteStartObject("properties");
+            json.WriteStartObject(rootKey);
+            json.WriteString("$ref", Ref(root, definitions));
+            json.WriteEndObject();
+            json.WriteEndObject();
+
+            json.WriteStartObject("$defs");
+            for (var i = 0; i < definitions.Count; i++)
+            {
+                WriteObject(json, definitions[i], definitions, docs, definitions[i] == root ? sections : []);
+            }
+
+            WriteCommonDefinitions(json);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    }
+
+    private static string Ref(Type type, List<Type> definitions)
+    {
+        if (!definitions.Contains(type))
+        {
+            definitions.Add(type);
+        }
+
+        return "#/$defs/" + type.Name;
+    }
+
+    private static void WriteObject(Utf8JsonWriter json, Type type, List<Type> definitions, XmlDocs docs, IReadOnlyList<Section> sections)
+    {
+        json.WriteStartObject(type.Name);
+        if (docs.Of(type) is { } summary)
+        {
+            json.WriteString("description", summary);
+        }
+
+        json.WriteString("type", "object");
+        json.WriteBoolean("additionalProperties", false);
+        json.WriteStartObject("properties");
+        var defaults = Activator.CreateInstance(type);
+        foreach (var setting in Setting.Of(type))
+        {
+            json.WriteStartObject(setting.Key);
+            if (docs.Of(setting.Property) is { } description)
+            {
+                json.WriteString("description", description);
+            }
+
+            WriteShape(json, setting, setting.Property.GetValue(defaults), definitions);
+            json.WriteEndObject();
+        }
+
+        foreach (var section in sections)
+        {
+            json.WriteStartObject(section.Key);
+            json.WriteString("description", section.Description);
+            if (section.IsList)
+            {
+                json.WriteString("type", "array");
+                json.WriteStartObject("items");
+                json.WriteString("$ref", Ref(section.Type, definitions));
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteString("$ref", Ref(section.Type, definitions));
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteShape(Utf8JsonWriter json, Setting setting, object? defaultValue, List<Type> definitions)
+    {
+        switch (setting.Kind)
+        {
+            case SettingKind.Object:
+                json.WriteString("$ref", Ref(setting.ValueType, definitions));
+                return;
+            case SettingKind.Secret:
+                json.WriteString("$ref", "#/$defs/secret");
+                return;
+            case SettingKind.List:
+                json.WriteString("$ref", "#/$defs/stringList");
+                return;
+            case SettingKind.AppSecrets:
+                json.WriteString("$ref", "#/$defs/appSecrets");
+                return;
+        }
+
+        var type = setting.ValueType;
+        if (type == typeof(TimeSpan))
+        {
+            json.WriteString("$ref", "#/$defs/duration");
+            json.WriteString("default", ((TimeSpan)defaultValue!).ToString("c", CultureInfo.InvariantCulture));
+            return;
+        }
+
+        if (type.IsEnum)
+        {
+            json.WriteString("type", "string");
+            json.WriteStartArray("enum");
+            foreach (var name in SettingValues.EnumNames(type))
+            {
+                json.WriteStringValue(name);
+            }
+
+            json.WriteEndArray();
+            if (defaultValue is not null)
+            {
+                json.WriteString("default", defaultValue.ToString()!.ToLowerInvariant());
+            }
+
+            return;
+        }
+
+        switch (defaultValue)
+        {
+            case bool flag:
+                json.WriteString("type", "boolean");
+                json.WriteBoolean("default", flag);
+                return;
+            case int or long:
+                json.WriteString("type", "integer");
+                json.WriteNumber("default", Convert.ToInt64(defaultValue, CultureInfo.InvariantCulture));
+                return;
+            case double number:
+                json.WriteString("type", "number");
+                json.WriteNumber("default", number);
+                return;
+        }
+
+        json.WriteString("type", "string");
+        if (type == typeof(Uri))
+        {
+            json.WriteString("format", "uri");
+        }
+
+        if (defaultValue is string or Uri && defaultValue.ToString() is { Length: > 0 } text)
+        {
+            json.WriteString("default", text);
+        }
+    }
+
+    private static void WriteCommonDefinitions(Utf8JsonWriter json)
+    {
+        json.WriteStartObject("duration");
+        json.WriteString("description", "A number of seconds (30, 0.25), or a duration as d.hh:mm:ss.fff (00:05:00, 3.00:00:00).");
+        json.WriteStartArray("oneOf");
+        json.WriteStartObject();
+        json.WriteString("type", "number");
+        json.WriteEndObject();
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteString("pattern", @"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$|^-?\d+(\.\d+)?$");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartObject("secret");
+        json.WriteString("description", "The secret itself, or { \"File\": path } to read it from a file (Docker and Kubernetes secrets); never shown in errors.");
+        json.WriteStartArray("oneOf");
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteEndObject();
+        WriteFileObject(json);
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartObject("stringList");
+        json.WriteString("description", "A list of strings, or one string with the items separated by commas (handy in environment variables).");
+        json.WriteStartArray("oneOf");
+        json.WriteStartObject();
+        json.WriteString("type", "array");
+        json.WriteStartObject("items");
+        json.WriteString("type", "string");
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartObject("appSecrets");
+        json.WriteString("description", "The Meta app secrets signatures are checked with: \"APP_ID:SECRET\" or \"SECRET\" strings, or { \"AppId\", \"Secret\" } objects whose Secret may be { \"File\": path }.");
+        json.WriteStartArray("oneOf");
+        json.WriteStartObject();
+        json.WriteString("type", "array");
+        json.WriteStartObject("items");
+        json.WriteStartArray("oneOf");
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteEndObject();
+        json.WriteStartObject();
+        json.WriteString("type", "object");
+        json.WriteBoolean("additionalProperties", false);
+        json.WriteStartArray("required");
+        json.WriteStringValue("Secret");
+        json.WriteEndArray();
+        json.WriteStartObject("properties");
+        json.WriteStartObject("AppId");
+        json.WriteString("type", "string");
+        json.WriteString("description", "The Meta app id, recorded with each delivery this secret verifies.");
+        json.WriteEndObject();
+        json.WriteStartObject("Secret");
+        json.WriteString("$ref", "#/$defs/secret");
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject();
+        json.WriteString("type", "string");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteFileObject(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "object");
+        json.WriteBoolean("additionalProperties", false);
+        json.WriteStartArray("required");
+        json.WriteStringValue(SettingsBinder.FileKey);
+        json.WriteEndArray();
+        json.WriteStartObject("properties");
+        json.WriteStartObject(SettingsBinder.FileKey);
+        json.WriteString("type", "string");
+        json.WriteString("description", "The file that holds the secret; its trailing line break is ignored.");
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+}
