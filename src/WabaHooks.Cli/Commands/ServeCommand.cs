@@ -105,25 +105,25 @@ internal static class ServeCommand
             using var certificate = ServeChecks.Certificate(serve, listenOn, errors);
             var postgres = CliConfiguration.Postgres(configuration, errors);
             var dataDir = CliConfiguration.DataDir(configuration);
+            var dataDirUsable = errors.Count;
             ServeChecks.DataDir(dataDir, errors);
-            if (errors.Count > 0)
-            {
-                return CommonOptions.Fail("serve", errors);
-            }
 
-            // Lay the generated credentials (and the default data directory) under nothing the user set.
-            var credentials = ResolvedCredentials.From(configuration, dataDir);
+            // Generated credentials, only where none are configured, and only in a data directory that can hold them.
+            var credentials = errors.Count == dataDirUsable ? ResolvedCredentials.From(configuration, dataDir) : new ResolvedCredentials(null, null, "");
             var defaults = new Dictionary<string, string?>(credentials.AsConfiguration());
             if (postgres is null)
             {
                 defaults[CliConfiguration.Key("Sqlite", "DataDirectory")] = dataDir;
             }
 
+            // Built even when the checks above failed, so the settings' own validation adds its problems to the list:
+            // every problem is reported at once.
             var effective = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(defaults).Build();
             await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null);
-            if (ValidationFailures(app.Services) is { Count: > 0 } failures)
+            errors.AddRange(ValidationFailures(app.Services));
+            if (errors.Count > 0)
             {
-                return CommonOptions.Fail("serve", failures);
+                return CommonOptions.Fail("serve", errors);
             }
 
             try

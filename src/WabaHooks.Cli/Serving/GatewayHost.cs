@@ -5,9 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using WabaHooks.Cli.Configuration;
-using WabaHooks.Hosting;
 using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Cli.Serving;
@@ -18,6 +16,8 @@ namespace WabaHooks.Cli.Serving;
 /// </summary>
 internal static class GatewayHost
 {
+    private const long OtherRoutesMaxBodyBytes = 64 * 1024;
+
     public static WebApplication Build(IConfiguration configuration, ServeOptions serve, IReadOnlyList<Uri> urls, X509Certificate2? certificate, bool postgres)
     {
         // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
@@ -48,9 +48,11 @@ internal static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // For every other route. The callback URL lifts this per request and counts body bytes itself, because
-            // Kestrel counts chunk framing too and would refuse chunked bodies well under the limit.
-            kestrel.Limits.MaxRequestBodySize = kestrel.ApplicationServices.GetRequiredService<IOptions<WabaHooksOptions>>().Value.MaxBodyBytes;
+            // For every other route, which take no body (health). The callback URL lifts this per request and counts
+            // body bytes itself against MaxBodyBytes, because Kestrel counts chunk framing too and would refuse chunked
+            // bodies well under the limit. Not read from the options here: Kestrel is configured while the app is built,
+            // before start-up validation has reported every problem in the settings.
+            kestrel.Limits.MaxRequestBodySize = OtherRoutesMaxBodyBytes;
             if (certificate is not null)
             {
                 kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
@@ -59,6 +61,12 @@ internal static class GatewayHost
 
         var section = configuration.GetSection(CliConfiguration.Section);
         builder.Services.AddSingleton(new ClaimedSection("Serve"));
+        if (postgres)
+        {
+            // The data directory still holds the locally generated credentials.
+            builder.Services.AddSingleton(new ClaimedSection(WabaHooksBuilderSqliteExtensions.SectionKey));
+        }
+
         var wabaHooks = builder.Services.AddWabaHooks(section);
         if (postgres)
         {

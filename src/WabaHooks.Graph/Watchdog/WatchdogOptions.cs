@@ -42,6 +42,11 @@ public sealed class WatchdogOptions
             errors.Add("Watchdog: a WABA id is empty; give the WhatsApp Business Account ids to watch.");
         }
 
+        foreach (var wabaId in WabaIds.Where(id => !string.IsNullOrWhiteSpace(id) && !id.All(char.IsAsciiDigit)))
+        {
+            errors.Add($"Watchdog: WABA id '{wabaId}' is not a number: each WABA id is a number, e.g. 109876543210001 (WhatsApp Manager > Account tools).");
+        }
+
         if (SubscriptionCheckInterval < TimeSpan.FromSeconds(1))
         {
             errors.Add($"Watchdog: SubscriptionCheckInterval must be at least 1 second (was {SubscriptionCheckInterval.ToString("c", CultureInfo.InvariantCulture)}); the default is 15 minutes.");

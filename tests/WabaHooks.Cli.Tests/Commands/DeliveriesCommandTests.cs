@@ -110,7 +110,7 @@ public sealed class DeliveriesCommandTests : IAsyncLifetime
     [Fact]
     public async Task The_data_dir_can_come_from_the_environment()
     {
-        var result = await CliProcess.RunAsync(["deliveries", "list", "--json"], _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__DATADIR"] = DataDir });
+        var result = await CliProcess.RunAsync(["deliveries", "list", "--json"], _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__SQLITE__DATADIRECTORY"] = DataDir });
 
         using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal(3, json.RootElement.GetArrayLength());

@@ -121,7 +121,7 @@ public sealed class DestinationsCommandTests : IDisposable
         var result = await RunAsync(environment, "destinations", "list");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Destinations 'crm': unknown key 'TYPE'", result.StandardError, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("WabaHooks:Destinations:0:TYPE is not a setting. Did you mean Types?", result.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

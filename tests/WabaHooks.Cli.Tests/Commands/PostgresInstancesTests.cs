@@ -81,7 +81,7 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
         var eventSecret = StandardWebhooks.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         Dictionary<string, string> EnvironmentOf(int i)
         {
-            var environment = new Dictionary<string, string> { ["WABAHOOKS__POSTGRES"] = database };
+            var environment = new Dictionary<string, string> { ["WABAHOOKS__POSTGRES__CONNECTIONSTRING"] = database };
             AddDestination(environment, 0, "meta-copy", new Uri($"{metaDestination.Url}/{i}"), "meta", MetaDestinationSecret);
             AddDestination(environment, 1, "event-copy", new Uri($"{eventDestination.Url}/{i}"), "event", eventSecret);
             return environment;
@@ -211,7 +211,7 @@ public sealed class PostgresInstancesTests(PostgresServer postgres) : IClassFixt
 
         // Short, so a timed-out request is retried within the test, and a killed instance's claimed work (lease:
         // timeout + 30 s) is taken over as soon as it can be.
-        environment[prefix + "TIMEOUTSECONDS"] = "2";
+        environment[prefix + "TIMEOUT"] = "2";
         environment[prefix + "RETRY__BASEDELAY"] = "00:00:00.200";
         environment[prefix + "RETRY__MAXDELAY"] = "1";
         environment[prefix + "CIRCUITBREAKER__BREAKDURATION"] = "1";

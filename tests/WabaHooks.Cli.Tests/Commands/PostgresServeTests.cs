@@ -27,7 +27,7 @@ public sealed class PostgresServeTests(PostgresServer postgres) : IClassFixture<
 
         var (serve, callback) = await CliProcess.StartServeAsync(
             ["--urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
-            _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__POSTGRES"] = database });
+            _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__POSTGRES__CONNECTIONSTRING"] = database });
         await using (serve)
         {
             // The banner's Store line follows the Callback URL line StartServeAsync waited for.
@@ -76,6 +76,6 @@ public sealed class PostgresServeTests(PostgresServer postgres) : IClassFixture<
             _dir.Path);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--postgres: not a valid Npgsql connection string", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Postgres:ConnectionString is not a valid Npgsql connection string", result.StandardError, StringComparison.Ordinal);
     }
 }

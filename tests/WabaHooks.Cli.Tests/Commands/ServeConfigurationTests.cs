@@ -40,17 +40,17 @@ public sealed class ServeConfigurationTests : IDisposable
         { ["--urls", "https://127.0.0.1:0"], "https:// address but no certificate" },
         { ["--urls", "http://127.0.0.1:0", "--https-cert", "cert.pem"], "--https-cert and --https-key go together" },
         { ["--urls", "https://127.0.0.1:0", "--https-cert", "missing.pem", "--https-key", "missing.key"], "does not exist or cannot be read" },
-        { ["--urls", "http://127.0.0.1:0", "--max-body-bytes", "lots"], "is not a whole number of bytes" },
-        { ["--urls", "http://127.0.0.1:0", "--max-body-bytes", "1000"], "Meta sends payloads of up to 3 MB" },
+        { ["--urls", "http://127.0.0.1:0", "--max-body-bytes", "lots"], "WabaHooks:MaxBodyBytes is 'lots': expected a whole number" },
+        { ["--urls", "http://127.0.0.1:0", "--max-body-bytes", "1000"], "MaxBodyBytes is 1000: it must be at least 1024" },
         { ["--urls", "http://127.0.0.1:0", "--path", "webhook"], "must start with '/'" },
         { ["--urls", "http://127.0.0.1:0", "--config", "nowhere.json"], "does not exist" },
-        { ["--urls", "http://127.0.0.1:0", "--app-secret", "app:"], "An app secret is empty" },
+        { ["--urls", "http://127.0.0.1:0", "--app-secret", "app:"], "WabaHooks:AppSecrets:0: give the secret as \"APP_ID:SECRET\"" },
         { ["--urls", "http://127.0.0.1:0", "--verify-token", " "], "--verify-token is empty" },
-        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "109876543210001"], "--watch-waba-id needs a Graph token to call /{waba-id}/subscribed_apps: give --access-token TOKEN, or set WABAHOOKS_ACCESS_TOKEN" },
-        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "my-waba", "--access-token", "t"], "each WABA id is a number" },
-        { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "--subscription-check-interval 'soon' is neither seconds" },
-        { ["--urls", "http://127.0.0.1:0", "--silence-warning", "-5"], "--silence-warning cannot be negative" },
-        { ["--urls", "http://127.0.0.1:0", "--graph-url", "graph.local"], "--graph-url 'graph.local' must be an absolute" },
+        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "109876543210001"], "Watchdog: watching WABAs needs a Graph token" },
+        { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "my-waba", "--access-token", "t"], "Watchdog: WABA id 'my-waba' is not a number" },
+        { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "WabaHooks:Watchdog:SubscriptionCheckInterval is 'soon': expected a number of seconds" },
+        { ["--urls", "http://127.0.0.1:0", "--silence-warning", "-5"], "Watchdog: SilenceWarning cannot be negative" },
+        { ["--urls", "http://127.0.0.1:0", "--graph-url", "graph.local"], "WabaHooks:Watchdog:Graph:BaseUrl is 'graph.local': expected an absolute http or https URL" },
     };
 
     [Theory]
@@ -118,7 +118,7 @@ public sealed class ServeConfigurationTests : IDisposable
 
         Assert.Contains("4 problems", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("already in use", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("up to 3 MB", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("MaxBodyBytes is 12: it must be at least 1024", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("must start with '/'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("go together", result.StandardError, StringComparison.Ordinal);
     }
@@ -127,12 +127,13 @@ public sealed class ServeConfigurationTests : IDisposable
     public async Task Destination_problems_stop_start_up_each_listed_with_what_to_fix()
     {
         await File.WriteAllTextAsync(_dir.Combine("destinations.json"), """
-            { "Destinations": [
+            { "WabaHooks": { "Destinations": [
                 { "Name": "crm", "Url": "http://127.0.0.1:9/crm", "Format": "meta", "Types": [ "messages.*" ] },
                 { "Name": "analytics", "Url": "http://127.0.0.1:9/a", "Format": "event", "Secret": "plain-secret-8812" },
-                { "Name": "crm", "Url": "http://127.0.0.1:9/other", "Format": "xml", "Secret": "s", "Typs": [ "statuses.*" ], "TimeoutSeconds": "ten" },
+                { "Name": "billing", "Url": "http://127.0.0.1:9/other", "Format": "xml", "Secret": "s", "Typs": [ "statuses.*" ], "Timeout": "ten" },
                 { "Url": "http://127.0.0.1:9/b", "Secret": "s" },
-                { "Name": "ops", "Secret": "s" } ] }
+                { "Name": "ops", "Secret": "s" },
+                { "Name": "crm", "Url": "http://127.0.0.1:9/crm2", "Secret": "s" } ] } }
             """, Ct);
 
         var result = await ServeExpectingFailureAsync("--urls", "http://127.0.0.1:0", "--config", "destinations.json");
@@ -142,11 +143,11 @@ public sealed class ServeConfigurationTests : IDisposable
         {
             "Destination 'crm' has no Secret: set the secret the destination checks X-Hub-Signature-256 with.",
             "Destination 'analytics': A Standard Webhooks secret is whsec_ followed by the base64 of 24 to 64 random bytes",
-            "Destinations 'crm': Format 'xml' is unknown; use 'meta'",
-            "Destinations 'crm': unknown key 'Typs'. Known keys: Name, Url, Format, Secret, Fields, Types",
-            "Destinations 'crm': TimeoutSeconds 'ten' must be a number of seconds",
-            "the name 'crm' is used twice",
-            "A destination has no Name: give each destination a stable name",
+            "WabaHooks:Destinations:2:Format is 'xml': expected one of meta, event",
+            "WabaHooks:Destinations:2:Typs is not a setting. Did you mean Types?",
+            "WabaHooks:Destinations:2:Timeout is 'ten': expected a number of seconds",
+            "WabaHooks:Destinations:5: the name 'crm' is used twice",
+            "WabaHooks:Destinations:3 has no Name: give each destination a stable name",
             "Destination 'ops' has no Url: set the absolute http(s) URL events are POSTed to.",
         })
         {

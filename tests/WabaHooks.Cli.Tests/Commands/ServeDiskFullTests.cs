@@ -70,8 +70,8 @@ public sealed class ServeDiskFullTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--free-space-reserve-bytes", "-1", "--free-space-reserve-bytes -1 is negative")]
-    [InlineData("--free-space-reserve-bytes", "64MB", "--free-space-reserve-bytes '64MB' is not a whole number of bytes")]
+    [InlineData("--free-space-reserve-bytes", "-1", "Sqlite:FreeSpaceReserveBytes is -1: give the free bytes to keep")]
+    [InlineData("--free-space-reserve-bytes", "64MB", "WabaHooks:Sqlite:FreeSpaceReserveBytes is '64MB': expected a whole number")]
     public async Task A_bad_reserve_stops_start_up_with_what_to_fix(string option, string value, string message)
     {
         var result = await CliProcess.RunAsync(
@@ -87,10 +87,10 @@ public sealed class ServeDiskFullTests : IDisposable
     {
         var result = await CliProcess.RunAsync(
             ["serve", "--urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", Token, "--app-secret", Secret],
-            _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__FREESPACERESERVEBYTES"] = "-5" }, TimeSpan.FromSeconds(60));
+            _dir.Path, new Dictionary<string, string> { ["WABAHOOKS__SQLITE__FREESPACERESERVEBYTES"] = "-5" }, TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--free-space-reserve-bytes -5 is negative", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Sqlite:FreeSpaceReserveBytes is -5: give the free bytes to keep", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

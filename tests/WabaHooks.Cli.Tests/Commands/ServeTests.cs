@@ -71,12 +71,15 @@ public sealed class ServeTests : IDisposable
         var config = _dir.Combine("wabahooks.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["VerifyToken"] = "from-file",
-            ["AppSecret"] = new[] { "app-1:" + Secret },
-            ["Path"] = "/from-file",
-            ["DataDir"] = DataDir,
+            ["WabaHooks"] = new Dictionary<string, object>
+            {
+                ["VerifyToken"] = "from-file",
+                ["AppSecrets"] = new[] { "app-1:" + Secret },
+                ["Serve"] = new Dictionary<string, object> { ["Path"] = "/from-file" },
+                ["Sqlite"] = new Dictionary<string, object> { ["DataDirectory"] = DataDir },
+            },
         }), Ct);
-        var environment = new Dictionary<string, string> { ["WABAHOOKS__PATH"] = "/from-env", ["WABAHOOKS__VERIFYTOKEN"] = "from-env" };
+        var environment = new Dictionary<string, string> { ["WABAHOOKS__SERVE__PATH"] = "/from-env", ["WabaHooks__VerifyToken"] = "from-env" };
 
         var (serve, callback) = await CliProcess.StartServeAsync(["--config", config, "--urls", "http://127.0.0.1:0", "--verify-token", Token], _dir.Path, environment);
         await using (serve)

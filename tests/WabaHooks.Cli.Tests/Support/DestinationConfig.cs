@@ -19,10 +19,10 @@ internal static class DestinationConfig
 
     public static JsonObject Event(string name, Uri url, params string[] types) => Create(name, url, "event", EventSecret, types);
 
-    /// <summary>Writes <c>{"Destinations":[…]}</c> to <paramref name="path"/>.</summary>
+    /// <summary>Writes <c>{"WabaHooks":{"Destinations":[…]}}</c> to <paramref name="path"/>.</summary>
     public static void Write(string path, IEnumerable<JsonObject> destinations)
     {
-        var root = new JsonObject { ["Destinations"] = new JsonArray([.. destinations]) };
+        var root = new JsonObject { ["WabaHooks"] = new JsonObject { ["Destinations"] = new JsonArray([.. destinations]) } };
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -41,7 +41,7 @@ internal static class DestinationConfig
             ["Url"] = url.ToString(),
             ["Format"] = format,
             ["Secret"] = secret,
-            ["TimeoutSeconds"] = 5,
+            ["Timeout"] = 5,
             ["Retry"] = new JsonObject { ["BaseDelay"] = "00:00:00.050", ["MaxDelay"] = "00:00:00.300" },
             ["CircuitBreaker"] = new JsonObject { ["FailureThreshold"] = 3, ["BreakDuration"] = "00:00:00.500", ["MaxBreakDuration"] = "00:00:01" },
         };
