@@ -265,7 +265,8 @@ internal static partial class ForwardBench
     /// </summary>
     private static async Task SendDirectlyAsync(DestinationOptions destination, byte[][] bodies)
     {
-        using var client = new DestinationClient(destination);
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var client = new DestinationClient(destination, services.GetRequiredService<IHttpClientFactory>());
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = destination.MaxConcurrency };
         if (destination.Format == DestinationFormat.Meta)
         {

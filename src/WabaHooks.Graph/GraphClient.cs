@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using WabaHooks.Hosting;
 
 namespace WabaHooks.Graph;
 
@@ -19,10 +20,11 @@ namespace WabaHooks.Graph;
 /// out of URLs. Tokens and verify tokens never appear in exception messages or <see cref="object.ToString"/>.
 /// </para>
 /// <para>
-/// 429, 5xx, <c>is_transient</c> errors, timeouts and connection failures are retried up to
-/// <see cref="GraphClientOptions.MaxRetries"/> times with exponential backoff and jitter, honouring <c>Retry-After</c>
-/// up to <see cref="GraphClientOptions.MaxRetryDelay"/>. Other errors throw <see cref="GraphApiException"/> at once.
-/// The client does not own the <see cref="HttpClient"/>; it is thread-safe when the <see cref="HttpClient"/> is.
+/// Each call runs in a resilience pipeline (Polly, through Microsoft.Extensions.Http.Resilience): 408, 429, 5xx,
+/// <c>is_transient</c> errors, timeouts and connection failures are retried up to <see cref="GraphClientOptions.MaxRetries"/>
+/// times with exponential backoff and jitter, honouring <c>Retry-After</c> up to <see cref="GraphClientOptions.MaxRetryDelay"/>.
+/// Other errors throw <see cref="GraphApiException"/> at once. The client does not own its <see cref="HttpClient"/>; it
+/// is thread-safe when the <see cref="HttpClient"/> is.
 /// </para>
 /// </remarks>
 public sealed partial class GraphClient
@@ -36,15 +38,39 @@ public sealed partial class GraphClient
     private readonly string? _appAccessToken;
     private readonly SecretRedactor _redactor;
 
-    /// <summary>Creates a client.</summary>
-    /// <param name="httpClient">Sends the requests. Its <see cref="HttpClient.BaseAddress"/> is not used.</param>
+    /// <summary>Creates a client that sends through <paramref name="httpClient"/>.</summary>
+    /// <param name="httpClient">
+    /// Sends the requests. Its <see cref="HttpClient.BaseAddress"/> is not used; its <see cref="HttpClient.Timeout"/>
+    /// should be infinite or longer than all attempts together, since each attempt has its own
+    /// <see cref="GraphClientOptions.RequestTimeout"/>.
+    /// </param>
     /// <param name="options">Where to send them and how; read once, here. Tokens are resolved now.</param>
     /// <param name="timeProvider">The clock for backoff delays and request timeouts. Default <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
     public GraphClient(HttpClient httpClient, GraphClientOptions options, TimeProvider? timeProvider = null)
+        : this(Fixed(httpClient), options, timeProvider, Environment.GetEnvironmentVariable)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+    }
+
+    /// <summary>
+    /// Creates a client that sends through the factory's client named <see cref="WabaHooksHttpClients.Graph"/>, taking a
+    /// fresh one for each call so the factory can rotate its handlers. Configure that name to add a proxy, a client
+    /// certificate or telemetry handlers.
+    /// </summary>
+    /// <param name="httpClientFactory">Gives the <see cref="WabaHooksHttpClients.Graph"/> client.</param>
+    /// <param name="options">Where to send requests and how; read once, here. Tokens are resolved now.</param>
+    /// <param name="timeProvider">The clock for backoff delays and request timeouts. Default <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClientFactory"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public GraphClient(IHttpClientFactory httpClientFactory, GraphClientOptions options, TimeProvider? timeProvider = null)
+        : this(FromFactory(httpClientFactory), options, timeProvider, Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <summary>The constructor behind both, with the environment as a parameter so tests need not depend on the machine's.</summary>
+    internal GraphClient(Func<HttpClient> httpClient, GraphClientOptions options, TimeProvider? timeProvider, Func<string, string?> readEnvironment)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -53,10 +79,28 @@ public sealed partial class GraphClient
         }
 
         _options = options.Snapshot();
-        _accessToken = _options.ResolveAccessToken();
-        _appAccessToken = _options.ResolveAppAccessToken();
+        _accessToken = _options.ResolveAccessToken(readEnvironment);
+        _appAccessToken = _options.ResolveAppAccessToken(readEnvironment);
         _redactor = new SecretRedactor(_accessToken, _appAccessToken);
         _transport = new GraphTransport(httpClient, _options, timeProvider ?? TimeProvider.System, _redactor);
+    }
+
+    private static Func<HttpClient> Fixed(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        return () => httpClient;
+    }
+
+    private static Func<HttpClient> FromFactory(IHttpClientFactory httpClientFactory)
+    {
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        return () =>
+        {
+            var client = httpClientFactory.CreateClient(WabaHooksHttpClients.Graph);
+            // Each attempt has its own deadline (RequestTimeout); the client's default 100 s must not cut retries short.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            return client;
+        };
     }
 
     private string RequireAccessToken() =>

@@ -16,6 +16,9 @@ public sealed partial class GraphClientOptions
     /// <summary>The environment variable read when <see cref="AccessToken"/> is not set: <c>WABAHOOKS_ACCESS_TOKEN</c>.</summary>
     public const string AccessTokenEnvironmentVariable = "WABAHOOKS_ACCESS_TOKEN";
 
+    private static readonly TimeSpan MinRequestTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(24);
+
     /// <summary>The Graph API host. Default <c>https://graph.facebook.com</c>.</summary>
     public Uri BaseUrl { get; set; } = new("https://graph.facebook.com");
 
@@ -45,18 +48,21 @@ public sealed partial class GraphClientOptions
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>
-    /// The first retry's delay; each later retry doubles it, and up to half as much again is added as jitter.
-    /// Default 1 second.
+    /// About how long the first retry waits; later retries wait exponentially longer, each wait randomised (jitter) so that
+    /// many clients do not retry in step, and none longer than <see cref="MaxRetryDelay"/>. Default 1 second.
     /// </summary>
     public TimeSpan BackoffBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The longest wait before a retry, whether computed by backoff or asked for by a <c>Retry-After</c> header.
-    /// Default 30 seconds.
+    /// The longest wait before a retry, whether computed by backoff or asked for by a <c>Retry-After</c> header; at most
+    /// 24 hours. Default 30 seconds.
     /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one attempt (sending and reading the answer) may take before it is abandoned. Default 30 seconds.</summary>
+    /// <summary>
+    /// How long one attempt (sending and reading the answer) may take before it is abandoned: from 10 milliseconds to 24
+    /// hours. Default 30 seconds.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Builds an app access token, <c>{app-id}|{app-secret}</c>, as Meta documents it.</summary>
@@ -82,10 +88,13 @@ public sealed partial class GraphClientOptions
     public string? ResolveAccessToken() => ResolveAccessToken(Environment.GetEnvironmentVariable);
 
     /// <summary>The token for <c>/{app-id}/subscriptions</c>: <see cref="AppAccessToken"/>, else <see cref="ResolveAccessToken()"/>.</summary>
-    public string? ResolveAppAccessToken() => NullIfBlank(AppAccessToken) ?? ResolveAccessToken();
+    public string? ResolveAppAccessToken() => ResolveAppAccessToken(Environment.GetEnvironmentVariable);
 
     internal string? ResolveAccessToken(Func<string, string?> readEnvironment) =>
         NullIfBlank(AccessToken) ?? NullIfBlank(readEnvironment(AccessTokenEnvironmentVariable));
+
+    internal string? ResolveAppAccessToken(Func<string, string?> readEnvironment) =>
+        NullIfBlank(AppAccessToken) ?? ResolveAccessToken(readEnvironment);
 
     /// <summary>A copy, so a client is not changed by later edits to the options it was given.</summary>
     internal GraphClientOptions Snapshot() => (GraphClientOptions)MemberwiseClone();
@@ -114,14 +123,15 @@ public sealed partial class GraphClientOptions
             errors.Add($"BackoffBaseDelay must be positive (was {BackoffBaseDelay}).");
         }
 
-        if (MaxRetryDelay < BackoffBaseDelay)
+        // The upper and lower limits are the resilience pipeline's: it refuses waits and timeouts outside them.
+        if (MaxRetryDelay < BackoffBaseDelay || MaxRetryDelay > MaxWait)
         {
-            errors.Add($"MaxRetryDelay must be at least BackoffBaseDelay (was {MaxRetryDelay}, base {BackoffBaseDelay}).");
+            errors.Add($"MaxRetryDelay must be at least BackoffBaseDelay and at most 24 hours (was {MaxRetryDelay}, base {BackoffBaseDelay}).");
         }
 
-        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout == Timeout.InfiniteTimeSpan)
+        if (RequestTimeout < MinRequestTimeout || RequestTimeout > MaxWait)
         {
-            errors.Add($"RequestTimeout must be positive and finite (was {RequestTimeout}).");
+            errors.Add($"RequestTimeout must be between 10 milliseconds and 24 hours (was {RequestTimeout}).");
         }
 
         return errors;

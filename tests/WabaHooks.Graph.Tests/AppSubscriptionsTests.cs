@@ -1,4 +1,5 @@
 using WabaHooks.Graph.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests;
 
@@ -142,11 +143,7 @@ public sealed class AppSubscriptionsTests
         var options = StubbedGraph.TestOptions(graph.Stub.BaseUrl);
         options.AppAccessToken = null;
         options.AccessToken = null;
-        var client = new GraphClient(httpClient, options);
-        if (options.ResolveAccessToken() is not null)
-        {
-            Assert.Skip("WABAHOOKS_ACCESS_TOKEN is set in this environment.");
-        }
+        var client = StubbedGraph.ClientWithoutEnvironment(httpClient, options);
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAppSubscriptionsAsync(GraphStub.AppId, Ct));
 

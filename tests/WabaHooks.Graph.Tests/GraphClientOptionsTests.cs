@@ -1,4 +1,5 @@
 using WabaHooks.Graph.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests;
 
@@ -97,6 +98,21 @@ public sealed class GraphClientOptionsTests
         Assert.Contains(errors, e => e.StartsWith("BackoffBaseDelay", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("MaxRetryDelay", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("RequestTimeout", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0.005, 30.0)]
+    [InlineData(90_000.0, 30.0)]
+    [InlineData(30.0, 90_000.0)]
+    public void Timeouts_and_waits_outside_what_the_resilience_pipeline_takes_are_refused(double requestTimeoutSeconds, double maxRetryDelaySeconds)
+    {
+        var options = new GraphClientOptions
+        {
+            RequestTimeout = TimeSpan.FromSeconds(requestTimeoutSeconds),
+            MaxRetryDelay = TimeSpan.FromSeconds(maxRetryDelaySeconds),
+        };
+
+        Assert.Single(options.Validate());
     }
 
     [Fact]

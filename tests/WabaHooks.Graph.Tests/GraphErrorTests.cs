@@ -1,5 +1,6 @@
 using System.Net;
 using WabaHooks.Graph.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests;
 

@@ -1,4 +1,5 @@
 using WabaHooks.Graph.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests;
 

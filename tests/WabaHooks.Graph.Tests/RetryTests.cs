@@ -1,5 +1,6 @@
 using System.Net;
 using WabaHooks.Graph.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests;
 
@@ -47,6 +48,17 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Request_timeout_408_then_success_is_retried()
+    {
+        await using var graph = await StubbedGraph.StartAsync();
+        graph.Stub.Enqueue(new ScriptedReply(408, "", "text/plain"));
+
+        await graph.Client.UnsubscribeWabaAsync(GraphStub.WabaId, Ct);
+
+        Assert.Equal(2, graph.Requests.Count);
+    }
+
+    [Fact]
     public async Task Permanent_400_is_not_retried()
     {
         await using var graph = await StubbedGraph.StartAsync();
@@ -88,24 +100,49 @@ public sealed class RetryTests
     }
 
     [Fact]
-    public async Task Backoff_doubles_with_jitter_through_the_time_provider()
+    public async Task Backoff_grows_exponentially_with_jitter_through_the_time_provider()
     {
         var clock = new BackoffClock(ClockRequestTimeout);
-        await using var graph = await StubbedGraph.StartAsync(UseClock, clock);
-        for (var i = 0; i < 3; i++)
+        await using var graph = await StubbedGraph.StartAsync(o =>
+        {
+            UseClock(o);
+            o.MaxRetries = 5;
+        }, clock);
+        for (var i = 0; i < 5; i++)
         {
             graph.Stub.Enqueue(ScriptedReply.Error(500, 1, "An unknown error occurred"));
         }
 
         var waits = await clock.RunAsync(graph.Client.SubscribeWabaAsync(GraphStub.WabaId, Ct), Ct);
 
-        Assert.Equal(4, graph.Requests.Count);
-        Assert.Equal(3, waits.Count);
-        for (var i = 0; i < 3; i++)
+        Assert.Equal(6, graph.Requests.Count);
+        Assert.Equal(5, waits.Count);
+        Assert.All(waits, w => Assert.InRange(w, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(30)));
+        // Five retries from a 1 s base wait about 2^5 / 1.4 s in all with Polly's jittered exponential backoff, against
+        // 5 s for a constant one and 31 s for plain doubling; jitter spreads each wait, not the growth.
+        var total = waits.Aggregate(TimeSpan.Zero, (sum, w) => sum + w);
+        Assert.InRange(total, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(25));
+    }
+
+    [Fact]
+    public async Task Backoff_never_waits_longer_than_MaxRetryDelay()
+    {
+        var clock = new BackoffClock(ClockRequestTimeout);
+        await using var graph = await StubbedGraph.StartAsync(o =>
         {
-            var floor = TimeSpan.FromSeconds(Math.Pow(2, i));
-            Assert.InRange(waits[i], floor, floor * 1.5);
+            UseClock(o);
+            o.MaxRetries = 6;
+            o.MaxRetryDelay = TimeSpan.FromSeconds(2);
+        }, clock);
+        for (var i = 0; i < 6; i++)
+        {
+            graph.Stub.Enqueue(ScriptedReply.Error(503, 2, "Service temporarily unavailable"));
         }
+
+        var waits = await clock.RunAsync(graph.Client.GetWabaSubscriptionsAsync(GraphStub.WabaId, Ct), Ct);
+
+        Assert.Equal(6, waits.Count);
+        Assert.All(waits, w => Assert.InRange(w, TimeSpan.Zero, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -119,6 +156,29 @@ public sealed class RetryTests
 
         Assert.Equal([TimeSpan.FromSeconds(7)], waits);
         Assert.Equal(2, graph.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Retry_after_is_honoured_on_every_retry_and_retries_stop_after_MaxRetries()
+    {
+        var clock = new BackoffClock(ClockRequestTimeout);
+        await using var graph = await StubbedGraph.StartAsync(o =>
+        {
+            UseClock(o);
+            o.MaxRetries = 2;
+        }, clock);
+        for (var i = 0; i < 4; i++)
+        {
+            graph.Stub.Enqueue(ScriptedReply.Error(429, 80007, "Rate limit hit") with { RetryAfter = "7" });
+        }
+
+        var call = graph.Client.GetWabaSubscriptionsAsync(GraphStub.WabaId, Ct);
+        var waits = await clock.RunAsync(call, Ct);
+
+        var exception = await Assert.ThrowsAsync<GraphApiException>(() => call);
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7)], waits);
+        Assert.Equal(3, graph.Requests.Count);
+        Assert.Equal((3, HttpStatusCode.TooManyRequests, 80007), (exception.Attempts, exception.StatusCode, exception.Code));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.Hosting.Destinations;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
@@ -101,7 +102,9 @@ internal static class DestinationsCommand
                 return CommonOptions.Fail("destinations test", errors);
             }
 
-            using var client = new DestinationClient(destination);
+            // The same named client, with the same rules, as the gateway sends through.
+            using var services = new ServiceCollection().AddDestinationHttpClients().BuildServiceProvider();
+            var client = new DestinationClient(destination, services.GetRequiredService<IHttpClientFactory>());
             var response = await client.SendTestAsync(cancellationToken).ConfigureAwait(false);
             var latency = response.Latency.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
             var output = response.Succeeded ? Console.Out : Console.Error;

@@ -41,6 +41,9 @@ internal static class GatewayHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // The HTTP client factory logs every destination request and Graph call at Information; destinations and the
+        // watchdog log what matters themselves.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         // The slim builder leaves out HTTPS unless asked: Meta calls only HTTPS endpoints.
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.Cli.Commands;
 using WabaHooks.Graph;
 
@@ -10,8 +11,9 @@ internal static class GraphCall
 {
     public static async Task<int> RunAsync(string command, GraphClientOptions options, Func<GraphClient, Task> operation, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var client = new GraphClient(http, options);
+        // The named client the gateway's watchdog uses too, so every Graph call goes one way.
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var client = new GraphClient(services.GetRequiredService<IHttpClientFactory>(), options);
         try
         {
             await operation(client).ConfigureAwait(false);

@@ -41,6 +41,9 @@ internal static class GraphErrorReader
         };
     }
 
+    /// <summary>Whether the body is a Graph error object that says <c>is_transient</c>.</summary>
+    public static bool IsTransient(byte[] body) => TryParse(body)?.IsTransient == true;
+
     private static GraphError? TryParse(byte[] body)
     {
         if (body.Length == 0)

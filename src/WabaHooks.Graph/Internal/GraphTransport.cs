@@ -1,24 +1,32 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Polly;
+using Polly.Timeout;
 
 namespace WabaHooks.Graph;
 
-/// <summary>Sends one Graph request: a timeout per attempt, retries with backoff, and errors turned into exceptions.</summary>
+/// <summary>
+/// Sends one Graph request through the client's resilience pipeline (<see cref="GraphResilience"/>) and turns what
+/// comes back into a value or an exception.
+/// </summary>
 internal sealed class GraphTransport
 {
-    private readonly HttpClient _httpClient;
+    private readonly Func<HttpClient> _httpClient;
     private readonly GraphClientOptions _options;
-    private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly SecretRedactor _redactor;
 
-    public GraphTransport(HttpClient httpClient, GraphClientOptions options, TimeProvider timeProvider, SecretRedactor redactor)
+    /// <param name="httpClient">Gives the client for one call; called once per call, not per attempt.</param>
+    /// <param name="options">The client's snapshot of its options.</param>
+    /// <param name="timeProvider">The clock for attempt timeouts and backoff.</param>
+    /// <param name="redactor">Masks the client's tokens in error messages.</param>
+    public GraphTransport(Func<HttpClient> httpClient, GraphClientOptions options, TimeProvider timeProvider, SecretRedactor redactor)
     {
         _httpClient = httpClient;
         _options = options;
-        _timeProvider = timeProvider;
+        _pipeline = GraphResilience.Create(options, timeProvider);
         _redactor = redactor;
     }
 
@@ -30,10 +38,6 @@ internal sealed class GraphTransport
     /// <param name="redactor">
     /// Masks what this call sends that is secret, in error messages; the client's own (its tokens) when null.
     /// </param>
-    /// <remarks>
-    /// Every call this client makes is idempotent (subscribe, set, read, delete), so a timeout or a connection failure is
-    /// retried like a 5xx: repeating it cannot do anything twice.
-    /// </remarks>
     public async Task<T> SendAsync<T>(
         Func<HttpRequestMessage> createRequest,
         string request,
@@ -42,71 +46,42 @@ internal sealed class GraphTransport
         SecretRedactor? redactor = null)
     {
         redactor ??= _redactor;
-        for (var attempt = 1; ; attempt++)
+        var http = _httpClient();
+        var attempts = 0;
+        HttpResponseMessage response;
+        try
         {
-            var canRetry = attempt <= _options.MaxRetries;
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-
-            HttpStatusCode status;
-            byte[] body;
-            string? contentType;
-            RetryConditionHeaderValue? retryAfter;
-            try
-            {
-                using var message = createRequest();
-                using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-                status = response.StatusCode;
-                contentType = response.Content.Headers.ContentType?.MediaType;
-                retryAfter = response.Headers.RetryAfter;
-                body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                if (canRetry)
+            response = await _pipeline.ExecuteAsync(
+                async token =>
                 {
-                    await WaitAsync(attempt, retryAfter: null, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+                    attempts++;
+                    using var message = createRequest();
+                    // The whole body is read within the attempt, so its timeout covers it and the retry predicate
+                    // can look into it without touching the network again.
+                    return await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TimeoutException(
+                $"The Graph API did not answer {request} within {_options.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s " +
+                $"({Attempts(attempts)}). Raise GraphClientOptions.RequestTimeout if Meta is slow rather than down.",
+                ex);
+        }
 
-                throw new TimeoutException(
-                    $"The Graph API did not answer {request} within {_options.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s " +
-                    $"({Attempts(attempt)}). Raise GraphClientOptions.RequestTimeout if Meta is slow rather than down.",
-                    ex);
-            }
-            catch (HttpRequestException) when (canRetry && !cancellationToken.IsCancellationRequested)
-            {
-                await WaitAsync(attempt, retryAfter: null, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
+        using (response)
+        {
+            var status = response.StatusCode;
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if ((int)status is >= 200 and < 300)
             {
-                return Parse(status, body, contentType, request, typeInfo, attempt, redactor);
+                return Parse(status, body, contentType, request, typeInfo, attempts, redactor);
             }
 
-            var error = GraphErrorReader.Read(status, body, contentType, request, redactor, attempt);
-            if (canRetry && IsRetryable(status, error))
-            {
-                await WaitAsync(attempt, retryAfter, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            throw error;
+            throw GraphErrorReader.Read(status, body, contentType, request, redactor, attempts);
         }
-    }
-
-    private static bool IsRetryable(HttpStatusCode status, GraphApiException error) =>
-        status == HttpStatusCode.TooManyRequests || (int)status >= 500 || error.IsTransient;
-
-    private Task WaitAsync(int attempt, RetryConditionHeaderValue? retryAfter, CancellationToken cancellationToken)
-    {
-        // Random.Shared is fine here: jitter only has to spread clients apart, not be unpredictable to an attacker.
-#pragma warning disable CA5394
-        var jitter = Random.Shared.NextDouble();
-#pragma warning restore CA5394
-        var delay = RetryDelay.Compute(attempt, _options.BackoffBaseDelay, _options.MaxRetryDelay, retryAfter, _timeProvider.GetUtcNow(), jitter);
-        return Task.Delay(delay, _timeProvider, cancellationToken);
     }
 
     private static T Parse<T>(HttpStatusCode status, byte[] body, string? contentType, string request, JsonTypeInfo<T> typeInfo, int attempt, SecretRedactor redactor)

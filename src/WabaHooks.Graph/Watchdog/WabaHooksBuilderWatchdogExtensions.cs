@@ -22,6 +22,7 @@ public static class WabaHooksBuilderWatchdogExtensions
     /// when the check fails, or when a WABA or phone number has had no event for
     /// <see cref="WatchdogOptions.SilenceWarning"/>. Warnings never make <c>/readyz</c> fail. The options are validated
     /// at start-up; with no WABA id the watchdog does not run. Needs a store that implements <see cref="IEventStore"/>.
+    /// Graph is called through the HTTP client named <see cref="WabaHooksHttpClients.Graph"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="configure">
@@ -39,13 +40,12 @@ public static class WabaHooksBuilderWatchdogExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchdogOptions>, WatchdogOptionsValidator>());
-        services.TryAddSingleton<WatchdogHttpClient>();
+        services.AddHttpClient();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WatchdogOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
-            var http = sp.GetRequiredService<WatchdogHttpClient>();
-            var graph = new GraphClient(http.Client, options.Graph, time);
+            var graph = new GraphClient(sp.GetRequiredService<IHttpClientFactory>(), options.Graph, time);
             return new SubscriptionWatchdog(graph, sp.GetRequiredService<IEventStore>(), options, time);
         });
         services.AddHostedService<WatchdogService>();
@@ -54,11 +54,3 @@ public static class WabaHooksBuilderWatchdogExtensions
     }
 }
 
-/// <summary>Owns the watchdog's <see cref="HttpClient"/>, so the container disposes it with the service provider.</summary>
-internal sealed class WatchdogHttpClient : IDisposable
-{
-    // The Graph client applies its own per-attempt timeout; this one must not cut retries short.
-    public HttpClient Client { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
-
-    public void Dispose() => Client.Dispose();
-}

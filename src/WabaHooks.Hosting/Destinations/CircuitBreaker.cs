@@ -5,6 +5,20 @@ namespace WabaHooks.Hosting.Destinations;
 /// lets one probe through when the pause ends: its success closes the circuit, its failure doubles the pause. Per
 /// process: each instance judges the destination from its own requests.
 /// </summary>
+/// <remarks>
+/// Not Polly's circuit breaker (Polly 8, as Microsoft.Extensions.Http.Resilience brings it), because the loop must ask
+/// "how many may I claim now?" before it claims, and Polly answers only while executing:
+/// <list type="bullet">
+/// <item>Polly rejects a call as it runs (<c>BrokenCircuitException</c>), that is after the loop has claimed the work.
+/// A claim leases stored work; a rejected item would sit under its lease (the timeout plus 30 s) or be recorded as a
+/// failed attempt it never made, spending its retry schedule.</item>
+/// <item>Its state can be read beforehand (<c>CircuitBreakerStateProvider</c>), but an open circuit turns half-open only
+/// when a call is attempted after the break: read before claiming, it says <c>Open</c> for ever.</item>
+/// <item>It trips on a failure ratio over a sampling window with a minimum throughput of at least 2, not on
+/// <see cref="DestinationCircuitOptions.FailureThreshold"/> failures in a row (which may be 1).</item>
+/// <item>It does not tell when the break ends, which <see cref="OpenUntil"/> gives the status board.</item>
+/// </list>
+/// </remarks>
 internal sealed class CircuitBreaker(DestinationCircuitOptions options, TimeProvider time)
 {
     private readonly Lock _lock = new();

@@ -10,10 +10,11 @@ namespace WabaHooks.Hosting.Destinations;
 
 /// <summary>
 /// Sends signed requests to one destination: the events the dispatcher forwards, and the test event of
-/// <c>wabahooks destinations test</c>. Redirects are not followed (a 3xx is a failure), cookies are not kept, and the
-/// answer's body is read only up to <see cref="HeadBytes"/>.
+/// <c>wabahooks destinations test</c>. Requests go through the destination's named client
+/// (<see cref="WabaHooksHttpClients.Destination"/>), on which redirects are not followed (a 3xx is a failure) and
+/// cookies are not kept; the answer's body is read only up to <see cref="HeadBytes"/>.
 /// </summary>
-public sealed class DestinationClient : IDisposable
+public sealed class DestinationClient
 {
     /// <summary>How much of an answer's body is kept with the attempt.</summary>
     public const int HeadBytes = 512;
@@ -25,13 +26,21 @@ public sealed class DestinationClient : IDisposable
     private readonly byte[]? _eventKey;
     private readonly AppSecret _envelopeKey;
     private readonly TimeProvider _time;
-    private readonly HttpClient _http;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly string _httpClientName;
 
     /// <summary>Creates a client for <paramref name="destination"/>, whose settings must be valid.</summary>
+    /// <param name="destination">The destination's settings.</param>
+    /// <param name="httpClientFactory">
+    /// Gives the client named <see cref="WabaHooksHttpClients.Destination"/>; a fresh one per request, so the factory can
+    /// rotate its handlers.
+    /// </param>
+    /// <param name="time">The clock for timestamps, latencies and the request deadline. Default <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentException">The settings are not valid; the message lists every problem.</exception>
-    public DestinationClient(DestinationOptions destination, TimeProvider? time = null)
+    public DestinationClient(DestinationOptions destination, IHttpClientFactory httpClientFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
         var problems = destination.Validate();
         if (problems.Count > 0)
         {
@@ -43,22 +52,8 @@ public sealed class DestinationClient : IDisposable
         _eventKey = destination.Format == DestinationFormat.Event ? StandardWebhooks.ParseSecret(destination.Secret) : null;
         _envelopeKey = new AppSecret(destination.Name, destination.Secret);
         _time = time ?? TimeProvider.System;
-        _http = new HttpClient(
-            new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                // Bounded so DNS changes behind the URL are picked up on long-lived pools.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = destination.Timeout,
-                MaxConnectionsPerServer = destination.MaxConcurrency,
-            },
-            disposeHandler: true)
-        {
-            // Each request has its own deadline (the destination's timeout), enforced by its token.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
+        _httpClientFactory = httpClientFactory;
+        _httpClientName = WabaHooksHttpClients.Destination(destination.Name);
     }
 
     /// <summary>The destination's settings.</summary>
@@ -104,9 +99,6 @@ public sealed class DestinationClient : IDisposable
             : SendEnvelopeAsync(TestEnvelope(id, now), cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
-
     private HttpRequestMessage NewRequest(ReadOnlyMemory<byte> body)
     {
         var content = new ReadOnlyMemoryContent(body);
@@ -122,9 +114,12 @@ public sealed class DestinationClient : IDisposable
         using var deadline = new CancellationTokenSource(_destination.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var started = _time.GetTimestamp();
+        var http = _httpClientFactory.CreateClient(_httpClientName);
+        // Each request has its own deadline (the destination's timeout), enforced by its token.
+        http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var latency = _time.GetElapsedTime(started);
             var head = await ReadHeadAsync(response, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;

@@ -6,7 +6,7 @@ using WabaHooks.Storage;
 namespace WabaHooks.Hosting.Destinations;
 
 /// <summary>
-/// Runs every HTTP destination after the commit: one independent <see cref="DestinationLoop"/> and HTTP client per
+/// Runs every HTTP destination after the commit: one independent <see cref="DestinationLoop"/> and named HTTP client per
 /// destination, and one <see cref="OutcomeRecorder"/> for all. At shutdown it stops claiming, lets requests in flight
 /// finish for up to the longest destination timeout, cancels the rest (recorded as interrupted and due again at once),
 /// and writes every outcome before the store closes.
@@ -18,6 +18,7 @@ internal sealed class DestinationService(
     IDeliveryStore deliveries,
     SinkWorkSignal signal,
     DestinationStatusBoard board,
+    IHttpClientFactory httpClientFactory,
     TimeProvider time,
     ILogger<DestinationService> logger) : IHostedService, IDisposable
 {
@@ -30,7 +31,7 @@ internal sealed class DestinationService(
         _recorder = new OutcomeRecorder(work, time, logger);
         foreach (var destination in destinations)
         {
-            var client = new DestinationClient(destination, time);
+            var client = new DestinationClient(destination, httpClientFactory, time);
             _clients.Add(client);
             var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, time, logger);
             board.Add(loop.Status);
@@ -62,13 +63,5 @@ internal sealed class DestinationService(
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-
-        _loops.Dispose();
-    }
+    public void Dispose() => _loops.Dispose();
 }

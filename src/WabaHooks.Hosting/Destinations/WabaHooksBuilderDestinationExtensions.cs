@@ -19,6 +19,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WabaHooksBuilderDestinationExtensions
 {
     /// <summary>Adds one HTTP destination.</summary>
+    /// <remarks>Its requests go through the HTTP client named <see cref="WabaHooksHttpClients.Destination"/>.</remarks>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="destination">Its settings; they must be valid and its name unused.</param>
     /// <exception cref="ArgumentException">The settings are not valid (the message lists every problem), or the name is taken.</exception>
@@ -110,6 +111,7 @@ public static class WabaHooksBuilderDestinationExtensions
         services.TryAddSingleton<SinkWorkSignal>();
         services.TryAddSingleton<DestinationStatusBoard>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DestinationService>());
+        services.AddDestinationHttpClients();
         if (!services.Any(d => d.ServiceType == typeof(DestinationsHealthCheck)))
         {
             services.AddSingleton<DestinationsHealthCheck>();

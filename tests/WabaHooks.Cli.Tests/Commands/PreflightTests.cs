@@ -1,11 +1,12 @@
 using WabaHooks.Cli.Tests.Support;
+using WabaHooks.Testing.Graph;
 using WabaHooks.Testing;
 
 namespace WabaHooks.Cli.Tests.Commands;
 
 public sealed class PreflightTests(VerificationEndpoints endpoints) : IClassFixture<VerificationEndpoints>
 {
-    private const string AccessToken = "EAAGpreflightTestToken0000";
+    private const string AccessToken = GraphStub.AccessToken;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -32,7 +33,7 @@ public sealed class PreflightTests(VerificationEndpoints endpoints) : IClassFixt
 
         var result = await CliCommand.RunAsync(
             "subscribe", "app", "--app-id", GraphStub.AppId, "--callback-url", UrlFor(mode).ToString(), "--verify-token", VerificationEndpoints.VerifyToken,
-            "--fields", "messages", "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());
+            "--fields", "messages", "--access-token", GraphStub.AppAccessToken, "--graph-url", graph.BaseUrl.ToString());
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
@@ -66,7 +67,7 @@ public sealed class PreflightTests(VerificationEndpoints endpoints) : IClassFixt
         string[] Subscribe(string mode, params string[] more) =>
         [
             "subscribe", "app", "--app-id", GraphStub.AppId, "--callback-url", endpoints.Url(mode).ToString(), "--verify-token", VerificationEndpoints.VerifyToken,
-            "--fields", "messages", "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString(), .. more,
+            "--fields", "messages", "--access-token", GraphStub.AppAccessToken, "--graph-url", graph.BaseUrl.ToString(), .. more,
         ];
 
         var correct = await CliCommand.RunAsync(Subscribe("correct"));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using WabaHooks.Cli.Tests.Support;
+using WabaHooks.Testing.Graph;
 using WabaHooks.Signatures;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Processes;
@@ -11,7 +12,7 @@ namespace WabaHooks.Cli.Tests.Commands;
 public sealed class ServeWatchdogTests : IAsyncLifetime
 {
     private const string Secret = "0123456789abcdef0123456789abcdef";
-    private const string Token = "EAAG-serve-watchdog-token-8812";
+    private const string Token = GraphStub.AccessToken;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _dir = new();
@@ -20,7 +21,11 @@ public sealed class ServeWatchdogTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _graph = await GraphStub.StartAsync(Ct);
+    public async ValueTask InitializeAsync()
+    {
+        _graph = await GraphStub.StartAsync(Ct);
+        _graph.SubscribeWaba();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -59,7 +64,7 @@ public sealed class ServeWatchdogTests : IAsyncLifetime
             Assert.Equal(GraphStub.PhoneNumberId, Waba(seen).GetProperty("phoneNumbers")[0].GetProperty("phoneNumberId").GetString());
             Assert.Equal(JsonValueKind.String, Waba(seen).GetProperty("lastEventAt").ValueKind);
 
-            _graph.SubscribedAppIds = [];
+            _graph.UnsubscribeWaba();
             var warned = await ReadyzUntilAsync(readyz, r => Waba(r).GetProperty("subscription").GetString() == "not_subscribed");
             Assert.Equal("ready", warned.GetProperty("status").GetString());
             Assert.Equal("warning", warned.GetProperty("watchdog").GetProperty("status").GetString());

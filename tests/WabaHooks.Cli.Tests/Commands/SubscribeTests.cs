@@ -1,11 +1,12 @@
 using WabaHooks.Cli.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Cli.Tests.Commands;
 
 public sealed class SubscribeTests(ServeFixture serve) : IClassFixture<ServeFixture>
 {
-    private const string AccessToken = "EAAGsubscribeTestToken0123456789";
-    private const string AppSecret = "fedcba9876543210fedcba9876543210";
+    private const string AccessToken = GraphStub.AccessToken;
+    private const string AppSecret = GraphStub.AppSecret;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -91,7 +92,7 @@ public sealed class SubscribeTests(ServeFixture serve) : IClassFixture<ServeFixt
     public async Task A_Graph_error_prints_Metas_message_code_subcode_and_fbtrace_id_and_never_the_token()
     {
         await using var graph = await GraphStub.StartAsync(Ct);
-        graph.EnqueueError(400, $"Error validating access token {AccessToken}: Session has expired.", code: 190, subcode: 463, fbtraceId: "AbCdEfGhIjKl");
+        graph.Enqueue(ScriptedReply.Error(400, 190, $"Error validating access token {AccessToken}: Session has expired.", subcode: 463, fbtraceId: "AbCdEfGhIjKl"));
 
         var result = await CliCommand.RunAsync(
             "subscribe", "waba", "--waba-id", GraphStub.WabaId, "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());

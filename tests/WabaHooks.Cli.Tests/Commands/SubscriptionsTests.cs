@@ -1,10 +1,13 @@
 using WabaHooks.Cli.Tests.Support;
+using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Cli.Tests.Commands;
 
 public sealed class SubscriptionsTests
 {
-    private const string AccessToken = "EAAGlistTestToken9876543210";
+    private const string AccessToken = GraphStub.AccessToken;
+    private const string AppCallbackUrl = "https://hooks.example.com/webhook";
+    private const string WabaOverrideUri = "https://waba.example.com/webhook";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -12,28 +15,30 @@ public sealed class SubscriptionsTests
     public async Task Subscriptions_list_for_an_app_shows_the_callback_and_each_field_with_its_version()
     {
         await using var graph = await GraphStub.StartAsync(Ct);
+        graph.SubscribeApp(AppCallbackUrl, [("messages", "v24.0"), ("account_update", "v23.0")]);
 
-        var result = await CliCommand.RunAsync("subscriptions", "list", "--app-id", GraphStub.AppId, "--app-secret", "s3cr3t", "--graph-url", graph.BaseUrl.ToString());
+        var result = await CliCommand.RunAsync("subscriptions", "list", "--app-id", GraphStub.AppId, "--app-secret", GraphStub.AppSecret, "--graph-url", graph.BaseUrl.ToString());
 
         Assert.True(result.ExitCode == 0, result.AllOutput());
         var request = Assert.Single(graph.Requests);
-        Assert.Equal(("GET", $"/v24.0/{GraphStub.AppId}/subscriptions", GraphStub.AppId + "|s3cr3t"), (request.Method, request.Path, request.Query["access_token"]));
-        Assert.Contains(GraphStub.AppCallbackUrl, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(("GET", $"/v24.0/{GraphStub.AppId}/subscriptions", GraphStub.AppAccessToken), (request.Method, request.Path, request.Query["access_token"]));
+        Assert.Contains(AppCallbackUrl, result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("messages (v24.0), account_update (v23.0)", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cr3t", result.AllOutput(), StringComparison.Ordinal);
+        Assert.DoesNotContain(GraphStub.AppSecret, result.AllOutput(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Subscriptions_list_for_a_waba_shows_each_app_and_its_override()
     {
         await using var graph = await GraphStub.StartAsync(Ct);
+        graph.SubscribeWaba(overrideCallbackUri: WabaOverrideUri);
 
         var result = await CliCommand.RunAsync("subscriptions", "list", "--waba-id", GraphStub.WabaId, "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());
 
         Assert.True(result.ExitCode == 0, result.AllOutput());
         Assert.Equal(("GET", $"/v24.0/{GraphStub.WabaId}/subscribed_apps"), (graph.Requests[0].Method, graph.Requests[0].Path));
-        Assert.Contains("WabaHooks Test App", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains(GraphStub.WabaOverrideUri, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(GraphStub.AppName, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(WabaOverrideUri, result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(AccessToken, result.AllOutput(), StringComparison.Ordinal);
     }
 
@@ -41,6 +46,7 @@ public sealed class SubscriptionsTests
     public async Task Subscriptions_list_for_a_phone_number_shows_its_webhook_configuration_and_the_callback_in_force()
     {
         await using var graph = await GraphStub.StartAsync(Ct);
+        graph.SetPhoneNumberOverride("https://phone.example.com/webhook");
 
         var result = await CliCommand.RunAsync("subscriptions", "list", "--phone-number-id", GraphStub.PhoneNumberId, "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());
 
@@ -55,8 +61,9 @@ public sealed class SubscriptionsTests
     {
         await using var graph = await GraphStub.StartAsync(Ct);
 
-        var all = await CliCommand.RunAsync("unsubscribe", "app", "--app-id", GraphStub.AppId, "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());
-        var some = await CliCommand.RunAsync("unsubscribe", "app", "--app-id", GraphStub.AppId, "--fields", "account_update", "--access-token", AccessToken, "--graph-url", graph.BaseUrl.ToString());
+        // A ready app access token (APP_ID|SECRET) passed as --access-token, as /{app-id}/subscriptions needs.
+        var all = await CliCommand.RunAsync("unsubscribe", "app", "--app-id", GraphStub.AppId, "--access-token", GraphStub.AppAccessToken, "--graph-url", graph.BaseUrl.ToString());
+        var some = await CliCommand.RunAsync("unsubscribe", "app", "--app-id", GraphStub.AppId, "--fields", "account_update", "--access-token", GraphStub.AppAccessToken, "--graph-url", graph.BaseUrl.ToString());
 
         Assert.Equal((0, 0), (all.ExitCode, some.ExitCode));
         Assert.All(graph.Requests, r => Assert.Equal(("DELETE", $"/v24.0/{GraphStub.AppId}/subscriptions", "whatsapp_business_account"), (r.Method, r.Path, r.Query["object"])));

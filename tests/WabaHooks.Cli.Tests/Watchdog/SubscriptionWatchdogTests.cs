@@ -1,15 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WabaHooks.Graph.Watchdog;
 using WabaHooks.Cli.Tests.Support;
+using WabaHooks.Testing.Graph;
 using WabaHooks.Graph;
+using WabaHooks.Hosting;
+using WabaHooks.Storage;
+using WabaHooks.Testing.Http;
 
 namespace WabaHooks.Cli.Tests.Watchdog;
 
 public sealed class SubscriptionWatchdogTests : IAsyncLifetime
 {
-    private const string Token = "EAAG-watchdog-secret-token-5521";
+    private const string Token = GraphStub.AccessToken;
     private const string PhoneNumberId = GraphStub.PhoneNumberId;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
@@ -22,7 +28,11 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _graph = await GraphStub.StartAsync(Ct);
+    public async ValueTask InitializeAsync()
+    {
+        _graph = await GraphStub.StartAsync(Ct);
+        _graph.SubscribeWaba();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -75,7 +85,8 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
 
-        _graph.SubscribedAppIds = ["999999999"];
+        _graph.UnsubscribeWaba();
+        _graph.SubscribeWaba(appId: "999999999");
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
         await watchdog.CheckAsync(Ct);
@@ -89,7 +100,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         Assert.Contains(GraphStub.WabaId, warning, StringComparison.Ordinal);
         Assert.Single(_log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains(warning, StringComparison.Ordinal));
 
-        _graph.SubscribedAppIds = [GraphStub.AppId];
+        _graph.SubscribeWaba();
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
 
@@ -101,11 +112,12 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
     public async Task Without_an_app_id_only_an_empty_list_warns()
     {
         var (watchdog, _) = Create(appId: null);
-        _graph.SubscribedAppIds = ["999999999"];
+        _graph.UnsubscribeWaba();
+        _graph.SubscribeWaba(appId: "999999999");
         await watchdog.CheckAsync(Ct);
         Assert.Equal("subscribed", Waba(watchdog.Report()).Subscription);
 
-        _graph.SubscribedAppIds = [];
+        _graph.UnsubscribeWaba(appId: "999999999");
         await watchdog.CheckAsync(Ct);
 
         Assert.Contains("no app is subscribed", Assert.Single(watchdog.Report().Warnings), StringComparison.Ordinal);
@@ -115,7 +127,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
     public async Task A_Graph_error_warns_with_Metas_message_and_codes_but_never_the_token()
     {
         var (watchdog, service) = Create();
-        _graph.EnqueueError(401, $"Error validating access token: Session has expired for {Token}.", 190, 463, "AbCdEfTrace");
+        _graph.Enqueue(ScriptedReply.Error(401, 190, $"Error validating access token: Session has expired for {Token}.", subcode: 463, fbtraceId: "AbCdEfTrace"));
 
         await watchdog.CheckAsync(Ct);
         service.LogChanges();
@@ -178,6 +190,28 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
 
         Assert.Contains("none since the watchdog started", Assert.Single(watchdog.Report().Warnings), StringComparison.Ordinal);
         Assert.Empty(quiet.Report().Warnings);
+    }
+
+    [Fact]
+    public async Task The_watchdog_added_with_AddSubscriptionWatchdog_calls_Graph_through_the_named_client_the_user_configures()
+    {
+        var seen = new SeenRequests();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddWabaHooks(_ => { }).AddSubscriptionWatchdog(o =>
+        {
+            o.WabaIds.Add(GraphStub.WabaId);
+            o.Graph = new GraphClientOptions { BaseUrl = _graph.BaseUrl, AccessToken = Token, MaxRetries = 0 };
+        });
+        services.Replace(ServiceDescriptor.Singleton<IEventStore>(_store.Store));
+        services.AddHttpClient(WabaHooksHttpClients.Graph).AddHttpMessageHandler(seen.NewHandler);
+        await using var provider = services.BuildServiceProvider();
+
+        var watchdog = provider.GetRequiredService<SubscriptionWatchdog>();
+        await watchdog.CheckAsync(Ct);
+
+        Assert.Equal("subscribed", Waba(watchdog.Report()).Subscription);
+        Assert.Equal([("GET", new Uri(_graph.BaseUrl, $"/v24.0/{GraphStub.WabaId}/subscribed_apps"))], seen.All);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using WabaHooks.Testing.Graph;
+
 namespace WabaHooks.Graph.Tests.Support;
 
 internal static class Secrets

@@ -1,3 +1,5 @@
+using WabaHooks.Testing.Graph;
+
 namespace WabaHooks.Graph.Tests.Support;
 
 /// <summary>A started Graph stub and a client pointed at it, with backoff short enough for tests.</summary>
@@ -16,7 +18,7 @@ internal sealed class StubbedGraph : IAsyncDisposable
 
     public GraphClient Client { get; }
 
-    public IReadOnlyList<RecordedRequest> Requests => Stub.Requests;
+    public IReadOnlyList<GraphRequest> Requests => Stub.Requests;
 
     public static async Task<StubbedGraph> StartAsync(Action<GraphClientOptions>? configure = null, TimeProvider? timeProvider = null)
     {
@@ -26,8 +28,15 @@ internal sealed class StubbedGraph : IAsyncDisposable
 
         // HttpClient's own timeout is a backstop: no test may wait on the network for long.
         var httpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        return new StubbedGraph(stub, httpClient, new GraphClient(httpClient, options, timeProvider));
+        return new StubbedGraph(stub, httpClient, ClientWithoutEnvironment(httpClient, options, timeProvider));
     }
+
+    /// <summary>
+    /// A client that reads no environment variable, so a <c>WABAHOOKS_ACCESS_TOKEN</c> on the machine running the tests
+    /// changes nothing: a token is there only when the test configures one.
+    /// </summary>
+    public static GraphClient ClientWithoutEnvironment(HttpClient httpClient, GraphClientOptions options, TimeProvider? timeProvider = null) =>
+        new(() => httpClient, options, timeProvider, static _ => null);
 
     public static GraphClientOptions TestOptions(Uri baseUrl) => new()
     {

@@ -1,22 +1,50 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace WabaHooks.Graph.Tests.Support;
+namespace WabaHooks.Testing.Graph;
 
 /// <summary>
-/// What the Graph stub remembers between requests, and its answers per endpoint, following reference §5.2–§5.4.
+/// What the Graph stub remembers between requests, and its answer per endpoint, as Meta's reference documents them.
 /// Callers hold the stub's lock. Unlike Meta, it sends no verification GET to callback URLs.
 /// </summary>
 internal sealed class GraphStubState
 {
     private const int MaxOverrideLength = 200;
+    private const string WhatsAppBusinessAccount = "whatsapp_business_account";
 
-    private readonly Dictionary<string, (string CallbackUrl, List<string> Fields)> _appSubscriptions = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _wabaOverrides = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string CallbackUrl, List<(string Name, string Version)> Fields)> _appSubscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>Per WABA, the subscribed apps and each one's override (null for none).</summary>
+    private readonly Dictionary<string, Dictionary<string, string?>> _subscribedApps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _phoneNumberOverrides = new(StringComparer.Ordinal);
+    private int _sent;
 
-    /// <summary><c>/{app-id}/subscriptions</c>: app token as the <c>access_token</c> parameter, from the query or the form.</summary>
-    public (int, JsonNode) AppSubscriptions(RecordedRequest request, string appId)
+    public void SubscribeApp(string objectName, string callbackUrl, IEnumerable<(string Name, string Version)> fields) =>
+        _appSubscriptions[objectName] = (callbackUrl, [.. fields]);
+
+    public void SubscribeWaba(string wabaId, string appId, string? overrideCallbackUri)
+    {
+        if (!_subscribedApps.TryGetValue(wabaId, out var apps))
+        {
+            _subscribedApps[wabaId] = apps = new(StringComparer.Ordinal);
+        }
+
+        apps[appId] = overrideCallbackUri;
+    }
+
+    public void UnsubscribeWaba(string wabaId, string appId)
+    {
+        if (_subscribedApps.TryGetValue(wabaId, out var apps))
+        {
+            apps.Remove(appId);
+        }
+    }
+
+    public void SetPhoneNumberOverride(string phoneNumberId, string uri) => _phoneNumberOverrides[phoneNumberId] = uri;
+
+    /// <summary><c>/{app-id}/subscriptions</c>: the app token as the <c>access_token</c> parameter, from the query or the form.</summary>
+    public (int, JsonNode) AppSubscriptions(GraphRequest request, string version, string appId)
     {
         if (appId != GraphStub.AppId || request.Parameter("access_token") != GraphStub.AppAccessToken)
         {
@@ -34,7 +62,8 @@ internal sealed class GraphStubState
                     }
                 }
 
-                _appSubscriptions[request.Parameter("object")!] = (request.Parameter("callback_url")!, [.. request.Parameter("fields")!.Split(',')]);
+                // Meta records each field with the version of the call that subscribed it.
+                SubscribeApp(request.Parameter("object")!, request.Parameter("callback_url")!, request.Parameter("fields")!.Split(',').Select(f => (f, version)));
                 return (200, GraphErrors.Success());
 
             case "GET":
@@ -46,7 +75,7 @@ internal sealed class GraphStubState
                         ["object"] = objectName,
                         ["callback_url"] = callbackUrl,
                         ["active"] = true,
-                        ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)new JsonObject { ["name"] = f, ["version"] = "v24.0" })]),
+                        ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["version"] = f.Version })]),
                     });
                 }
 
@@ -61,7 +90,7 @@ internal sealed class GraphStubState
 
                 if (request.Parameter("fields") is { Length: > 0 } fieldsToDelete && _appSubscriptions.TryGetValue(objectToDelete, out var existing))
                 {
-                    existing.Fields.RemoveAll(f => fieldsToDelete.Split(',').Contains(f));
+                    existing.Fields.RemoveAll(f => fieldsToDelete.Split(',').Contains(f.Name));
                     if (existing.Fields.Count > 0)
                     {
                         return (200, GraphErrors.Success());
@@ -76,14 +105,14 @@ internal sealed class GraphStubState
         }
     }
 
-    /// <summary><c>/{waba-id}/subscribed_apps</c>.</summary>
-    public (int, JsonNode) SubscribedApps(RecordedRequest request, string wabaId)
+    /// <summary><c>/{waba-id}/subscribed_apps</c>, for the app the token belongs to.</summary>
+    public (int, JsonNode) SubscribedApps(GraphRequest request, string wabaId)
     {
         switch (request.Method)
         {
             case "POST" when request.Body.Length == 0:
                 // Subscribing again, with no body, is also how an override is removed.
-                _wabaOverrides[wabaId] = null;
+                SubscribeWaba(wabaId, GraphStub.AppId, null);
                 return (200, GraphErrors.Success());
 
             case "POST":
@@ -100,20 +129,20 @@ internal sealed class GraphStubState
                     return GraphErrors.InvalidParameter("(#100) Param override_callback_uri must be at most 200 chars long");
                 }
 
-                _wabaOverrides[wabaId] = uri;
+                SubscribeWaba(wabaId, GraphStub.AppId, uri);
                 return (200, GraphErrors.Success());
 
             case "GET":
                 var data = new JsonArray();
-                if (_wabaOverrides.TryGetValue(wabaId, out var overrideUri))
+                foreach (var (appId, overrideUri) in _subscribedApps.GetValueOrDefault(wabaId) ?? [])
                 {
                     var app = new JsonObject
                     {
                         ["whatsapp_business_api_data"] = new JsonObject
                         {
-                            ["link"] = "https://www.facebook.com/games/?app_id=" + GraphStub.AppId,
-                            ["name"] = "WabaHooks Stub App",
-                            ["id"] = GraphStub.AppId,
+                            ["link"] = "https://www.facebook.com/games/?app_id=" + appId,
+                            ["name"] = appId == GraphStub.AppId ? GraphStub.AppName : "App " + appId,
+                            ["id"] = appId,
                         },
                     };
                     if (overrideUri is not null)
@@ -127,7 +156,7 @@ internal sealed class GraphStubState
                 return (200, new JsonObject { ["data"] = data });
 
             case "DELETE":
-                _wabaOverrides.Remove(wabaId);
+                UnsubscribeWaba(wabaId, GraphStub.AppId);
                 return (200, GraphErrors.Success());
 
             default:
@@ -136,7 +165,7 @@ internal sealed class GraphStubState
     }
 
     /// <summary><c>/{phone-number-id}</c>: writes and reads of <c>webhook_configuration</c>.</summary>
-    public (int, JsonNode) PhoneNumber(RecordedRequest request, string phoneNumberId)
+    public (int, JsonNode) PhoneNumber(GraphRequest request, string phoneNumberId)
     {
         switch (request.Method)
         {
@@ -177,13 +206,13 @@ internal sealed class GraphStubState
                         webhookConfiguration["phone_number"] = phoneOverride;
                     }
 
-                    // The stub's one phone number belongs to its one WABA; the key appears only when that WABA has an override.
-                    if (_wabaOverrides.TryGetValue(GraphStub.WabaId, out var wabaOverride) && wabaOverride is not null)
+                    // The stub's phone numbers belong to its one WABA; the key appears only when that WABA has an override.
+                    if (_subscribedApps.GetValueOrDefault(GraphStub.WabaId)?.GetValueOrDefault(GraphStub.AppId) is { } wabaOverride)
                     {
                         webhookConfiguration["whatsapp_business_account"] = wabaOverride;
                     }
 
-                    if (_appSubscriptions.TryGetValue(GraphClient.WhatsAppBusinessAccountObject, out var app))
+                    if (_appSubscriptions.TryGetValue(WhatsAppBusinessAccount, out var app))
                     {
                         webhookConfiguration["application"] = app.CallbackUrl;
                     }
@@ -197,5 +226,33 @@ internal sealed class GraphStubState
             default:
                 return GraphErrors.UnknownPath(request.Path);
         }
+    }
+
+    /// <summary><c>POST /{phone-number-id}/messages</c>: accepts a message for sending, as the Cloud API answers.</summary>
+    public (int, JsonNode) Messages(GraphRequest request)
+    {
+        if (request.Method != "POST")
+        {
+            return GraphErrors.UnknownPath(request.Path);
+        }
+
+        var body = request.Json();
+        if (!body.TryGetProperty("messaging_product", out var product) || product.GetString() != "whatsapp")
+        {
+            return GraphErrors.InvalidParameter("(#100) The parameter messaging_product is required.");
+        }
+
+        if (!body.TryGetProperty("to", out var to) || string.IsNullOrEmpty(to.GetString()))
+        {
+            return GraphErrors.InvalidParameter("(#100) The parameter to is required.");
+        }
+
+        var wamid = "wamid.stub" + (++_sent).ToString(CultureInfo.InvariantCulture);
+        return (200, new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["contacts"] = new JsonArray(new JsonObject { ["input"] = to.GetString(), ["wa_id"] = to.GetString() }),
+            ["messages"] = new JsonArray(new JsonObject { ["id"] = wamid }),
+        });
     }
 }

@@ -1,9 +1,16 @@
 using System.Text.Json;
 
-namespace WabaHooks.Graph.Tests.Support;
+namespace WabaHooks.Testing.Graph;
 
-/// <summary>One request as the Graph stub received it.</summary>
-internal sealed record RecordedRequest(
+/// <summary>One request as the <see cref="GraphStub"/> received it.</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The path, escaped as sent.</param>
+/// <param name="Query">The query parameters.</param>
+/// <param name="Form">The form fields of an <c>application/x-www-form-urlencoded</c> body; empty otherwise.</param>
+/// <param name="ContentType">The body's content type, if any.</param>
+/// <param name="Body">The body as text; empty when there was none.</param>
+/// <param name="Authorization">The <c>Authorization</c> header, if any.</param>
+public sealed record GraphRequest(
     string Method,
     string Path,
     IReadOnlyDictionary<string, string> Query,
