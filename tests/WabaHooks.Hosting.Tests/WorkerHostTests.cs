@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WabaHooks.Hosting.Health;
+using WabaHooks.Hosting.Inbox;
+using WabaHooks.Hosting.Replay;
 using WabaHooks.Hosting.Tests.Handlers;
 using WabaHooks.Hosting.Tests.Support;
 using WabaHooks.Payloads;
@@ -61,5 +63,17 @@ public sealed class WorkerHostTests
         Assert.Equal(
             [text, Assert.Single(Notifications.EventsOf(bodies[1])).Id],
             received.EventIds("handler:On<InboundMessage,MessageRecorder>"));
+    }
+
+    [Fact]
+    public void An_admin_api_finds_replay_and_inbox_review_among_the_services_once_a_store_is_chosen()
+    {
+        using var dir = new TempDirectory();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddWabaHooks(_ => { }).UseSqlite(dir.Path);
+        using var host = builder.Build();
+
+        Assert.NotNull(host.Services.GetService<SinkReplay>());
+        Assert.NotNull(host.Services.GetService<InboxReview>());
     }
 }
