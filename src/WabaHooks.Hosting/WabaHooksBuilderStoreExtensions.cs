@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WabaHooks.Hosting;
+using WabaHooks.Hosting.Inbox;
+using WabaHooks.Hosting.Replay;
 using WabaHooks.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,6 +13,10 @@ public static class WabaHooksBuilderStoreExtensions
     /// Uses a store of your own. It serves as <see cref="IDeliveryStore"/>, and also as <see cref="IEventStore"/> and
     /// <see cref="ISinkWorkStore"/> when it implements them. It is disposed with the service provider.
     /// </summary>
+    /// <remarks>
+    /// With a store that implements them, <see cref="InboxReview"/> and <see cref="SinkReplay"/> are registered too, for an
+    /// admin API: list deliveries and reprocess them, replay events and retry dead letters.
+    /// </remarks>
     public static WabaHooksBuilder UseStore<TStore>(this WabaHooksBuilder builder, Func<IServiceProvider, TStore> factory)
         where TStore : class, IDeliveryStore
     {
@@ -21,11 +27,17 @@ public static class WabaHooksBuilderStoreExtensions
         if (typeof(IEventStore).IsAssignableFrom(typeof(TStore)))
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(typeof(IEventStore), sp => sp.GetRequiredService<TStore>()));
+            builder.Services.TryAddSingleton<InboxReview>();
         }
 
         if (typeof(ISinkWorkStore).IsAssignableFrom(typeof(TStore)))
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(typeof(ISinkWorkStore), sp => sp.GetRequiredService<TStore>()));
+        }
+
+        if (typeof(IEventStore).IsAssignableFrom(typeof(TStore)) && typeof(ISinkWorkStore).IsAssignableFrom(typeof(TStore)))
+        {
+            builder.Services.TryAddSingleton<SinkReplay>();
         }
 
         return builder;

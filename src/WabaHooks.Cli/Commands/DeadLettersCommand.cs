@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using WabaHooks.Hosting.Destinations;
+using WabaHooks.Hosting.Replay;
 using WabaHooks.Cli.Output;
 
 namespace WabaHooks.Cli.Commands;
@@ -104,7 +105,7 @@ internal static class DeadLettersCommand
                 return ExitCodes.NotFound;
             }
 
-            var count = await store.RetryDeadLettersAsync(sinkName, TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var count = await new SinkReplay(store, store, TimeProvider.System).RetryDeadLettersAsync(sinkName, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine($"{count.ToString(CultureInfo.InvariantCulture)} dead letter{(count == 1 ? "" : "s")} due again{(sinkName is null ? "" : $" for {sinkName}")}. A running wabahooks serve sends them now.");
             return ExitCodes.Success;
         });

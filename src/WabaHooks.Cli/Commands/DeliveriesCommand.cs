@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
+using WabaHooks.Hosting.Inbox;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
 
@@ -52,37 +53,19 @@ internal static class DeliveriesCommand
                 return ExitCodes.NotFound;
             }
 
-            IReadOnlyList<DeliverySummary> deliveries;
-            Dictionary<long, DeliveryOutcome> outcomes;
-            if (parse.GetValue(failed))
-            {
-                outcomes = (await store.ListFailedDeliveriesAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.DeliveryId);
-                var found = new List<DeliverySummary>(outcomes.Count);
-                foreach (var id in outcomes.Keys)
-                {
-                    if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } delivery)
-                    {
-                        found.Add(delivery.Summary);
-                    }
-                }
-
-                deliveries = found;
-            }
-            else
-            {
-                deliveries = await store.ListAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false);
-                outcomes = await DeliveryOutcomes.ForAsync(store, deliveries, cancellationToken).ConfigureAwait(false);
-            }
+            var inbox = new InboxReview(store, store);
+            var deliveries = parse.GetValue(failed)
+                ? await inbox.ListFailedAsync(parse.GetValue(limit), cancellationToken).ConfigureAwait(false)
+                : await inbox.ListAsync(parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize([.. deliveries.Select(d => DeliveryJson.From(d, outcomes.GetValueOrDefault(d.Id)))], CliJsonContext.Default.ListDeliveryJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize([.. deliveries.Select(d => DeliveryJson.From(d.Summary, d.Outcome))], CliJsonContext.Default.ListDeliveryJson));
                 return ExitCodes.Success;
             }
 
             var table = new TextTable("ID", "RECEIVED (UTC)", "APP", "BYTES", "FLAGS", "EVENTS", "DUPLICATES", "FAILED BECAUSE");
-            foreach (var d in deliveries)
+            foreach (var (d, outcome) in deliveries)
             {
-                var outcome = outcomes.GetValueOrDefault(d.Id);
                 table.Add(
                     d.Id.ToString(CultureInfo.InvariantCulture),
                     d.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
@@ -190,8 +173,8 @@ internal static class DeliveriesCommand
                 return ExitCodes.NotFound;
             }
 
-            var queued = await store.ReprocessAsync(parse.GetValue(failed) ? null : chosen, cancellationToken).ConfigureAwait(false);
-            foreach (var missing in chosen.Except(queued))
+            var (queued, leftAsTheyAre) = await new InboxReview(store, store).ReprocessAsync(parse.GetValue(failed) ? null : chosen, cancellationToken).ConfigureAwait(false);
+            foreach (var missing in leftAsTheyAre)
             {
                 await Console.Error.WriteLineAsync($"wabahooks: delivery {missing} is unknown or not processed yet; left as it is.").ConfigureAwait(false);
             }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using WabaHooks.Hosting.Destinations;
+using WabaHooks.Hosting.Replay;
+using WabaHooks.Sinks;
 using WabaHooks.Cli.Output;
 using WabaHooks.Storage;
 
@@ -13,9 +15,6 @@ namespace WabaHooks.Cli.Commands;
 /// </summary>
 internal static class EventsReplayCommand
 {
-    private const int PageSize = 1000;
-    private const int EnqueueChunk = 500;
-
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -67,29 +66,29 @@ internal static class EventsReplayCommand
                 return ExitCodes.NotFound;
             }
 
+            var replay = new SinkReplay(store, store, TimeProvider.System);
+            var sink = new SinkRegistration(target.SinkName, target.Filter);
             int queued;
             if (key is not null)
             {
-                var e = await store.GetEventAsync(key, cancellationToken).ConfigureAwait(false);
-                if (e is null)
+                var result = await replay.ReplayEventAsync(key, sink, cancellationToken).ConfigureAwait(false);
+                switch (result.Status)
                 {
-                    await Console.Error.WriteLineAsync($"wabahooks: no event with id {key}; see events list.").ConfigureAwait(false);
-                    return ExitCodes.NotFound;
+                    case EventReplayStatus.NotFound:
+                        await Console.Error.WriteLineAsync($"wabahooks: no event with id {key}; see events list.").ConfigureAwait(false);
+                        return ExitCodes.NotFound;
+                    case EventReplayStatus.NotSelected:
+                        await Console.Error.WriteLineAsync(
+                            $"wabahooks: event {key} ({result.Event!.Type}) is not one destination {target.Name} takes ({DestinationView.Filter(target)}); nothing replayed.").ConfigureAwait(false);
+                        return ExitCodes.Failure;
                 }
 
-                if (!target.Filter.Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId))
-                {
-                    await Console.Error.WriteLineAsync(
-                        $"wabahooks: event {key} ({e.Type}) is not one destination {target.Name} takes ({DestinationView.Filter(target)}); nothing replayed.").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
-
-                queued = await store.EnqueueAsync([key], target.SinkName, now, cancellationToken).ConfigureAwait(false);
+                queued = 1;
             }
             else
             {
-                var query = new EventQuery { Since = from, Until = to ?? now, Field = parse.GetValue(field), Type = parse.GetValue(type), Limit = PageSize };
-                queued = await ReplayRangeAsync(store, target, query, now, cancellationToken).ConfigureAwait(false);
+                var range = new ReplayRange { Since = from, Until = to ?? now, Field = parse.GetValue(field), Type = parse.GetValue(type) };
+                queued = await ReplayRangeAsync(replay, range, sink, target, cancellationToken).ConfigureAwait(false);
             }
 
             Console.Out.WriteLine($"{queued.ToString(CultureInfo.InvariantCulture)} event{(queued == 1 ? "" : "s")} queued for {target.Name}; a running wabahooks serve sends them.");
@@ -103,59 +102,37 @@ internal static class EventsReplayCommand
         return command;
     }
 
-    private static async Task<int> ReplayRangeAsync(IWabaHooksStore store, DestinationOptions target, EventQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<int> ReplayRangeAsync(SinkReplay replay, ReplayRange range, SinkRegistration sink, DestinationOptions target, CancellationToken cancellationToken)
     {
-        // Ids first (small), newest to oldest by sequence; then queued in chunks, each its own transaction, so a long
-        // replay neither holds the store's writer for long nor starts over if interrupted (queueing again is harmless).
-        var ids = new List<string>();
-        var skipped = 0;
-        while (true)
+        var selection = await replay.SelectAsync(range, sink, cancellationToken).ConfigureAwait(false);
+        if (selection.Skipped > 0)
         {
-            var page = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var e in page)
-            {
-                if (target.Filter.Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId))
-                {
-                    ids.Add(e.Id);
-                }
-                else
-                {
-                    skipped++;
-                }
-            }
-
-            if (page.Count < query.Limit)
-            {
-                break;
-            }
-
-            query = query with { BeforeSequence = page[^1].Sequence };
+            await Console.Error.WriteLineAsync($"{selection.Skipped.ToString(CultureInfo.InvariantCulture)} event(s) in the range are not ones {target.Name} takes ({DestinationView.Filter(target)}); skipped.").ConfigureAwait(false);
         }
 
-        if (skipped > 0)
-        {
-            await Console.Error.WriteLineAsync($"{skipped.ToString(CultureInfo.InvariantCulture)} event(s) in the range are not ones {target.Name} takes ({DestinationView.Filter(target)}); skipped.").ConfigureAwait(false);
-        }
-
-        if (ids.Count == 0)
+        if (selection.EventIds.Count == 0)
         {
             return 0;
         }
 
-        ids.Reverse();
-        var progress = new ProgressLine($"Queueing for {target.Name}", ids.Count);
-        var queued = 0;
-        foreach (var chunk in ids.Chunk(EnqueueChunk))
-        {
-            queued += await store.EnqueueAsync(chunk, target.SinkName, now, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                progress.Advance();
-            }
-        }
-
+        var progress = new ProgressLine($"Queueing for {target.Name}", selection.EventIds.Count);
+        var queued = await replay.ScheduleAsync(selection, new Advance(progress), cancellationToken).ConfigureAwait(false);
         progress.Complete();
         return queued;
+    }
+
+    /// <summary>Moves the progress line on to the count reported; called synchronously by the replay.</summary>
+    private sealed class Advance(ProgressLine line) : IProgress<int>
+    {
+        private int _shown;
+
+        public void Report(int value)
+        {
+            for (; _shown < value; _shown++)
+            {
+                line.Advance();
+            }
+        }
     }
 
     private static async Task FollowAsync(IWabaHooksStore store, DestinationOptions target, CancellationToken cancellationToken)

@@ -18,11 +18,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A handler's name is its sink name: pending work, attempts and dead letters are recorded under it. The default is
-/// derived from how it is registered — <c>handler:On&lt;TextMessage&gt;</c>, <c>handler:OnMessage</c>,
+/// A handler's name is its sink name: pending work, attempts and dead letters are recorded under it, so it must be the
+/// same on every start. The default is derived from how the handler is registered, with the types' short names —
+/// <c>handler:On&lt;TextMessage&gt;</c>, <c>handler:On&lt;TextMessage,ReplyHandler&gt;</c>, <c>handler:OnMessage</c>,
 /// <c>handler:OnStatus</c>, <c>handler:On(account_update)</c> — with <c>#2</c>, <c>#3</c>, … for later registrations of
-/// the same shape, in registration order. Reordering or renaming handlers therefore changes names, and work pending
-/// under an old name is left behind (it stays in the store, undelivered). Pass a <c>name</c> to keep it stable.
+/// the same shape, in registration order. Renaming a handler class or payload type, or reordering registrations of the
+/// same shape, therefore changes names, and work pending under an old name is left behind (it stays in the store,
+/// undelivered). Pass a <c>name</c> to keep it stable.
+/// </para>
+/// <para>
+/// Typed handlers are routed on event type names (<see cref="WabaEventTypes.ForPayload"/>): an event that cannot carry
+/// their payload type is never scheduled for them, and its payload is not deserialised to find out. An event whose JSON
+/// does not fit the model (an <see cref="UnparsedPayload"/>) is not handed to a typed handler; <c>On(field)</c> gets it.
 /// </para>
 /// <para>Delivery is at least once: make handlers idempotent on <see cref="WabaHookContext{TPayload}.EventId"/>.</para>
 /// </remarks>
@@ -37,10 +44,41 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="handler">Called once per matching event (more on retries); a thrown exception or a timeout is a failed attempt.</param>
     /// <param name="name">The sink name; default <c>handler:On&lt;TPayload&gt;</c> (plus <c>#n</c> when repeated).</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
+    /// <exception cref="ArgumentException">
+    /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
+    /// </exception>
     public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null)
         where TPayload : class =>
-        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", EventFilter.All, static _ => true, handler, name);
+        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", EventFilter.All, handler, name);
+
+    /// <summary>
+    /// Handles every event whose payload is a <typeparamref name="TPayload"/> with a <typeparamref name="THandler"/>
+    /// resolved from a service scope created for each invocation, so it can depend on scoped services.
+    /// </summary>
+    /// <typeparam name="TPayload">A payload type, as for <see cref="On{TPayload}(WabaHooksBuilder, Func{WabaHookContext{TPayload}, CancellationToken, Task}, string?)"/>.</typeparam>
+    /// <typeparam name="THandler">
+    /// The handler class. Registered as a scoped service unless it is registered already (then that registration is used).
+    /// </typeparam>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="name">The sink name; default <c>handler:On&lt;TPayload,THandler&gt;</c> (plus <c>#n</c> when repeated).</param>
+    /// <exception cref="ArgumentException">
+    /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
+    /// </exception>
+    public static WabaHooksBuilder On<TPayload, THandler>(this WabaHooksBuilder builder, string? name = null)
+        where TPayload : class
+        where THandler : class, IWabaHookHandler<TPayload>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddHandler<TPayload>(
+            $"On<{HandlerNames.Of(typeof(TPayload))},{HandlerNames.Of(typeof(THandler))}>",
+            EventFilter.All,
+            static (context, ct) => context.Services.GetRequiredService<THandler>().HandleAsync(context, ct),
+            name);
+
+        // After the checks above, so a rejected registration leaves nothing behind.
+        builder.Services.TryAddScoped<THandler>();
+        return builder;
+    }
 
     /// <summary>Handles every inbound message, whatever its type (including unknown types).</summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
@@ -48,7 +86,7 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="name">The sink name; default <c>handler:OnMessage</c> (plus <c>#n</c> when repeated).</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
     public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null) =>
-        builder.AddHandler("OnMessage", EventFilter.All, static e => e.Kind == WabaEventKind.Message, handler, name);
+        builder.AddHandler("OnMessage", EventFilter.All, handler, name);
 
     /// <summary>Handles every status of an outbound message: sent, delivered, read, played, failed and unknown ones.</summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
@@ -56,7 +94,7 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="name">The sink name; default <c>handler:OnStatus</c> (plus <c>#n</c> when repeated).</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
     public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null) =>
-        builder.AddHandler("OnStatus", EventFilter.All, static e => e.Kind == WabaEventKind.Status, handler, name);
+        builder.AddHandler("OnStatus", EventFilter.All, handler, name);
 
     /// <summary>
     /// Handles every event of one field (<c>messages</c>, <c>account_update</c>, …). The payload is the typed
@@ -70,14 +108,13 @@ public static class WabaHooksBuilderHandlerExtensions
     public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(field);
-        return builder.AddHandler($"On({field})", new EventFilter { Fields = [field] }, static _ => true, handler, name);
+        return builder.AddHandler($"On({field})", new EventFilter { Fields = [field] }, handler, name);
     }
 
     private static WabaHooksBuilder AddHandler<TPayload>(
         this WabaHooksBuilder builder,
         string kind,
         EventFilter filter,
-        Func<WabaEvent, bool> condition,
         Func<WabaHookContext<TPayload>, CancellationToken, Task> handler,
         string? name)
         where TPayload : class
@@ -86,9 +123,9 @@ public static class WabaHooksBuilderHandlerExtensions
         ArgumentNullException.ThrowIfNull(handler);
         var services = builder.Services;
         var sinkName = HandlerNames.Resolve(services, kind, name);
-        var registration = HandlerRegistration.Create(sinkName, condition, handler);
+        var registration = HandlerRegistration.Create(sinkName, filter, handler);
 
-        services.AddSingleton(new SinkRegistration(sinkName, filter with { Predicate = registration.Accepts }));
+        services.AddSingleton(registration.Sink);
         services.AddSingleton(registration);
         services.TryAddSingleton<SinkWorkSignal>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Handlers);

@@ -17,7 +17,7 @@ namespace WabaHooks.Events;
 /// <item><c>unknown</c> for a field the library does not model.</item>
 /// </list>
 /// </summary>
-public static class WabaEventTypes
+public static partial class WabaEventTypes
 {
     /// <summary>A change of a field the library does not model.</summary>
     public const string Unknown = "unknown";
