@@ -111,16 +111,20 @@ internal static class PostgresSchema
         """,
     ];
 
-    public static Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        MigrateAsync(dataSource, Migrations.Length, cancellationToken);
+    public static Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, CancellationToken cancellationToken) =>
+        MigrateAsync(dataSource, lockTimeout, Migrations.Length, cancellationToken);
 
     /// <summary>Migrates up to <paramref name="targetVersion"/> only: tests build a database as an older release left it.</summary>
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, int targetVersion, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Waits for another instance's migration, and for the tables' locks, no longer than <paramref name="lockTimeout"/>:
+    /// a migration queued behind a stuck lock would stall every statement that queues behind it in turn.
+    /// </remarks>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, int targetVersion, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, Migrations.Length);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock});", cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, $"{lockTimeout.SetLocal} SELECT pg_advisory_xact_lock({MigrationLock});", cancellationToken).ConfigureAwait(false);
         await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS wabahooks_schema (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
         await using (var read = new NpgsqlCommand("SELECT max(version) FROM wabahooks_schema;", connection, transaction))
         {

@@ -13,7 +13,7 @@ public sealed partial class PostgresStore
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync(async (connection, transaction) =>
+        return WriteAsync(async write =>
         {
             var now = Now();
             int stored = 0, duplicates = 0;
@@ -23,12 +23,12 @@ public sealed partial class PostgresStore
                 foreach (var e in delivery.Events)
                 {
                     long? seq;
-                    await using (var insert = new NpgsqlCommand(
+                    await using (var insert = write.Command(
                         """
                         INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json)
                         VALUES (@id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw)
                         ON CONFLICT (id) DO NOTHING RETURNING seq;
-                        """, connection, transaction))
+                        """))
                     {
                         insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
                             .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
@@ -45,24 +45,23 @@ public sealed partial class PostgresStore
                     deliveryStored++;
                     foreach (var sink in e.Sinks)
                     {
-                        await using var work = new NpgsqlCommand(
+                        await using var work = write.Command(
                             """
                             INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
                             VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now, @now) ON CONFLICT (event_id, sink) DO NOTHING;
-                            """, connection, transaction);
+                            """);
                         work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now);
                         await work.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     if (e.Status is { } status)
                     {
-                        await ApplyStatusAsync(connection, transaction, e.Id, delivery.DeliveryId, status, cancellationToken).ConfigureAwait(false);
+                        await ApplyStatusAsync(write, e.Id, delivery.DeliveryId, status, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
-                await using (var mark = new NpgsqlCommand(
-                    "UPDATE deliveries SET processed_at = @now, event_count = @events, duplicate_count = @duplicates, parse_error = @error WHERE id = @id;",
-                    connection, transaction))
+                await using (var mark = write.Command(
+                    "UPDATE deliveries SET processed_at = @now, event_count = @events, duplicate_count = @duplicates, parse_error = @error WHERE id = @id;"))
                 {
                     mark.Long("now", now).Int("events", deliveryStored).Int("duplicates", deliveryDuplicates).Text("error", delivery.ParseError).Long("id", delivery.DeliveryId);
                     await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -76,11 +75,11 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
-    private static async Task ApplyStatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string eventId, long deliveryId, StatusChange status, CancellationToken cancellationToken)
+    private static async Task ApplyStatusAsync(PostgresWrite write, string eventId, long deliveryId, StatusChange status, CancellationToken cancellationToken)
     {
         // FOR UPDATE: two instances applying statuses of one message take turns, so the view never moves backwards.
         string? current;
-        await using (var read = new NpgsqlCommand("SELECT status FROM message_status WHERE wamid = @wamid FOR UPDATE;", connection, transaction))
+        await using (var read = write.Command("SELECT status FROM message_status WHERE wamid = @wamid FOR UPDATE;"))
         {
             read.Text("wamid", status.Wamid);
             current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
@@ -90,20 +89,20 @@ public sealed partial class PostgresStore
         var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
         if (applied)
         {
-            await using var upsert = new NpgsqlCommand(
+            await using var upsert = write.Command(
                 """
                 INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES (@wamid, @status, @recipient, @at, @event)
                 ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
-                """, connection, transaction);
+                """);
             upsert.Text("wamid", status.Wamid).Text("status", status.Status).Text("recipient", status.RecipientId).Long("at", timestamp).Text("event", eventId);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using var timeline = new NpgsqlCommand(
+        await using var timeline = write.Command(
             """
             INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
             VALUES (@event, @wamid, @status, @at, @recipient, @delivery, @applied) ON CONFLICT (event_id) DO NOTHING;
-            """, connection, transaction);
+            """);
         timeline.Text("event", eventId).Text("wamid", status.Wamid).Text("status", status.Status).Long("at", timestamp)
             .Text("recipient", status.RecipientId).Long("delivery", deliveryId).Bool("applied", applied);
         await timeline.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -197,12 +196,12 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        WriteAsync<IReadOnlyList<long>>(async write =>
         {
             const string Reset = "UPDATE deliveries SET processed_at = NULL, event_count = NULL, duplicate_count = NULL, parse_error = NULL";
             await using var command = deliveryIds is null
-                ? new NpgsqlCommand(Reset + " WHERE parse_error IS NOT NULL RETURNING id;", connection, transaction)
-                : new NpgsqlCommand(Reset + " WHERE id = ANY(@ids) AND processed_at IS NOT NULL RETURNING id;", connection, transaction);
+                ? write.Command(Reset + " WHERE parse_error IS NOT NULL RETURNING id;")
+                : write.Command(Reset + " WHERE id = ANY(@ids) AND processed_at IS NOT NULL RETURNING id;");
             if (deliveryIds is not null)
             {
                 command.Parameters.AddWithValue("ids", deliveryIds.ToArray());

@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 
 namespace WabaHooks.Postgres;
@@ -31,27 +32,38 @@ public sealed partial class PostgresStore
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
                 {
-                    await _leaseConnection.DisposeAsync().ConfigureAwait(false);
+                    // Given up and taken again below: a session that is still alive lets go of the lock first.
+                    await CloseLeaseConnectionAsync(_dataSource, _leaseConnection).ConfigureAwait(false);
                     _leaseConnection = null;
                 }
             }
 
-            var connection = await _leaseDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            bool held;
             try
             {
                 await using var acquire = new NpgsqlCommand($"SELECT pg_try_advisory_lock({ProcessingLock});", connection);
-                if (await acquire.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
-                {
-                    _leaseConnection = connection;
-                    return true;
-                }
+                held = await acquire.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (Exception ex)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                return false;
+                // The server may have granted the lock before the answer was lost: give the connection back as if held.
+                await CloseLeaseConnectionAsync(_dataSource, connection).ConfigureAwait(false);
+                if (ex is NpgsqlException or TimeoutException)
+                {
+                    return false;
+                }
+
+                throw;
             }
 
+            if (held)
+            {
+                _leaseConnection = connection;
+                return true;
+            }
+
+            // Refused: the session holds nothing, so it goes back to the pool as it came.
             await connection.DisposeAsync().ConfigureAwait(false);
             return false;
         }
@@ -65,19 +77,42 @@ public sealed partial class PostgresStore
     {
         if (_leaseConnection is not null)
         {
-            try
-            {
-                // On a clean shutdown, hand the lease over at once rather than when the server notices the closed socket.
-                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({ProcessingLock});", _leaseConnection);
-                await release.ExecuteScalarAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                // The session is gone already, and its lock with it.
-            }
-
-            await _leaseConnection.DisposeAsync().ConfigureAwait(false);
+            // On a clean shutdown, hand the lease over at once rather than when the server notices the closed socket.
+            await CloseLeaseConnectionAsync(_dataSource, _leaseConnection).ConfigureAwait(false);
             _leaseConnection = null;
         }
+    }
+
+    /// <summary>Closes a connection that holds, or may hold, the lease, so that the lock never outlives it.</summary>
+    /// <remarks>
+    /// The connection comes from a pool — the store's own or one it was given — and closing a pooled connection keeps
+    /// its session alive for the next user. A session lock still held would go with it: the lease would stay taken, by
+    /// nobody, until that session happened to end. (Npgsql's reset would free it, but only when the connection is next
+    /// handed out, and not at all with <c>No Reset On Close</c>.) So the session's advisory locks are released first,
+    /// and only a session known to hold none goes back to the pool. If that cannot be confirmed while the session is
+    /// still open — a statement the server cancelled, say — clearing the pool makes Npgsql close this connection when
+    /// it comes back instead of keeping it, at the cost of reopening the pool's idle connections, in that rare case
+    /// only. A session that broke took its locks with it, and Npgsql never pools a broken connection.
+    /// </remarks>
+    internal static async ValueTask CloseLeaseConnectionAsync(NpgsqlDataSource dataSource, NpgsqlConnection connection)
+    {
+        var released = false;
+        try
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all();", connection);
+            await unlock.ExecuteNonQueryAsync().ConfigureAwait(false);
+            released = true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Not confirmed: below.
+        }
+
+        if (!released && connection.FullState == ConnectionState.Open)
+        {
+            dataSource.Clear();
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -33,11 +33,11 @@ public sealed partial class PostgresStore
     {
         ArgumentException.ThrowIfNullOrEmpty(sink);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return WriteAsync<IReadOnlyList<SinkWorkItem>>(async (connection, transaction) =>
+        return WriteAsync<IReadOnlyList<SinkWorkItem>>(async write =>
         {
             // SKIP LOCKED: instances claiming at once each take different rows, none waits for another, and a row
             // leased by an instance that died becomes due again when its lease runs out.
-            await using var claim = new NpgsqlCommand(
+            await using var claim = write.Command(
                 $"""
                 UPDATE sink_work SET lease_until = @until
                 WHERE (event_id, sink) IN (
@@ -45,7 +45,7 @@ public sealed partial class PostgresStore
                     WHERE sink = @sink AND state = 0 AND next_attempt_at <= @now AND lease_until <= @now
                     ORDER BY next_attempt_at, event_seq LIMIT @limit FOR UPDATE SKIP LOCKED)
                 RETURNING {WorkColumns};
-                """, connection, transaction);
+                """);
             claim.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds()).Long("until", (now + lease).ToUnixTimeMilliseconds()).Int("limit", limit);
             var items = new List<SinkWorkItem>();
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -73,15 +73,16 @@ public sealed partial class PostgresStore
             return Task.CompletedTask;
         }
 
-        return WriteAsync(async (connection, transaction) =>
+        return WriteAsync(async write =>
         {
             // Both statements are prepared (Npgsql keeps them on the physical connection across pool uses) and rebound
             // per outcome: a batch pays for one commit, and no statement is parsed twice.
-            await using var insert = new NpgsqlCommand(
+            // The insert, made first, carries the lock timeout: each run sets it again, to the same value, in its round trip.
+            await using var insert = write.Command(
                 $"""
                 INSERT INTO sink_attempts ({AttemptColumns})
                 VALUES (@event, @sink, @number, @started, @duration, @succeeded, @status, @error, @head);
-                """, connection, transaction);
+                """);
             NpgsqlParameter[] a =
             [
                 insert.Parameter("event", NpgsqlDbType.Text), insert.Parameter("sink", NpgsqlDbType.Text), insert.Parameter("number", NpgsqlDbType.Integer),
@@ -89,11 +90,11 @@ public sealed partial class PostgresStore
                 insert.Parameter("status", NpgsqlDbType.Integer), insert.Parameter("error", NpgsqlDbType.Text), insert.Parameter("head", NpgsqlDbType.Text),
             ];
             await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            await using var update = new NpgsqlCommand(
+            await using var update = write.Command(
                 """
                 UPDATE sink_work SET state = @state, attempts = @attempts, next_attempt_at = @next, lease_until = 0, last_error = @error, updated_at = @now
                 WHERE event_id = @event AND sink = @sink;
-                """, connection, transaction);
+                """);
             NpgsqlParameter[] u =
             [
                 update.Parameter("state", NpgsqlDbType.Integer), update.Parameter("attempts", NpgsqlDbType.Integer), update.Parameter("next", NpgsqlDbType.Bigint),
@@ -148,13 +149,13 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<int> RetryDeadLettersAsync(string? sink, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        WriteAsync(async write =>
         {
-            await using var command = new NpgsqlCommand(
+            await using var command = write.Command(
                 """
                 UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now, scheduled_at = @now
                 WHERE state = 2 AND (@sink IS NULL OR sink = @sink);
-                """, connection, transaction);
+                """);
             command.Long("now", now.ToUnixTimeMilliseconds()).Text("sink", sink);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -164,14 +165,14 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(eventIds);
         ArgumentException.ThrowIfNullOrEmpty(sink);
-        return WriteAsync(async (connection, transaction) =>
+        return WriteAsync(async write =>
         {
-            await using var command = new NpgsqlCommand(
+            await using var command = write.Command(
                 """
                 INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
                 SELECT id, @sink, seq, delivery_id, 0, 0, @now, 0, NULL, @now, @now FROM events WHERE id = ANY(@events)
                 ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now, scheduled_at = @now;
-                """, connection, transaction);
+                """);
             command.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds());
             command.Parameters.Add(new NpgsqlParameter("events", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = eventIds.ToArray() });
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -13,33 +13,71 @@ public sealed partial class PostgresStore : IWabaHooksStore
 {
     private readonly PostgresStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly PostgresLockTimeout _lockTimeout;
 
-    // The processing lease is a session lock: its connection must never go back to a pool, where it would keep the
-    // lock alive after the lease is given up.
-    private readonly NpgsqlDataSource _leaseDataSource;
-
-    /// <summary>Creates a store. Nothing is opened until <see cref="InitializeAsync"/>.</summary>
-    /// <exception cref="ArgumentException">The connection string is empty or invalid.</exception>
+    /// <summary>Creates a store on its own connection pool. Nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The connection string is empty or invalid, or asks for multiplexing.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PostgresStoreOptions.LockTimeout"/> is negative or too long.</exception>
     public PostgresStore(PostgresStoreOptions options)
+        : this(CreateDataSource(options), options, ownsDataSource: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store on a data source of yours, such as the one Npgsql's <c>AddNpgsqlDataSource</c> registers. The
+    /// store leaves it open when disposed and changes nothing about its connections: the lock timeout is set inside
+    /// each of the store's own transactions. The processing lease keeps one of its connections while held.
+    /// </summary>
+    /// <param name="dataSource">Where to connect. It must not multiplex: the processing lease is a lock held by one session.</param>
+    /// <param name="options">The lock timeout and the clock; <see cref="PostgresStoreOptions.ConnectionString"/> is not used. Defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="dataSource"/> multiplexes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PostgresStoreOptions.LockTimeout"/> is negative or too long.</exception>
+    public PostgresStore(NpgsqlDataSource dataSource, PostgresStoreOptions? options = null)
+        : this(RefuseMultiplexing(dataSource), options ?? new PostgresStoreOptions(), ownsDataSource: false)
+    {
+    }
+
+    private PostgresStore(NpgsqlDataSource dataSource, PostgresStoreOptions options, bool ownsDataSource)
+    {
+        _lockTimeout = new PostgresLockTimeout(options.LockTimeout);
+        _options = options;
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+    }
+
+    private static NpgsqlDataSource CreateDataSource(PostgresStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
-        _options = options;
-        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        RefuseMultiplexing(settings, nameof(options));
+        _ = new PostgresLockTimeout(options.LockTimeout); // Fails before a data source exists to leak.
+        return NpgsqlDataSource.Create(settings);
+    }
 
-        // Bound every wait on another session's lock: a stuck lock must become a 503, never a hung request.
-        var lockTimeout = $"-c lock_timeout={(long)options.LockTimeout.TotalMilliseconds}";
-        builder.Options = string.IsNullOrEmpty(builder.Options) ? lockTimeout : $"{builder.Options} {lockTimeout}";
-        _dataSource = NpgsqlDataSource.Create(builder);
-        builder.Pooling = false;
-        _leaseDataSource = NpgsqlDataSource.Create(builder);
+    private static NpgsqlDataSource RefuseMultiplexing(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        RefuseMultiplexing(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString), nameof(dataSource));
+        return dataSource;
+    }
+
+    // A multiplexing connection sends each command outside a transaction down whichever physical connection is free,
+    // so a session lock taken through it belongs to no one in particular.
+    private static void RefuseMultiplexing(NpgsqlConnectionStringBuilder settings, string paramName)
+    {
+        if (settings.Multiplexing)
+        {
+            throw new ArgumentException("The PostgreSQL store cannot use multiplexing (Multiplexing=true): its processing lease is a lock held by one session.", paramName);
+        }
     }
 
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellationToken) =>
         await Guard(async () =>
         {
-            await PostgresSchema.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+            await PostgresSchema.MigrateAsync(_dataSource, _lockTimeout, cancellationToken).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false);
 
@@ -47,10 +85,11 @@ public sealed partial class PostgresStore : IWabaHooksStore
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<InboundDelivery> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+        return WriteAsync<IReadOnlyList<long>>(async write =>
         {
-            // One round trip for the whole group commit; each statement returns its id, in batch order.
-            await using var commands = new NpgsqlBatch(connection, transaction);
+            // One round trip for the whole group commit (with BEGIN and the lock timeout); each insert returns its id,
+            // in batch order.
+            await using var commands = write.Batch();
             foreach (var delivery in batch)
             {
                 var command = new NpgsqlBatchCommand(
@@ -78,37 +117,45 @@ public sealed partial class PostgresStore : IWabaHooksStore
 
     /// <inheritdoc/>
     public Task CheckWritableAsync(CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        WriteAsync(async write =>
         {
             // The lock an append takes, taken and released without writing: fails exactly when an append would.
-            await using var command = new NpgsqlCommand("LOCK TABLE deliveries IN ROW EXCLUSIVE MODE;", connection, transaction);
+            await using var command = write.Command("LOCK TABLE deliveries IN ROW EXCLUSIVE MODE;");
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
 
-    /// <summary>Releases the processing lease, if held, and closes every connection.</summary>
+    /// <summary>
+    /// Releases the processing lease, if held, and closes the store's connections. A data source given to the store
+    /// stays open, its connections back in its pool: it is its owner's to dispose.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await ReleaseLeaseAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-        await _leaseDataSource.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
         _leaseGate.Dispose();
     }
 
     private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+    private async Task<T> WriteAsync<T>(Func<PostgresWrite, Task<T>> work, CancellationToken cancellationToken) =>
         await Guard(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
+            var result = await work(new PostgresWrite(connection, transaction, _lockTimeout)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }).ConfigureAwait(false);
 
     /// <summary>Every row the query returns, each read by <paramref name="row"/>.</summary>
     /// <remarks>
+    /// A query runs outside a transaction but with the writes' lock timeout: a read waits only for the strongest locks
+    /// (DDL, such as a newer instance's migration), and still must not hang on one.
     /// Rows are fetched with <c>ReadAsync</c>: a synchronous <c>Read</c> waits on the network, holding a thread-pool
     /// thread, whenever a result is larger than what has arrived (a page of bodies) — under load that starves the pool.
     /// <paramref name="row"/> only takes the current row's columns, which are in memory once it is fetched.
@@ -117,9 +164,10 @@ public sealed partial class PostgresStore : IWabaHooksStore
         await Guard<IReadOnlyList<T>>(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = new NpgsqlCommand(_lockTimeout.SetForQuery + " " + sql, connection);
             parameters(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Past set_config's row, to the query's.
             var rows = new List<T>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -135,9 +183,10 @@ public sealed partial class PostgresStore : IWabaHooksStore
         await Guard(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = new NpgsqlCommand(_lockTimeout.SetForQuery + " " + sql, connection);
             parameters(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // Past set_config's row, to the query's.
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? row(reader) : null;
         }).ConfigureAwait(false);
 

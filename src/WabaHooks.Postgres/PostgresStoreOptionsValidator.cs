@@ -26,9 +26,9 @@ internal sealed class PostgresStoreOptionsValidator : IValidateOptions<PostgresS
             }
         }
 
-        if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > TimeSpan.FromMinutes(5))
+        if (options.LockTimeout < TimeSpan.Zero || options.LockTimeout > TimeSpan.FromMinutes(5))
         {
-            errors.Add($"Postgres:LockTimeout is {options.LockTimeout}: it must be positive and at most 5 minutes (the default is 2 seconds).");
+            errors.Add($"Postgres:LockTimeout is {options.LockTimeout}: it must be from 0 (no limit) to 5 minutes (the default is 2 seconds).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -15,8 +15,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using WabaHooks.Hosting;
-using WabaHooks.Postgres;
 using WabaHooks.Signatures;
 
 // No file watching: a watcher over the content root costs CPU and the tests start several of these at once.
@@ -45,6 +45,10 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 // O_APPEND: without this lock two appends could write at the same offset and one line would be lost.
 var appendLock = new Lock();
 
+// The app's own data source, as Npgsql's AddNpgsqlDataSource registers it, which WabaHooks shares: the multi-instance
+// tests then kill instances whose processing lease is held on a connection of the app's pool.
+builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+
 builder.Services
     .AddWabaHooks(options =>
     {
@@ -55,7 +59,7 @@ builder.Services
         // keeps the test's wait for it short. The handler takes microseconds.
         options.Handlers.Timeout = TimeSpan.FromSeconds(2);
     })
-    .UseStore(_ => new PostgresStore(new PostgresStoreOptions { ConnectionString = connectionString }))
+    .UsePostgres(services => services.GetRequiredService<NpgsqlDataSource>())
     .OnMessage(
         async (e, cancellationToken) =>
         {

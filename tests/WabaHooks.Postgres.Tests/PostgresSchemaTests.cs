@@ -19,7 +19,7 @@ public sealed class PostgresSchemaTests(PostgresServer server)
         var database = await server.CreateDatabaseAsync();
         await using (var old = NpgsqlDataSource.Create(database))
         {
-            await PostgresSchema.MigrateAsync(old, VersionBeforeScheduledAt, Ct);
+            await PostgresSchema.MigrateAsync(old, new PostgresLockTimeout(TimeSpan.FromSeconds(2)), VersionBeforeScheduledAt, Ct);
             // Exactly the columns the previous release wrote.
             await using var insert = old.CreateCommand(
                 """
