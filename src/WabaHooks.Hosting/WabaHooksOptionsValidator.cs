@@ -72,10 +72,11 @@ internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOpti
             ("StalledAfter", processor.StalledAfter, "1 minute"),
         })
         {
-            // Zero is allowed only for the batch window (commit at once); the others would spin or never report a stall.
-            if (value < TimeSpan.Zero || (value == TimeSpan.Zero && name != "BatchWindow") || value > TimeSpan.FromDays(1))
+            // Zero means "at once" for the batch window and for reporting a stall; the poll and the backoff would spin.
+            var zeroAllowed = name is "BatchWindow" or "StalledAfter";
+            if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !zeroAllowed) || value > TimeSpan.FromDays(1))
             {
-                errors.Add($"Processor.{name} is {value}: it must be positive and at most a day (the default is {fallback}).");
+                errors.Add($"Processor.{name} is {value}: it must be {(zeroAllowed ? "zero or more" : "positive")} and at most a day (the default is {fallback}).");
             }
         }
     }

@@ -81,7 +81,7 @@ public sealed class WabaHooksBindingTests
             """
             { "VerifyToken": { "Path": "verify-token-4471" }, "AppSecrets": [ { "AppId": "a", "Secrt": "app-secret-4471" } ],
               "MaxBodyBytes": 4294967296, "AppendTimeout": "soon", "Procesor": { "BatchSize": 10 },
-              "Processor": { "BatchSize": 0, "StalledAfter": 0 }, "Handlers": { "MaxAttempts": "many" },
+              "Processor": { "BatchSize": 0, "StalledAfter": -1 }, "Handlers": { "MaxAttempts": "many" },
               "Sqlite": { "DataDirectory": "" , "WalSizeLimitBytes": 1000 } }
             """,
             b => b.UseSqlite());
@@ -98,7 +98,7 @@ public sealed class WabaHooksBindingTests
             "No app secret",
             "MaxBodyBytes is 4294967296: it must be at most 2147483647",
             "Processor.BatchSize is 0",
-            "Processor.StalledAfter is 00:00:00",
+            "Processor.StalledAfter is -00:00:01",
             "Sqlite:DataDirectory is not set",
             "Sqlite:WalSizeLimitBytes is 1000",
         })
