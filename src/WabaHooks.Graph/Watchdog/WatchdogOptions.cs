@@ -34,7 +34,10 @@ public sealed class WatchdogOptions
     public GraphClientOptions Graph { get; set; } = new();
 
     /// <summary>Every problem with these options, each saying how to fix it; empty when they are usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => Validate(Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Validate()"/>, with the environment read through <paramref name="readEnvironment"/> (tests pass an empty one).</summary>
+    internal IReadOnlyList<string> Validate(Func<string, string?> readEnvironment)
     {
         var errors = new List<string>();
         if (WabaIds.Any(string.IsNullOrWhiteSpace))
@@ -64,7 +67,7 @@ public sealed class WatchdogOptions
         }
 
         errors.AddRange(Graph.Validate().Select(e => "Watchdog Graph: " + e));
-        if (WabaIds.Count > 0 && Graph.ResolveAccessToken() is null)
+        if (WabaIds.Count > 0 && Graph.ResolveAccessToken(readEnvironment) is null)
         {
             errors.Add($"Watchdog: watching WABAs needs a Graph token: set the access token (a system-user token with whatsapp_business_management) or the {GraphClientOptions.AccessTokenEnvironmentVariable} environment variable.");
         }
