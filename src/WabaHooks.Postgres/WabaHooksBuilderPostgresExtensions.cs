@@ -22,12 +22,7 @@ public static class WabaHooksBuilderPostgresExtensions
     public static WabaHooksBuilder UsePostgres(this WabaHooksBuilder builder, Action<PostgresStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.BindOptions<PostgresStoreOptions>(SectionKey);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
+        builder.BindOptions(SectionKey, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStoreOptions>, PostgresStoreOptionsValidator>());
         return builder.UseStore(sp => new PostgresStore(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value));
     }

@@ -21,12 +21,7 @@ public static class WabaHooksBuilderSqliteExtensions
     public static WabaHooksBuilder UseSqlite(this WabaHooksBuilder builder, Action<SqliteStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.BindOptions<SqliteStoreOptions>(SectionKey);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
+        builder.BindOptions(SectionKey, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         return builder.UseStore(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
     }

@@ -33,11 +33,7 @@ public static class WabaHooksBuilderWatchdogExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = builder.BindOptions<WatchdogOptions>(SectionKey);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.BindOptions(SectionKey, configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchdogOptions>, WatchdogOptionsValidator>());
         services.AddHttpClient();

@@ -180,94 +180,92 @@ internal static class SettingsSchema
 
     private static void WriteCommonDefinitions(Utf8JsonWriter json)
     {
-        json.WriteStartObject("duration");
-        json.WriteString("description", "A number of seconds (30, 0.25), or a duration as d.hh:mm:ss.fff (00:05:00, 3.00:00:00).");
-        json.WriteStartArray("oneOf");
-        json.WriteStartObject();
-        json.WriteString("type", "number");
-        json.WriteEndObject();
-        json.WriteStartObject();
-        json.WriteString("type", "string");
-        json.WriteString("pattern", @"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$|^-?\d+(\.\d+)?$");
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteEndObject();
+        OneOf(json, "duration", "A number of seconds (30, 0.25), or a duration as d.hh:mm:ss.fff (00:05:00, 3.00:00:00).",
+            Typed("number"),
+            j =>
+            {
+                j.WriteString("type", "string");
+                j.WriteString("pattern", @"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$|^-?\d+(\.\d+)?$");
+            });
+        OneOf(json, "secret", "The secret itself, or { \"File\": path } to read it from a file (Docker and Kubernetes secrets); never shown in errors.",
+            Typed("string"),
+            j => Object(j, [SettingsBinder.FileKey], (SettingsBinder.FileKey, k => Described(k, "string", "The file that holds the secret; its trailing line break is ignored."))));
+        OneOf(json, "stringList", "A list of strings, or one string with the items separated by commas (handy in environment variables).",
+            j => ArrayOf(j, Typed("string")),
+            Typed("string"));
+        OneOf(json, "appSecrets", "The Meta app secrets signatures are checked with: \"APP_ID:SECRET\" or \"SECRET\" strings, or { \"AppId\", \"Secret\" } objects whose Secret may be { \"File\": path }.",
+            j => ArrayOf(j, item =>
+            {
+                item.WriteStartArray("oneOf");
+                Item(item, Typed("string"));
+                Item(item, o => Object(
+                    o,
+                    ["Secret"],
+                    ("AppId", k => Described(k, "string", "The Meta app id, recorded with each delivery this secret verifies.")),
+                    ("Secret", k => k.WriteString("$ref", "#/$defs/secret"))));
+                item.WriteEndArray();
+            }),
+            Typed("string"));
+    }
 
-        json.WriteStartObject("secret");
-        json.WriteString("description", "The secret itself, or { \"File\": path } to read it from a file (Docker and Kubernetes secrets); never shown in errors.");
-        json.WriteStartArray("oneOf");
-        json.WriteStartObject();
-        json.WriteString("type", "string");
-        json.WriteEndObject();
-        WriteFileObject(json);
-        json.WriteEndArray();
-        json.WriteEndObject();
+    private static Action<Utf8JsonWriter> Typed(string type) => j => j.WriteString("type", type);
 
-        json.WriteStartObject("stringList");
-        json.WriteString("description", "A list of strings, or one string with the items separated by commas (handy in environment variables).");
-        json.WriteStartArray("oneOf");
-        json.WriteStartObject();
-        json.WriteString("type", "array");
-        json.WriteStartObject("items");
-        json.WriteString("type", "string");
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteStartObject();
-        json.WriteString("type", "string");
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteEndObject();
+    private static void Described(Utf8JsonWriter json, string type, string description)
+    {
+        json.WriteString("type", type);
+        json.WriteString("description", description);
+    }
 
-        json.WriteStartObject("appSecrets");
-        json.WriteString("description", "The Meta app secrets signatures are checked with: \"APP_ID:SECRET\" or \"SECRET\" strings, or { \"AppId\", \"Secret\" } objects whose Secret may be { \"File\": path }.");
+    /// <summary>A named definition that is one of several shapes.</summary>
+    private static void OneOf(Utf8JsonWriter json, string name, string description, params Action<Utf8JsonWriter>[] shapes)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("description", description);
         json.WriteStartArray("oneOf");
-        json.WriteStartObject();
-        json.WriteString("type", "array");
-        json.WriteStartObject("items");
-        json.WriteStartArray("oneOf");
-        json.WriteStartObject();
-        json.WriteString("type", "string");
-        json.WriteEndObject();
-        json.WriteStartObject();
-        json.WriteString("type", "object");
-        json.WriteBoolean("additionalProperties", false);
-        json.WriteStartArray("required");
-        json.WriteStringValue("Secret");
-        json.WriteEndArray();
-        json.WriteStartObject("properties");
-        json.WriteStartObject("AppId");
-        json.WriteString("type", "string");
-        json.WriteString("description", "The Meta app id, recorded with each delivery this secret verifies.");
-        json.WriteEndObject();
-        json.WriteStartObject("Secret");
-        json.WriteString("$ref", "#/$defs/secret");
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteStartObject();
-        json.WriteString("type", "string");
-        json.WriteEndObject();
+        foreach (var shape in shapes)
+        {
+            Item(json, shape);
+        }
+
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    private static void WriteFileObject(Utf8JsonWriter json)
+    private static void Item(Utf8JsonWriter json, Action<Utf8JsonWriter> shape)
     {
         json.WriteStartObject();
+        shape(json);
+        json.WriteEndObject();
+    }
+
+    private static void ArrayOf(Utf8JsonWriter json, Action<Utf8JsonWriter> items)
+    {
+        json.WriteString("type", "array");
+        json.WriteStartObject("items");
+        items(json);
+        json.WriteEndObject();
+    }
+
+    /// <summary>An object with exactly these properties, of which <paramref name="required"/> must be there.</summary>
+    private static void Object(Utf8JsonWriter json, string[] required, params (string Name, Action<Utf8JsonWriter> Shape)[] properties)
+    {
         json.WriteString("type", "object");
         json.WriteBoolean("additionalProperties", false);
         json.WriteStartArray("required");
-        json.WriteStringValue(SettingsBinder.FileKey);
+        foreach (var name in required)
+        {
+            json.WriteStringValue(name);
+        }
+
         json.WriteEndArray();
         json.WriteStartObject("properties");
-        json.WriteStartObject(SettingsBinder.FileKey);
-        json.WriteString("type", "string");
-        json.WriteString("description", "The file that holds the secret; its trailing line break is ignored.");
-        json.WriteEndObject();
-        json.WriteEndObject();
+        foreach (var (name, shape) in properties)
+        {
+            json.WriteStartObject(name);
+            shape(json);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 }

@@ -17,8 +17,9 @@ public static class WabaHooksBuilderConfigurationExtensions
     /// <typeparam name="TOptions">The options type.</typeparam>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="sectionKey">The sub-section's key, e.g. <c>Sqlite</c>.</param>
-    /// <returns>The options builder, to add configuration in code (which runs after the binding) or validation.</returns>
-    public static OptionsBuilder<TOptions> BindOptions<TOptions>(this WabaHooksBuilder builder, string sectionKey)
+    /// <param name="configure">Adjusts the settings in code, after the binding.</param>
+    /// <returns>The options builder, to add more configuration or validation.</returns>
+    public static OptionsBuilder<TOptions> BindOptions<TOptions>(this WabaHooksBuilder builder, string sectionKey, Action<TOptions>? configure = null)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -36,6 +37,11 @@ public static class WabaHooksBuilderConfigurationExtensions
         {
             var section = configuration.GetSection(sectionKey);
             options.Configure(o => SettingsBinder.Bind(section, o, section.Path, problems.Binding(typeof(TOptions), null)));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
         }
 
         return options.ValidateOnStart();
