@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using Xunit;
+
+namespace WabaHooks.Testing;
+
+/// <summary>
+/// The one place a test decides that this machine cannot run it. On a developer's machine a missing prerequisite
+/// (PostgreSQL, a tmpfs mount) skips the test with the reason; under CI (<c>CI=true</c>), where <c>.ci/run</c> provides
+/// every prerequisite, the same reason fails it, so a broken CI environment can never pass by skipping.
+/// </summary>
+public static class TestEnvironment
+{
+    /// <summary>Whether the tests run under CI: the <c>CI</c> environment variable is <c>true</c> (or <c>1</c>).</summary>
+    public static bool IsCI => IsSet(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>
+    /// Returns when <paramref name="condition"/> holds; otherwise skips the test with <paramref name="reason"/>, or fails it
+    /// under CI.
+    /// </summary>
+    public static void Require([DoesNotReturnIf(false)] bool condition, string reason) => Require(condition, reason, IsCI);
+
+    /// <summary>
+    /// <see cref="Require(bool, string)"/> with the CI decision given: skips when <paramref name="underCi"/> is false,
+    /// fails when it is true.
+    /// </summary>
+    public static void Require([DoesNotReturnIf(false)] bool condition, string reason, bool underCi)
+    {
+        if (condition)
+        {
+            return;
+        }
+
+        if (underCi)
+        {
+            Assert.Fail($"Required under CI (CI=true), where this must not skip: {reason}");
+        }
+
+        Assert.Skip(reason);
+    }
+
+    private static bool IsSet(string? value) =>
+        string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1";
+}
