@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.Hosting.Destinations;
+using WabaHooks.Testing;
 using WabaHooks.Testing.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Destinations;
@@ -13,17 +14,25 @@ internal static class Destinations
     public static DestinationOptions Event(string name, DestinationServer server, Action<DestinationOptions>? configure = null) =>
         Create(name, server, DestinationFormat.Event, Received.EventSecret, configure);
 
+    /// <summary>How often a destination's loop looks for due work when nothing wakes it.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     public static Task<TestGateway> StartGatewayAsync(string dataDir, params DestinationOptions[] destinations) =>
+        StartGatewayAsync(dataDir, clock: null, destinations);
+
+    /// <summary>A gateway with these destinations, on <paramref name="clock"/> when one is given.</summary>
+    public static Task<TestGateway> StartGatewayAsync(string dataDir, TestClock? clock, params DestinationOptions[] destinations) =>
         TestGateway.StartAsync(
             dataDir,
-            o => o.Destinations.PollInterval = TimeSpan.FromMilliseconds(20),
+            o => o.Destinations.PollInterval = PollInterval,
             hooks =>
             {
                 foreach (var destination in destinations)
                 {
                     hooks.AddDestination(destination);
                 }
-            });
+            },
+            clock: clock);
 
     private static DestinationOptions Create(string name, DestinationServer server, DestinationFormat format, string secret, Action<DestinationOptions>? configure)
     {
