@@ -12,7 +12,10 @@ using WabaHooks.Testing;
 
 namespace WabaHooks.AspNetCore.Tests;
 
-/// <summary>The endpoint on real Kestrel at 127.0.0.1 with a free port, over a real SQLite file in a temp folder.</summary>
+/// <summary>
+/// The endpoint on real Kestrel at 127.0.0.1 with a free port, over a real SQLite file in a temp folder; on a
+/// <see cref="TestClock"/> when the test gives one, so backoffs, pauses and timeouts pass only when the test moves it.
+/// </summary>
 internal sealed class TestGateway : IAsyncDisposable
 {
     public const string VerifyToken = "test-verify-token";
@@ -43,11 +46,20 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Every sink's backlog as the store has it, by sink name.</summary>
+    public async Task<IReadOnlyDictionary<string, WabaHooks.Storage.SinkBacklog>> BacklogAsync() =>
+        (await Store.GetBacklogAsync(TestContext.Current.CancellationToken)).ToDictionary(b => b.Sink, StringComparer.Ordinal);
+
+    /// <summary>How many deliveries the processor has committed an outcome for.</summary>
+    public async Task<int> ProcessedCountAsync() =>
+        (await Store.ListDeliveryOutcomesAsync(10_000, null, TestContext.Current.CancellationToken)).Count;
+
     public static async Task<TestGateway> StartAsync(
         string dataDir,
         Action<WabaHooksOptions>? configure = null,
         Action<WabaHooksBuilder>? handlers = null,
-        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? kestrel = null)
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? kestrel = null,
+        TestClock? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -59,6 +71,12 @@ internal sealed class TestGateway : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        if (clock is not null)
+        {
+            // Registered before AddWabaHooks, whose TryAdd then keeps it: every timer and timestamp of the gateway is on it.
+            builder.Services.AddSingleton<TimeProvider>(clock);
+        }
+
         var wabaHooks = builder.Services
             .AddWabaHooks(options =>
             {
@@ -66,9 +84,22 @@ internal sealed class TestGateway : IAsyncDisposable
                 options.AppSecrets.Add(new AppSecret("app-a", SecretA));
                 options.AppSecrets.Add(new AppSecret("app-b", SecretB));
                 options.AppendTimeout = TimeSpan.FromSeconds(2);
+                if (clock is not null)
+                {
+                    // The processor lets deliveries gather for this long after each batch: on a test clock that wait
+                    // would last until the test moved the clock.
+                    options.Processor.BatchWindow = TimeSpan.Zero;
+                }
+
                 configure?.Invoke(options);
             })
-            .UseSqlite(new SqliteStoreOptions { DatabasePath = Path.Combine(dataDir, "wabahooks.db"), BusyTimeout = TimeSpan.FromMilliseconds(500) });
+            .UseSqlite(new SqliteStoreOptions
+            {
+                DatabasePath = Path.Combine(dataDir, "wabahooks.db"),
+                BusyTimeout = TimeSpan.FromMilliseconds(500),
+                // The store stamps stored events and schedules work on the gateway's clock.
+                TimeProvider = clock ?? TimeProvider.System,
+            });
         handlers?.Invoke(wabaHooks);
         var app = builder.Build();
         app.MapWabaHooks("/webhook");

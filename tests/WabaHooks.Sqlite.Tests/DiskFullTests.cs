@@ -15,7 +15,7 @@ namespace WabaHooks.Sqlite.Tests;
 /// A full disk is an outage the store must come back from by itself: appends are refused (503) before the disk is
 /// completely full, checkpoints and the processor keep running, and once space is freed ingest resumes and everything
 /// acknowledged is processed — also across a restart during the outage. The first tests need no mount; the tmpfs ones
-/// use a real filesystem that fills up and skip, with the reason, where mount is not allowed.
+/// use a real filesystem that fills up; where mount is not allowed they skip with the reason, or fail under CI.
 /// </summary>
 public sealed class DiskFullTests : IAsyncLifetime
 {
@@ -372,17 +372,6 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.InRange(peak, 0, SqliteStoreOptions.DefaultWalSizeLimitBytes * 3 / 2);
     }
 
-    private static TmpfsMount MountOrSkip(int sizeMiB)
-    {
-        var mount = TmpfsMount.TryMount(sizeMiB, out var reason);
-        if (mount is null)
-        {
-            Assert.Skip(reason);
-        }
-
-        return mount;
-    }
-
     private static SqliteStoreOptions OnTmpfs(TmpfsMount mount, long reserve = 8 * MiB) => new()
     {
         DatabasePath = mount.Combine("data", "wabahooks.db"),
@@ -393,7 +382,7 @@ public sealed class DiskFullTests : IAsyncLifetime
     [Fact]
     public async Task On_a_filesystem_that_fills_up_ingest_stops_before_the_disk_is_full_and_resumes_when_a_few_mib_are_freed()
     {
-        using var mount = MountOrSkip(48);
+        using var mount = TmpfsMount.MountOrSkip(48);
         try
         {
             // The reserve must hold the events of whatever backlog the processor has when ingest stops (they copy
@@ -441,7 +430,7 @@ public sealed class DiskFullTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_reserve_a_completely_full_disk_is_an_outage_that_ends_when_space_is_freed()
     {
-        using var mount = MountOrSkip(32);
+        using var mount = TmpfsMount.MountOrSkip(32);
         try
         {
             var store = await OpenAsync(OnTmpfs(mount, reserve: 0));
@@ -467,7 +456,7 @@ public sealed class DiskFullTests : IAsyncLifetime
     [Fact]
     public async Task A_restart_during_the_outage_wedges_nothing_and_everything_acknowledged_is_processed_once_space_returns()
     {
-        using var mount = MountOrSkip(48);
+        using var mount = TmpfsMount.MountOrSkip(48);
         try
         {
             var options = OnTmpfs(mount);

@@ -4,8 +4,8 @@ namespace WabaHooks.Testing;
 
 /// <summary>
 /// A small tmpfs mounted on a fresh folder: a real filesystem that fills up, for disk-full tests. Needs root (CI runs
-/// the tests as root in a container that allows mount); elsewhere <see cref="TryMount"/> says why it cannot, and the
-/// test skips with that reason. Unmounted and removed on dispose.
+/// the tests as root in a container that allows mount); elsewhere <see cref="TryMount"/> says why it cannot, and
+/// <see cref="MountOrSkip"/> skips the test with that reason, or fails it under CI. Unmounted and removed on dispose.
 /// </summary>
 public sealed class TmpfsMount : IDisposable
 {
@@ -26,6 +26,17 @@ public sealed class TmpfsMount : IDisposable
 
     /// <summary>A path inside the mount.</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>
+    /// Mounts a tmpfs of <paramref name="sizeMiB"/> MiB; where that is not possible, skips the test with the reason, or
+    /// fails it under CI (<see cref="TestEnvironment.Require(bool, string)"/>).
+    /// </summary>
+    public static TmpfsMount MountOrSkip(int sizeMiB)
+    {
+        var mount = TryMount(sizeMiB, out var reason);
+        TestEnvironment.Require(mount is not null, reason);
+        return mount;
+    }
 
     /// <summary>Mounts a tmpfs of <paramref name="sizeMiB"/> MiB, or returns null and the reason it cannot.</summary>
     public static TmpfsMount? TryMount(int sizeMiB, out string reason)

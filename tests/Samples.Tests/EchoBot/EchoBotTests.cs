@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Events;
 using WabaHooks.Signatures;
+using WabaHooks.Storage;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Graph;
 
@@ -19,6 +21,8 @@ public sealed class EchoBotTests : IAsyncLifetime
     private GraphStub _graph = null!;
     private WebApplication _bot = null!;
     private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
@@ -68,12 +72,26 @@ public sealed class EchoBotTests : IAsyncLifetime
     [Fact]
     public async Task A_status_delivery_sends_nothing()
     {
-        await PostSignedAsync(ExamplePayloads.Read("messages-status-delivered.json"));
-        // The inbox is processed in order: once the later text is echoed, the status has long been handled.
-        await PostSignedAsync(ExamplePayloads.Read("messages-text.json"));
-        await _graph.WaitForRequestsAsync(1);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        var status = ExamplePayloads.Read("messages-status-delivered.json");
+        var text = ExamplePayloads.Read("messages-text.json");
+        await PostSignedAsync(status);
+        await PostSignedAsync(text);
 
+        // The echo's work is scheduled in the transaction that stores its event: once both events are stored and the
+        // echo has no work pending, the store says every call to the Graph API there will be.
+        var events = _bot.Services.GetRequiredService<IEventStore>();
+        var work = _bot.Services.GetRequiredService<ISinkWorkStore>();
+        var statusId = DeliverySplitter.Split(status, 0).Events.Single().Id;
+        var textId = DeliverySplitter.Split(text, 0).Events.Single().Id;
+        await Await.UntilAsync(
+            async () => await events.GetEventAsync(statusId, Ct) is not null
+                && await events.GetEventAsync(textId, Ct) is not null
+                && (await work.GetBacklogAsync(Ct)).SingleOrDefault(b => b.Sink == EchoBotApp.HandlerName) is { Pending: 0 },
+            "both events stored and the echo's work done");
+
+        var echo = Assert.Single(await work.GetBacklogAsync(Ct));
+        Assert.Equal((EchoBotApp.HandlerName, 1L, 0L), (echo.Sink, echo.Done, echo.Dead));
+        Assert.True(Assert.Single(await work.ListAttemptsAsync(textId, EchoBotApp.HandlerName, Ct)).Succeeded);
         var request = Assert.Single(_graph.Requests);
         Assert.StartsWith("Echo: ", request.Json().GetProperty("text").GetProperty("body").GetString(), StringComparison.Ordinal);
     }

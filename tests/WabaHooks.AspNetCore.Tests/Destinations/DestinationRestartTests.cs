@@ -12,13 +12,15 @@ public sealed class DestinationRestartTests
     public async Task Events_pending_a_retry_reach_the_destination_after_the_gateway_restarts_on_the_same_data()
     {
         using var dir = new TempDirectory();
+        // Both gateways on one clock: the retries the first one scheduled come due only when the test moves it.
+        var clock = new TestClock();
         await using var server = await DestinationServer.StartAsync();
         var failing = true;
         server.Respond = (_, _, _) => Task.FromResult<int?>(Volatile.Read(ref failing) ? 502 : 200);
         var bodies = Enumerable.Range(0, 20).Select(n => Handlers.Payload.WithWamid("messages-text.json", $"wamid.restart-{n}")).ToList();
         var keys = bodies.Select(Handlers.Payload.MessageKey).Order().ToList();
 
-        await using (var first = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("crm", server)))
+        await using (var first = await Destinations.StartGatewayAsync(dir.Path, clock, Destinations.Meta("crm", server)))
         {
             foreach (var body in bodies)
             {
@@ -30,8 +32,8 @@ public sealed class DestinationRestartTests
 
         Assert.Empty(Received.Accepted(server, meta: true));
         Volatile.Write(ref failing, false);
-        await using var second = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("crm", server));
-        await server.WaitUntilAsync(_ => Received.Accepted(server, meta: true).Distinct().Count() == keys.Count, Bound, "every pending event after the restart");
+        await using var second = await Destinations.StartGatewayAsync(dir.Path, clock, Destinations.Meta("crm", server));
+        await clock.AdvanceUntilAsync(TimeSpan.FromSeconds(1), () => Received.Accepted(server, meta: true).Distinct().Count() == keys.Count, "every pending event after the restart");
         Assert.Equal(keys, Received.Accepted(server, meta: true).Distinct().Order());
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.Hosting.Destinations;
+using WabaHooks.Testing;
 using WabaHooks.Testing.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Destinations;
@@ -13,7 +14,14 @@ internal static class Destinations
     public static DestinationOptions Event(string name, DestinationServer server, Action<DestinationOptions>? configure = null) =>
         Create(name, server, DestinationFormat.Event, Received.EventSecret, configure);
 
+    /// <summary>How often a destination's loop looks for due work when nothing wakes it.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     public static Task<TestGateway> StartGatewayAsync(string dataDir, params DestinationOptions[] destinations) =>
+        StartGatewayAsync(dataDir, clock: null, destinations);
+
+    /// <summary>A gateway with these destinations, on <paramref name="clock"/> when one is given.</summary>
+    public static Task<TestGateway> StartGatewayAsync(string dataDir, TestClock? clock, params DestinationOptions[] destinations) =>
         TestGateway.StartAsync(
             dataDir,
             _ => { },
@@ -23,11 +31,12 @@ internal static class Destinations
                 {
                     hooks.AddDestination(destination);
                 }
-            });
+            },
+            clock: clock);
 
     private static DestinationOptions Create(string name, DestinationServer server, DestinationFormat format, string secret, Action<DestinationOptions>? configure)
     {
-        var destination = new DestinationOptions { Name = name, Url = server.Url, Format = format, Secret = secret, Timeout = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(20) };
+        var destination = new DestinationOptions { Name = name, Url = server.Url, Format = format, Secret = secret, Timeout = TimeSpan.FromSeconds(5), PollInterval = PollInterval };
         destination.Retry.BaseDelay = TimeSpan.FromMilliseconds(50);
         destination.Retry.MaxDelay = TimeSpan.FromMilliseconds(300);
         destination.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(200);

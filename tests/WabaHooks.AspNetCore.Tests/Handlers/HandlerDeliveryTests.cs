@@ -57,10 +57,10 @@ public sealed class HandlerDeliveryTests
         var accountUpdates = new ConcurrentQueue<object>();
         var texts = new ConcurrentQueue<TextMessage>();
         await using var gateway = await TestGateway.StartAsync(dir.Path, Fast, hooks => hooks
-            .OnStatus((e, ct) => Record(statuses, e.Payload))
-            .OnMessage((e, ct) => Record(messages, e.Payload))
-            .On("account_update", (e, ct) => Record(accountUpdates, e.Payload))
-            .On<TextMessage>((e, ct) => Record(texts, e.Payload)));
+            .OnStatus((e, ct) => Record(statuses, e.Payload), name: "statuses")
+            .OnMessage((e, ct) => Record(messages, e.Payload), name: "messages")
+            .On("account_update", (e, ct) => Record(accountUpdates, e.Payload), name: "account-updates")
+            .On<TextMessage>((e, ct) => Record(texts, e.Payload), name: "texts"));
         var status = Payload.Read("messages-status-read.json");
         var image = Payload.Read("messages-image.json");
         var accountUpdate = Payload.Read("account_update-disabled.json");
@@ -68,10 +68,13 @@ public sealed class HandlerDeliveryTests
         await gateway.PostAsync(status);
         await gateway.PostAsync(image);
         await gateway.PostAsync(accountUpdate);
-        await Await.UntilAsync(() => statuses.Count == 1 && messages.Count == 1 && accountUpdates.Count == 1, "one event for each handler");
-        // Give a wrongly routed event time to show up.
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        // A handler's work is scheduled in the transaction that stores its event: once the three deliveries are
+        // processed and no work is pending, the store holds every call there was and will be.
+        await WaitUntilSettledAsync(gateway, deliveries: 3);
 
+        var work = await gateway.BacklogAsync();
+        Assert.Equal(["account-updates", "messages", "statuses"], work.Keys.Order(StringComparer.Ordinal));
+        Assert.All(work.Values, b => Assert.Equal((b.Sink, 1L, 0L), (b.Sink, b.Done, b.Dead)));
         var read = Assert.Single(statuses);
         Assert.Equal("read", read.Status);
         Assert.Equal((string)Payload.Value(status)["statuses"]![0]!["id"]!, read.Wamid);
@@ -93,9 +96,11 @@ public sealed class HandlerDeliveryTests
         await Await.UntilAsync(
             async () => (await gateway.Store.ListDeliveryOutcomesAsync(10, null, TestContext.Current.CancellationToken)).Count(o => o.Duplicates == 1) == 1,
             "the second delivery to be processed as a duplicate");
-        await Await.UntilAsync(() => !calls.IsEmpty, "the handler to run");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await WaitUntilSettledAsync(gateway, deliveries: 2);
 
+        // The duplicate scheduled no work of its own: one item, handled once.
+        var work = Assert.Single(await gateway.Store.GetBacklogAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(("handler:On<TextMessage>", 1L, 0L), (work.Sink, work.Done, work.Dead));
         Assert.Single(calls);
         var attempts = await gateway.Store.ListAttemptsAsync(calls.Single(), "handler:On<TextMessage>", TestContext.Current.CancellationToken);
         Assert.True(Assert.Single(attempts).Succeeded);
@@ -107,23 +112,24 @@ public sealed class HandlerDeliveryTests
         using var dir = new TempDirectory();
         using var release = new ManualResetEventSlim();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Disposed after the handler is released below: a gateway stopping with the handler still blocked would wait
+        // out its shutdown grace.
+        await using var gateway = await TestGateway.StartAsync(
+            dir.Path,
+            o =>
+            {
+                Fast(o);
+                o.Handlers.Timeout = TimeSpan.FromSeconds(1);
+            },
+            hooks => hooks.OnMessage((e, ct) =>
+            {
+                entered.TrySetResult();
+                // Blocks its thread, ignoring the token: the worst a handler can do.
+                release.Wait(TestContext.Current.CancellationToken);
+                return Task.CompletedTask;
+            }));
         try
         {
-            await using var gateway = await TestGateway.StartAsync(
-                dir.Path,
-                o =>
-                {
-                    Fast(o);
-                    o.Handlers.Timeout = TimeSpan.FromSeconds(1);
-                },
-                hooks => hooks.OnMessage((e, ct) =>
-                {
-                    entered.TrySetResult();
-                    // Blocks its thread, ignoring the token: the worst a handler can do.
-                    release.Wait(TestContext.Current.CancellationToken);
-                    return Task.CompletedTask;
-                }));
-
             await gateway.PostAsync(Payload.Read("messages-text.json"));
             await Await.Within(entered);
             var clock = Stopwatch.StartNew();
@@ -139,6 +145,12 @@ public sealed class HandlerDeliveryTests
             release.Set();
         }
     }
+
+    /// <summary>Waits until the processor has committed <paramref name="deliveries"/> deliveries and no handler has work pending.</summary>
+    private static Task WaitUntilSettledAsync(TestGateway gateway, int deliveries) =>
+        Await.UntilAsync(
+            async () => await gateway.ProcessedCountAsync() == deliveries && (await gateway.BacklogAsync()).Values.All(b => b.Pending == 0),
+            $"{deliveries} deliveries processed and every handler's work done");
 
     private static Task Record<T>(ConcurrentQueue<T> queue, T item)
     {

@@ -10,18 +10,22 @@ public sealed class HandlerFailureTests
 {
     private const int MaxAttempts = 3;
 
-    private static void Fast(WabaHooksOptions options)
+    /// <summary>The longest backoff between two attempts; on the test clock it takes no real time.</summary>
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(1);
+
+    private static void Options(WabaHooksOptions options)
     {
         options.Handlers.MaxAttempts = MaxAttempts;
         options.Handlers.PollInterval = TimeSpan.FromMilliseconds(20);
-        options.Handlers.BaseDelay = TimeSpan.FromMilliseconds(10);
-        options.Handlers.MaxDelay = TimeSpan.FromMilliseconds(50);
+        options.Handlers.BaseDelay = TimeSpan.FromSeconds(10);
+        options.Handlers.MaxDelay = MaxDelay;
     }
 
     [Fact]
     public async Task A_throwing_handler_is_retried_then_dead_lettered_without_holding_up_other_handlers_or_other_events()
     {
         using var dir = new TempDirectory();
+        var clock = new TestClock();
         var text = Payload.Read("messages-text.json");
         var textId = Payload.MessageKey(text);
         var textBody = (string)Payload.FirstMessage(text)["text"]!["body"]!;
@@ -30,7 +34,7 @@ public sealed class HandlerFailureTests
         var firstFailure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var imageHandled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var steady = new ConcurrentQueue<string>();
-        await using var gateway = await TestGateway.StartAsync(dir.Path, Fast, hooks => hooks
+        await using var gateway = await TestGateway.StartAsync(dir.Path, Options, clock: clock, handlers: hooks => hooks
             .OnMessage(
                 async (e, ct) =>
                 {
@@ -59,6 +63,16 @@ public sealed class HandlerFailureTests
         await gateway.PostAsync(text);
         await Await.Within(firstFailure);
         await gateway.PostAsync(image);
+        // Each retry is due within the longest backoff: the clock moves that far once an attempt is recorded, so it
+        // never moves while an attempt runs.
+        for (var made = 1; made < MaxAttempts; made++)
+        {
+            await Await.UntilAsync(
+                async () => (await gateway.Store.ListAttemptsAsync(textId, "flaky", TestContext.Current.CancellationToken)).Count >= made,
+                $"attempt {made} recorded");
+            clock.Advance(MaxDelay);
+        }
+
         await Await.UntilAsync(async () => (await gateway.Store.ListDeadLettersAsync("flaky", 10, TestContext.Current.CancellationToken)).Count > 0, "the dead letter");
 
         var dead = Assert.Single(await gateway.Store.ListDeadLettersAsync("flaky", 10, TestContext.Current.CancellationToken));
@@ -82,17 +96,20 @@ public sealed class HandlerFailureTests
     public async Task A_handler_that_hangs_past_its_timeout_fails_the_attempt_and_does_not_stop_another_handler()
     {
         using var dir = new TempDirectory();
+        var clock = new TestClock();
+        var timeout = TimeSpan.FromSeconds(30);
         var hung = new TaskCompletionSource();
         var others = new ConcurrentQueue<string>();
         await using var gateway = await TestGateway.StartAsync(
             dir.Path,
             o =>
             {
-                Fast(o);
+                Options(o);
                 o.Handlers.MaxAttempts = 2;
-                o.Handlers.Timeout = TimeSpan.FromMilliseconds(300);
+                o.Handlers.Timeout = timeout;
             },
-            hooks => hooks
+            clock: clock,
+            handlers: hooks => hooks
                 // Ignores its token, so only the dispatcher's own timeout can end the attempt.
                 .On<TextMessage>((e, ct) => hung.Task, name: "hangs")
                 .OnMessage((e, ct) =>
@@ -107,12 +124,20 @@ public sealed class HandlerFailureTests
         await gateway.PostAsync(text);
         await gateway.PostAsync(secondText);
         await gateway.PostAsync(Payload.Read("messages-image.json"));
+        // The clock has not moved, so both texts still hang: the other handler gets all three messages regardless.
         await Await.UntilAsync(() => others.Count == 3, "the other handler to get all three messages");
-        await Await.UntilAsync(async () => (await gateway.Store.ListDeadLettersAsync("hangs", 10, TestContext.Current.CancellationToken)).Count == 2, "both texts to time out twice");
+        Assert.Empty(await gateway.Store.ListAttemptsAsync(textId, "hangs", TestContext.Current.CancellationToken));
+
+        // Only the handler's timeout ends its attempts: the clock moves past each timeout and backoff.
+        await clock.AdvanceUntilAsync(
+            timeout,
+            async () => (await gateway.Store.ListDeadLettersAsync("hangs", 10, TestContext.Current.CancellationToken)).Count == 2,
+            "both texts to time out twice");
 
         var attempts = await gateway.Store.ListAttemptsAsync(textId, "hangs", TestContext.Current.CancellationToken);
         Assert.Equal(2, attempts.Count);
-        Assert.All(attempts, a => Assert.Contains("timed out", a.Error, StringComparison.Ordinal));
+        Assert.All(attempts, a => Assert.Equal($"timed out after {timeout}", a.Error));
+        Assert.All(attempts, a => Assert.True(a.Duration >= timeout, $"attempt {a.Number} took {a.Duration}"));
         hung.SetResult();
     }
 }

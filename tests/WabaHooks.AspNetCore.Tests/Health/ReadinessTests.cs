@@ -12,7 +12,11 @@ namespace WabaHooks.AspNetCore.Tests.Health;
 /// <summary><c>/readyz</c> tells the truth: not ready while the inbox cannot commit or processing is stuck, ready again by itself.</summary>
 public sealed class ReadinessTests : IAsyncLifetime
 {
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+
     private readonly TempDirectory _dir = new();
+    private readonly TestClock _clock = new();
     private TestGateway _gateway = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,12 +24,14 @@ public sealed class ReadinessTests : IAsyncLifetime
     private string DatabasePath => Path.Combine(_dir.Path, "wabahooks.db");
 
     public async ValueTask InitializeAsync() =>
-        _gateway = await TestGateway.StartAsync(_dir.Path, options =>
-        {
-            // Any failure without progress counts as stalled at once, and retries come quickly: the test decides on state.
-            options.Processor.StalledAfter = TimeSpan.Zero;
-            options.Processor.ErrorBackoff = TimeSpan.FromMilliseconds(50);
-        });
+        _gateway = await TestGateway.StartAsync(
+            _dir.Path,
+            options =>
+            {
+                options.Processor.StalledAfter = StalledAfter;
+                options.Processor.ErrorBackoff = ErrorBackoff;
+            },
+            clock: _clock);
 
     public async ValueTask DisposeAsync()
     {
@@ -66,20 +72,29 @@ public sealed class ReadinessTests : IAsyncLifetime
     [Fact]
     public async Task While_processing_makes_no_progress_readyz_is_503_and_once_the_store_heals_the_delivery_is_processed()
     {
-        // The events table gone: deliveries still commit (and are answered 200), but no batch can.
+        var progress = _gateway.Services.GetRequiredService<ProcessingProgress>();
+        // The events table gone: deliveries still commit (and are answered 200), but no batch can. The processor last
+        // made progress when it found the inbox empty, before this post; the clock has not moved since.
+        var since = _clock.GetUtcNow();
         Execute("ALTER TABLE events RENAME TO events_away;");
         await _gateway.PostAsync(ExamplePayloads.Read("messages-text.json"));
 
-        var stalled = await ReadyzUntilAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.StartsWith("processing has made no progress for", stalled.GetProperty("reason").GetString(), StringComparison.Ordinal);
-
-        // Retried every 50 ms, failing each time, yet logged once: a stalled processor does not flood the log.
-        await Await.UntilAsync(() => Task.FromResult(_gateway.Services.GetRequiredService<ProcessingProgress>().Failures >= 3), "three failed processor turns");
+        // Failing and retried every ErrorBackoff, yet neither stalled nor logged more than once while it lasts less
+        // than StalledAfter.
+        await _clock.AdvanceUntilAsync(ErrorBackoff, () => progress.Failures >= 3, "three failed processor turns");
         Assert.Single(_gateway.Logs.Lines, l => l.Contains("Processing paused", StringComparison.Ordinal));
+        _clock.Advance(since + StalledAfter - TimeSpan.FromMilliseconds(1) - _clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync("/readyz")).Status);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var (status, stalled) = await ReadyzAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("processing has made no progress for 1 min", stalled.GetProperty("reason").GetString());
 
         Execute("ALTER TABLE events_away RENAME TO events;");
 
-        await ReadyzUntilAsync(HttpStatusCode.OK);
+        // The next turn, an ErrorBackoff later, succeeds: ready again, and the delivery processed.
+        await _clock.AdvanceUntilAsync(ErrorBackoff, async () => (await ReadyzAsync("/readyz")).Status == HttpStatusCode.OK, "/readyz to answer 200 again");
         Assert.Single(await _gateway.Store.ListDeliveryOutcomesAsync(10, null, Ct), o => o.Events == 1);
     }
 
@@ -98,8 +113,4 @@ public sealed class ReadinessTests : IAsyncLifetime
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         return (response.StatusCode, json.RootElement.Clone());
     }
-
-    /// <summary>Reads <c>/readyz</c> until it answers <paramref name="expected"/>.</summary>
-    private async Task<JsonElement> ReadyzUntilAsync(HttpStatusCode expected) =>
-        (await Await.UntilAsync(() => ReadyzAsync("/readyz"), r => r.Status == expected, $"/readyz to answer {expected}", TimeSpan.FromSeconds(20))).Json;
 }

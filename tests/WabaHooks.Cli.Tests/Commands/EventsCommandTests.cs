@@ -31,12 +31,15 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
                 (PhoneNumberId, "118765432100999")));
             await WaitUntilProcessedAsync();
 
-            // stored_at has millisecond precision: keep clear of both sides of the mark.
-            await Task.Delay(50);
-            Mark = DateTimeOffset.UtcNow;
-            await Task.Delay(50);
+            // stored_at has millisecond precision: the mark is the millisecond after the last of the five, and the
+            // image is posted once serve's clock (this machine's) has passed it.
+            var five = await ListEventsAsync();
+            Mark = five.Max(e => e.StoredAt).AddMilliseconds(1);
+            await Await.UntilAsync(() => TimeProvider.System.GetUtcNow() > Mark, "the clock to pass the mark");
             await PostAsync(ExamplePayloads.Read("messages-image.json"));
             await WaitUntilProcessedAsync();
+            var image = Assert.Single(await ListEventsAsync(), e => e.Type == "messages.image");
+            Assert.True(image.StoredAt >= Mark, $"the image was stored at {image.StoredAt:O}, before the mark {Mark:O}");
         }
     }
 

@@ -72,6 +72,13 @@ public abstract class PostedPayloadsFixture : IAsyncLifetime
         _posted++;
     }
 
+    /// <summary>Every event in the store, newest first.</summary>
+    protected async Task<IReadOnlyList<StoredEvent>> ListEventsAsync()
+    {
+        await using var store = new WabaHooks.Sqlite.SqliteStore(WabaHooks.Sqlite.SqliteStoreOptions.ForDataDirectory(DataDir));
+        return await store.ListEventsAsync(new EventQuery { Limit = 10_000 }, CancellationToken.None);
+    }
+
     /// <summary>Waits, bounded, until the processor has committed every delivery posted so far.</summary>
     protected async Task WaitUntilProcessedAsync()
     {

@@ -96,11 +96,7 @@ public sealed class ServeDiskFullTests : IDisposable
     [Fact]
     public async Task After_a_sigkill_during_a_disk_full_outage_freeing_space_resumes_ingest_and_everything_acknowledged_is_processed()
     {
-        using var mount = TmpfsMount.TryMount(64, out var reason);
-        if (mount is null)
-        {
-            Assert.Skip(reason);
-        }
+        using var mount = TmpfsMount.MountOrSkip(64);
 
         var dataDir = mount.Combine("data");
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--verify-token", Token, "--app-secret", Secret, "--free-space-reserve-bytes", (20 * MiB).ToString(CultureInfo.InvariantCulture)];

@@ -88,6 +88,13 @@ public abstract class DestinationGatewayFixture : IAsyncLifetime
         return (await store.GetBacklogAsync(CancellationToken.None)).SingleOrDefault(b => b.Sink == "destination:" + destination);
     }
 
+    /// <summary>How many attempts the store has recorded for (event, destination).</summary>
+    public async Task<int> AttemptCountAsync(string eventId, string destination)
+    {
+        await using var store = new SqliteStore(SqliteStoreOptions.ForDataDirectory(DataDir));
+        return (await store.ListAttemptsAsync(eventId, "destination:" + destination, CancellationToken.None)).Count;
+    }
+
     /// <summary>Whether the store holds work for (event, destination), whatever its state: whether it was ever queued.</summary>
     public async Task<bool> HasWorkAsync(string eventId, string destination)
     {

@@ -1,29 +1,47 @@
 using System.Text;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
-using WabaHooks.Testing;
-using WabaHooks.Testing.Storage;
+using Xunit;
 
-namespace WabaHooks.Sqlite.Tests;
+namespace WabaHooks.Testing.Storage;
 
-public sealed class GroupCommitWriterTests : IAsyncLifetime
+/// <summary>
+/// The group-commit writer over every store: concurrent appends share transactions, a failed commit fails only the
+/// appends it carried, and completing commits what is queued. SQLite and PostgreSQL derive from it.
+/// </summary>
+public abstract class GroupCommitWriterContract : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
-    private SqliteStore _store = null!;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private IDeliveryStore? _store;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    /// <summary>The store under test, initialised.</summary>
+    protected IDeliveryStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
 
+    /// <summary>A fresh, empty store whose writes fail within a second while <see cref="HoldWriteLockAsync"/> holds.</summary>
+    protected abstract Task<IDeliveryStore> CreateStoreAsync();
+
+    /// <summary>Makes another connection hold the store's write lock until the returned handle is disposed.</summary>
+    protected abstract Task<IAsyncDisposable> HoldWriteLockAsync();
+
+    /// <inheritdoc/>
     public async ValueTask InitializeAsync()
     {
-        _store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _dir.Combine("wabahooks.db"), BusyTimeout = TimeSpan.FromMilliseconds(300) });
+        _store = await CreateStoreAsync();
         await _store.InitializeAsync(Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc/>
+    public virtual async ValueTask DisposeAsync()
     {
-        await _store.DisposeAsync();
-        _dir.Dispose();
+        if (_store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static InboundDelivery Delivery(int n) =>
         new(Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"), DateTimeOffset.FromUnixTimeSeconds(1_767_261_601), "app", DeliveryFlags.None);
@@ -31,27 +49,27 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_appends_share_transactions_and_each_gets_its_own_id()
     {
-        var gated = new GatedStore(_store);
+        var gated = new GatedStore(Store);
         var writer = new GroupCommitWriter(gated, new GroupCommitOptions());
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var run = writer.RunAsync(stop.Token);
 
         // The first append occupies the writer; the next 99 queue behind it and must commit together.
         var first = writer.AppendAsync(Delivery(0), Ct);
-        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await gated.Entered.WaitAsync(Bound, Ct);
         var rest = Enumerable.Range(1, 99).Select(i => writer.AppendAsync(Delivery(i), Ct)).ToList();
         await WaitUntilQueuedAsync(writer, rest.Count);
         gated.Release();
 
         var ids = await Task.WhenAll([first, .. rest]).WaitAsync(TimeSpan.FromSeconds(20), Ct);
         writer.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await run.WaitAsync(Bound, Ct);
 
         Assert.Equal(100, ids.Distinct().Count());
         Assert.Equal(2, writer.CommittedBatches);
         for (var i = 0; i < ids.Length; i++)
         {
-            var stored = await _store.GetAsync(ids[i], Ct);
+            var stored = await Store.GetAsync(ids[i], Ct);
             Assert.Equal($"{{\"n\":{i}}}", Encoding.UTF8.GetString(stored!.Body.Span));
         }
     }
@@ -59,42 +77,43 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_that_cannot_commit_fails_every_waiting_append_and_the_writer_carries_on()
     {
-        var writer = new GroupCommitWriter(_store, new GroupCommitOptions());
+        var writer = new GroupCommitWriter(Store, new GroupCommitOptions());
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var run = writer.RunAsync(stop.Token);
 
-        await using (SqliteWriteLock.Hold(_store.DatabasePath))
+        await using (await HoldWriteLockAsync())
         {
             var appends = Enumerable.Range(0, 5).Select(i => writer.AppendAsync(Delivery(i), Ct)).ToList();
             foreach (var append in appends)
             {
-                await Assert.ThrowsAsync<StoreUnavailableException>(() => append.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+                await Assert.ThrowsAsync<StoreUnavailableException>(() => append.WaitAsync(Bound, Ct));
             }
         }
 
-        var id = await writer.AppendAsync(Delivery(99), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var id = await writer.AppendAsync(Delivery(99), Ct).WaitAsync(Bound, Ct);
         writer.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        Assert.NotNull(await _store.GetAsync(id, Ct));
+        await run.WaitAsync(Bound, Ct);
+        Assert.NotNull(await Store.GetAsync(id, Ct));
+        Assert.Single(await Store.ListAsync(10, null, Ct));
     }
 
     [Fact]
     public async Task Completing_commits_everything_already_queued()
     {
-        var gated = new GatedStore(_store);
+        var gated = new GatedStore(Store);
         var writer = new GroupCommitWriter(gated, new GroupCommitOptions());
         var run = writer.RunAsync(CancellationToken.None);
         var first = writer.AppendAsync(Delivery(0), Ct);
-        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await gated.Entered.WaitAsync(Bound, Ct);
         var queued = Enumerable.Range(1, 10).Select(i => writer.AppendAsync(Delivery(i), Ct)).ToList();
         await WaitUntilQueuedAsync(writer, queued.Count);
 
         writer.Complete();
         gated.Release();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await run.WaitAsync(Bound, Ct);
 
-        var ids = await Task.WhenAll([first, .. queued]).WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        Assert.Equal(11, (await _store.ListAsync(100, null, Ct)).Count);
+        var ids = await Task.WhenAll([first, .. queued]).WaitAsync(Bound, Ct);
+        Assert.Equal(11, (await Store.ListAsync(100, null, Ct)).Count);
         Assert.Equal(11, ids.Distinct().Count());
         await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.AppendAsync(Delivery(12), Ct));
     }
@@ -102,11 +121,11 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     [Fact]
     public async Task An_append_abandoned_before_the_writer_takes_it_is_not_stored()
     {
-        var gated = new GatedStore(_store);
+        var gated = new GatedStore(Store);
         var writer = new GroupCommitWriter(gated, new GroupCommitOptions());
         var run = writer.RunAsync(CancellationToken.None);
         var first = writer.AppendAsync(Delivery(0), Ct);
-        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await gated.Entered.WaitAsync(Bound, Ct);
 
         using var giveUp = new CancellationTokenSource();
         var abandoned = writer.AppendAsync(Delivery(1), giveUp.Token);
@@ -115,20 +134,14 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
 
         gated.Release();
-        await first.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await first.WaitAsync(Bound, Ct);
         writer.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        Assert.Single(await _store.ListAsync(10, null, Ct));
+        await run.WaitAsync(Bound, Ct);
+        Assert.Single(await Store.ListAsync(10, null, Ct));
     }
 
-    private static async Task WaitUntilQueuedAsync(GroupCommitWriter writer, int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (writer.QueuedCount < count)
-        {
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+    private static Task WaitUntilQueuedAsync(GroupCommitWriter writer, int count) =>
+        Await.UntilAsync(() => writer.QueuedCount >= count, $"{count} appends queued behind the one being written");
 
     /// <summary>The real store, with its first append held until released: makes batching observable.</summary>
     private sealed class GatedStore(IDeliveryStore inner) : IDeliveryStore

@@ -4,39 +4,53 @@ using WabaHooks.Inbox;
 using WabaHooks.Processing;
 using WabaHooks.Sinks;
 using WabaHooks.Storage;
-using WabaHooks.Testing;
-using WabaHooks.Testing.Storage;
+using Xunit;
 
-namespace WabaHooks.Sqlite.Tests.Processing;
+namespace WabaHooks.Testing.Storage;
 
-public sealed class DeliveryProcessorTests : IAsyncLifetime
+/// <summary>
+/// The processor over every store: each delivery becomes the events its JSON implies, once each, with its sinks'
+/// work; a crash before a commit loses nothing and duplicates nothing. SQLite and PostgreSQL derive from it.
+/// </summary>
+public abstract class DeliveryProcessorContract : IAsyncLifetime
 {
     private const string StoryWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAERgSQkFEQzBGRkVFMDAwMDAwMQA=";
-    private readonly TempDirectory _dir = new();
-    private SqliteStore _store = null!;
+    private IWabaHooksStore? _store;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    /// <summary>The store under test, initialised.</summary>
+    protected IWabaHooksStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
 
+    /// <summary>A fresh, empty store.</summary>
+    protected abstract Task<IWabaHooksStore> CreateStoreAsync();
+
+    /// <inheritdoc/>
     public async ValueTask InitializeAsync()
     {
-        _store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _dir.Combine("wabahooks.db") });
+        _store = await CreateStoreAsync();
         await _store.InitializeAsync(Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc/>
+    public virtual async ValueTask DisposeAsync()
     {
-        await _store.DisposeAsync();
-        _dir.Dispose();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private DeliveryProcessor Processor(IEventStore? events = null, params SinkRegistration[] sinks) =>
-        new(_store, events ?? _store, new SinkRouter(sinks), new ProcessorOptions { BatchSize = 16 });
+        new(Store, events ?? Store, new SinkRouter(sinks), new ProcessorOptions { BatchSize = 16 });
 
     private async Task AppendAsync(params byte[][] bodies)
     {
         foreach (var body in bodies)
         {
-            await _store.AppendAsync([new InboundDelivery(body, DateTimeOffset.UtcNow, "app", DeliveryClassifier.Classify(body))], Ct);
+            await Store.AppendAsync([new InboundDelivery(body, DateTimeOffset.UtcNow, "app", DeliveryClassifier.Classify(body))], Ct);
         }
     }
 
@@ -67,10 +81,10 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         var result = await DrainAsync(Processor());
 
         Assert.Equal(new ProcessingResult(expected, 0), result);
-        var outcomes = await _store.ListDeliveryOutcomesAsync(1000, null, Ct);
+        var outcomes = await Store.ListDeliveryOutcomesAsync(1000, null, Ct);
         Assert.Equal(names.Count, outcomes.Count);
         Assert.All(outcomes, o => Assert.Null(o.ParseError));
-        Assert.Empty(await _store.ReadUnprocessedAsync(10, Ct));
+        Assert.Empty(await Store.ReadUnprocessedAsync(10, Ct));
     }
 
     [Fact]
@@ -83,7 +97,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
 
         var events = ExpectedEvents.CountOf(body);
         Assert.Equal(new ProcessingResult(events, events), result);
-        var outcomes = await _store.ListDeliveryOutcomesAsync(10, null, Ct);
+        var outcomes = await Store.ListDeliveryOutcomesAsync(10, null, Ct);
         Assert.Equal([(0, events), (events, 0)], outcomes.Select(o => (o.Events, o.Duplicates)));
     }
 
@@ -108,13 +122,13 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
             ExamplePayloads.Read("messages-status-sent-v23.json"));
         await DrainAsync(Processor());
 
-        var history = await _store.GetMessageStatusAsync(StoryWamid, Ct);
+        var history = await Store.GetMessageStatusAsync(StoryWamid, Ct);
         Assert.Equal("read", history!.Current);
         Assert.Equal([("read", true), ("sent", false)], history.Timeline.Select(t => (t.Status, t.Applied)));
 
         await AppendAsync(ExamplePayloads.Read("messages-status-played.json"), ExamplePayloads.Read("messages-status-failed.json"));
         await DrainAsync(Processor());
-        history = await _store.GetMessageStatusAsync(StoryWamid, Ct);
+        history = await Store.GetMessageStatusAsync(StoryWamid, Ct);
         Assert.Equal("failed", history!.Current);
         Assert.Equal(4, history.Timeline.Count);
     }
@@ -128,7 +142,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
 
         await DrainAsync(Processor());
 
-        var events = await _store.ListEventsAsync(new EventQuery(), Ct);
+        var events = await Store.ListEventsAsync(new EventQuery(), Ct);
         Assert.Equal(["messages.unknown", "unknown"], events.Select(e => e.Type));
         Assert.Equal("""{"x":[1,2,3]}""", Encoding.UTF8.GetString(events[1].RawJson.Span));
         Assert.Contains("\"hologram\":{\"z\":1}", Encoding.UTF8.GetString(events[0].RawJson.Span), StringComparison.Ordinal);
@@ -143,7 +157,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         var result = await DrainAsync(Processor());
 
         Assert.Equal(1, result.Stored);
-        var outcomes = await _store.ListDeliveryOutcomesAsync(10, null, Ct);
+        var outcomes = await Store.ListDeliveryOutcomesAsync(10, null, Ct);
         Assert.Null(outcomes[0].ParseError);
         Assert.StartsWith("UnexpectedObject", outcomes[1].ParseError, StringComparison.Ordinal);
         Assert.StartsWith("NotJson", outcomes[2].ParseError, StringComparison.Ordinal);
@@ -157,13 +171,13 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         var expected = names.Sum(n => ExpectedEvents.CountOf(ExamplePayloads.Read(n)));
 
         // The first processor commits one batch, then dies while committing the second.
-        var dying = new FailingCommitStore(_store, failOnCommit: 2);
+        var dying = new FailingCommitStore(Store, failOnCommit: 2);
         await Processor(dying).ProcessNextBatchAsync(Ct);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => Processor(dying).ProcessNextBatchAsync(Ct));
 
         var resumed = await DrainAsync(Processor());
 
-        var stored = await _store.ListEventsAsync(new EventQuery { Limit = 10_000 }, Ct);
+        var stored = await Store.ListEventsAsync(new EventQuery { Limit = 10_000 }, Ct);
         Assert.Equal(expected, stored.Count);
         Assert.Equal(expected, stored.Select(e => e.Id).Distinct().Count());
         Assert.Equal(0, resumed.Duplicates);
@@ -179,9 +193,9 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
         await DrainAsync(Processor(null, statuses, accounts));
 
         var now = DateTimeOffset.UtcNow.AddMinutes(1);
-        var statusWork = await _store.ClaimDueAsync("statuses", 100, now, TimeSpan.FromMinutes(1), Ct);
-        var accountWork = await _store.ClaimDueAsync("accounts", 100, now, TimeSpan.FromMinutes(1), Ct);
-        var events = (await _store.ListEventsAsync(new EventQuery { Limit = 100 }, Ct)).ToDictionary(e => e.Id);
+        var statusWork = await Store.ClaimDueAsync("statuses", 100, now, TimeSpan.FromMinutes(1), Ct);
+        var accountWork = await Store.ClaimDueAsync("accounts", 100, now, TimeSpan.FromMinutes(1), Ct);
+        var events = (await Store.ListEventsAsync(new EventQuery { Limit = 100 }, Ct)).ToDictionary(e => e.Id);
         Assert.NotEmpty(statusWork);
         Assert.All(statusWork, w => Assert.StartsWith("statuses.", events[w.EventId].Type, StringComparison.Ordinal));
         Assert.Equal(events.Values.Count(e => e.Type.StartsWith("statuses.", StringComparison.Ordinal)), statusWork.Count);
@@ -189,7 +203,7 @@ public sealed class DeliveryProcessorTests : IAsyncLifetime
     }
 
     /// <summary>The real store, whose Nth commit throws before anything is written: a crash at the worst moment.</summary>
-    private sealed class FailingCommitStore(SqliteStore inner, int failOnCommit) : DelegatingEventStore(inner)
+    private sealed class FailingCommitStore(IEventStore inner, int failOnCommit) : DelegatingEventStore(inner)
     {
         private int _commits;
 
