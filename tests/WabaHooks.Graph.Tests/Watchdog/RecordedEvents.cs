@@ -2,7 +2,7 @@ using WabaHooks.Sqlite;
 using WabaHooks.Storage;
 using WabaHooks.Testing;
 
-namespace WabaHooks.Cli.Tests.Watchdog;
+namespace WabaHooks.Graph.Tests.Watchdog;
 
 /// <summary>
 /// A real SQLite store on the test's fake clock, so the watchdog reads last-seen times exactly as it does in serve,

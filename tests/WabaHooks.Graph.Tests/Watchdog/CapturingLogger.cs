@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace WabaHooks.Cli.Tests.Watchdog;
+namespace WabaHooks.Graph.Tests.Watchdog;
 
 /// <summary>Keeps every log line with its level, for asserting what the watchdog logged.</summary>
 internal sealed class CapturingLogger<T> : ILogger<T>

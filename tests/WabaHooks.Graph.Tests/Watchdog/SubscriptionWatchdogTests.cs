@@ -4,14 +4,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WabaHooks.Graph.Watchdog;
-using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Testing.Graph;
 using WabaHooks.Graph;
 using WabaHooks.Hosting;
 using WabaHooks.Storage;
 using WabaHooks.Testing.Http;
 
-namespace WabaHooks.Cli.Tests.Watchdog;
+namespace WabaHooks.Graph.Tests.Watchdog;
 
 public sealed class SubscriptionWatchdogTests : IAsyncLifetime
 {
