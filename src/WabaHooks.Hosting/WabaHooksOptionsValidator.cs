@@ -1,21 +1,26 @@
 using Microsoft.Extensions.Options;
+using WabaHooks.Hosting.Configuration;
 using WabaHooks.Processing;
 using WabaHooks.Signatures;
 
 namespace WabaHooks.Hosting;
 
 /// <summary>Checks <see cref="WabaHooksOptions"/> at start-up and reports every problem at once, each with its fix.</summary>
-internal sealed class WabaHooksOptionsValidator : IValidateOptions<WabaHooksOptions>
+internal sealed class WabaHooksOptionsValidator(ConfigurationProblems? binding = null) : IValidateOptions<WabaHooksOptions>
 {
     public ValidateOptionsResult Validate(string? name, WabaHooksOptions options)
     {
+        // A setting that was given but could not be read is already reported; "is empty" would only mislead.
+        var refused = binding?.Of(typeof(WabaHooksOptions), name) ?? [];
+        bool Refused(string key) => refused.Any(p => p.Contains($":{key}", StringComparison.OrdinalIgnoreCase));
+
         var errors = new List<string>();
-        if (string.IsNullOrEmpty(options.VerifyToken))
+        if (string.IsNullOrEmpty(options.VerifyToken) && !Refused("VerifyToken"))
         {
             errors.Add("VerifyToken is empty: set the same verify token here and in Meta's App Dashboard.");
         }
 
-        if (options.AppSecrets.Count == 0)
+        if (options.AppSecrets.Count == 0 && !Refused("AppSecrets"))
         {
             errors.Add("No app secret: add your Meta app's secret (App settings > Basic) so signatures can be verified.");
         }
