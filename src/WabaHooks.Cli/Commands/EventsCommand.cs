@@ -23,19 +23,23 @@ internal static class EventsCommand
     {
         var common = new CommonOptions();
         var field = new Option<string?>("--field") { Description = "Only this field (messages, account_update, …)." };
-        var type = new Option<string?>("--type") { Description = "Only this event type (messages.text, statuses.read, account_update, …)." };
+        var type = new Option<string?>("--type") { Description = "Only this event type (messages.text, statuses.read, account_update, …), or a prefix such as statuses.* — as in a destination's Types." };
         var wabaId = new Option<string?>("--waba-id") { Description = "Only this WhatsApp Business Account (entry.id)." };
         var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "Only this business phone number (metadata.phone_number_id)." };
         var since = new Option<string?>("--since") { Description = SinceValue.Help };
+        var test = new Option<bool>("--test") { Description = "Only test events (sent by wabahooks trigger and verify-endpoint)." };
+        var noTest = new Option<bool>("--no-test") { Description = "Only events from Meta, without test events." };
         var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON array." };
-        var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery.");
+        var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery, and the test mark.");
         common.AddTo(command);
         command.Options.Add(field);
         command.Options.Add(type);
         command.Options.Add(wabaId);
         command.Options.Add(phoneNumberId);
         command.Options.Add(since);
+        command.Options.Add(test);
+        command.Options.Add(noTest);
         command.Options.Add(limit);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
@@ -45,6 +49,11 @@ internal static class EventsCommand
             if (parse.GetValue(limit) < 1)
             {
                 errors.Add("--limit must be at least 1.");
+            }
+
+            if (parse.GetValue(test) && parse.GetValue(noTest))
+            {
+                errors.Add("--test and --no-test exclude each other; give one, or neither for both kinds.");
             }
 
             DateTimeOffset? sinceTime = null;
@@ -78,6 +87,7 @@ internal static class EventsCommand
                 WabaId = parse.GetValue(wabaId),
                 PhoneNumberId = parse.GetValue(phoneNumberId),
                 Since = sinceTime,
+                Test = parse.GetValue(test) ? true : parse.GetValue(noTest) ? false : null,
                 Limit = parse.GetValue(limit),
             };
             var events = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
@@ -87,10 +97,16 @@ internal static class EventsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new TextTable("ID", "TYPE", "FIELD", "WABA", "PHONE NUMBER", "OCCURRED (UTC)", "DELIVERY");
+            if (events.Count == 0)
+            {
+                Console.Out.WriteLine("No events match.");
+                return ExitCodes.Success;
+            }
+
+            var table = new TextTable("ID", "TYPE", "FIELD", "WABA", "PHONE NUMBER", "OCCURRED (UTC)", "DELIVERY", "MARK");
             foreach (var e in events)
             {
-                table.Add(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId ?? "-", Timestamps.Utc(e.OccurredAt), e.DeliveryId.ToString(CultureInfo.InvariantCulture));
+                table.Add(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId ?? "-", Timestamps.Utc(e.OccurredAt), e.DeliveryId.ToString(CultureInfo.InvariantCulture), e.IsTest ? "test" : "-");
             }
 
             table.Write(Console.Out);
