@@ -115,14 +115,14 @@ internal static class TriggerCommand
             {
                 for (var i = 0; i < answers.Length; i++)
                 {
-                    output.WriteLine($"{(answers[i].IsOk ? "OK  " : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}");
+                    output.WriteLine($"{(answers[i].IsOk ? "OK  " : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}{Reason(answers[i])}");
                 }
             }
             else
             {
                 foreach (var (answer, label) in answers.Zip(names).Where(p => !p.First.IsOk).Take(10))
                 {
-                    output.WriteLine($"FAIL  {label}  {answer.StatusText}");
+                    output.WriteLine($"FAIL  {label}  {answer.StatusText}{Reason(answer)}");
                 }
             }
 
@@ -205,6 +205,13 @@ internal static class TriggerCommand
 
         return selected;
     }
+
+    /// <summary>
+    /// What the server said when it refused (the body of its 401, 403, 415, …), on the same line: the status alone does
+    /// not tell a wrong secret from a wrong path.
+    /// </summary>
+    private static string Reason(EndpointAnswer answer) =>
+        answer.IsOk || answer.Body.Trim().Length == 0 ? "" : "  — " + VerificationHandshake.Show(answer.Body.Trim());
 
     private static string? IdOption(string? value, string option, ICollection<string> errors)
     {

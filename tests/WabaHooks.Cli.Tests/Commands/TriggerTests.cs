@@ -107,6 +107,21 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL  account_update/deleted  HTTP 401 (Unauthorized)", result.StandardOutput, StringComparison.Ordinal);
+
+        // The server's own reason, so a wrong secret is told from a wrong path.
+        var line = Assert.Single(result.StandardOutput.Split('\n'), l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.Contains("X-Hub-Signature-256", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-app-secret", result.AllOutput(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_field_has_a_default_variant_so_trigger_field_alone_works()
+    {
+        var result = await CliCommand.RunAsync("trigger", "account_update", "--url", serve.CallbackUrl.ToString(), "--app-secret", ServeFixture.AppSecret);
+
+        Assert.True(result.ExitCode == 0, result.AllOutput());
+        Assert.Contains("OK    account_update/volume-tier  HTTP 200 (OK)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.All(Cli.Trigger.TemplateCatalog.Fields, field => Assert.NotNull(Cli.Trigger.TemplateCatalog.Find(field, variant: null)));
     }
 
     private static List<string> ParseListing(string output) =>
