@@ -26,7 +26,7 @@ internal static class TriggerCommand
         var gateway = new GatewayOptions();
         var wabaId = new Option<string?>("--waba-id") { Description = "The WABA id to put in the notifications [default: made up for this run]." };
         var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "The phone-number id to put in the notifications [default: made up for this run]." };
-        var count = new Option<int>("--count") { Description = "Send each notification this many times: each inbound message with its own wamid; statuses keep referring to the run's outbound message.", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count") { Description = "Send each notification this many times: each inbound message with its own wamid; a status the run's outbound message already had goes to a new outbound message, as Meta never repeats one.", DefaultValueFactory = _ => 1 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 10 };
         var command = new Command("trigger", "Send signed test notifications to an endpoint, as Meta would. Exit 0 only when every one was answered 200.");
