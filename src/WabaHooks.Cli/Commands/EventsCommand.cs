@@ -15,6 +15,7 @@ internal static class EventsCommand
         var command = new Command("events", "Inspect the events split from deliveries (one per idempotency key).");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(EventsTailCommand.Create());
         command.Subcommands.Add(EventsReplayCommand.Create());
         return command;
     }
@@ -22,24 +23,14 @@ internal static class EventsCommand
     private static Command CreateList()
     {
         var common = new CommonOptions();
-        var field = new Option<string?>("--field") { Description = "Only this field (messages, account_update, …)." };
-        var type = new Option<string?>("--type") { Description = "Only this event type (messages.text, statuses.read, account_update, …), or a prefix such as statuses.* — as in a destination's Types." };
-        var wabaId = new Option<string?>("--waba-id") { Description = "Only this WhatsApp Business Account (entry.id)." };
-        var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "Only this business phone number (metadata.phone_number_id)." };
+        var filters = new EventFilterOptions();
         var since = new Option<string?>("--since") { Description = SinceValue.Help };
-        var test = new Option<bool>("--test") { Description = "Only test events (sent by wabahooks trigger and verify-endpoint)." };
-        var noTest = new Option<bool>("--no-test") { Description = "Only events from Meta, without test events." };
         var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON array." };
         var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery, and the test mark.");
         common.AddTo(command);
-        command.Options.Add(field);
-        command.Options.Add(type);
-        command.Options.Add(wabaId);
-        command.Options.Add(phoneNumberId);
+        filters.AddTo(command);
         command.Options.Add(since);
-        command.Options.Add(test);
-        command.Options.Add(noTest);
         command.Options.Add(limit);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,10 +42,7 @@ internal static class EventsCommand
                 errors.Add("--limit must be at least 1.");
             }
 
-            if (parse.GetValue(test) && parse.GetValue(noTest))
-            {
-                errors.Add("--test and --no-test exclude each other; give one, or neither for both kinds.");
-            }
+            var filter = filters.ToQuery(parse, errors);
 
             DateTimeOffset? sinceTime = null;
             if (parse.GetValue(since) is { } sinceText)
@@ -80,16 +68,7 @@ internal static class EventsCommand
                 return ExitCodes.NotFound;
             }
 
-            var query = new EventQuery
-            {
-                Field = parse.GetValue(field),
-                Type = parse.GetValue(type),
-                WabaId = parse.GetValue(wabaId),
-                PhoneNumberId = parse.GetValue(phoneNumberId),
-                Since = sinceTime,
-                Test = parse.GetValue(test) ? true : parse.GetValue(noTest) ? false : null,
-                Limit = parse.GetValue(limit),
-            };
+            var query = filter with { Since = sinceTime, Limit = parse.GetValue(limit) };
             var events = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
