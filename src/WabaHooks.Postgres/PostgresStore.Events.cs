@@ -7,7 +7,7 @@ namespace WabaHooks.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
+    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test";
 
     /// <inheritdoc/>
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
@@ -25,14 +25,14 @@ public sealed partial class PostgresStore
                     long? seq;
                     await using (var insert = write.Command(
                         """
-                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json)
-                        VALUES (@id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw)
+                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
+                        VALUES (@id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test)
                         ON CONFLICT (id) DO NOTHING RETURNING seq;
                         """))
                     {
                         insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
                             .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
-                            .Long("now", now).Bytes("raw", e.RawJson);
+                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest);
                         seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
                     }
 
@@ -125,9 +125,26 @@ public sealed partial class PostgresStore
         }
 
         Filter(query.Field, "field");
-        Filter(query.Type, "type");
+        if (query.Type is { } type && type.EndsWith(".*", StringComparison.Ordinal))
+        {
+            // substr, not LIKE: a type name may hold '_' or '%', which LIKE would read as wildcards.
+            var prefix = type[..^1];
+            sql.Append(" AND substr(type, 1, @type_length) = @type_prefix");
+            filters.Add(c => c.Int("type_length", prefix.Length).Text("type_prefix", prefix));
+        }
+        else
+        {
+            Filter(query.Type, "type");
+        }
+
         Filter(query.WabaId, "waba_id");
         Filter(query.PhoneNumberId, "phone_number_id");
+        if (query.Test is { } test)
+        {
+            sql.Append(" AND test = @test");
+            filters.Add(c => c.Bool("test", test));
+        }
+
         if (query.Since is { } since)
         {
             sql.Append(" AND stored_at >= @since");
@@ -220,5 +237,6 @@ public sealed partial class PostgresStore
 
     private static StoredEvent ReadEvent(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.NullableString(5),
-        reader.NullableTime(6), reader.GetInt64(7), reader.GetInt32(8), reader.Time(9), (byte[])reader.GetValue(10));
+        reader.NullableTime(6), reader.GetInt64(7), reader.GetInt32(8), reader.Time(9), (byte[])reader.GetValue(10),
+        reader.GetBoolean(11));
 }

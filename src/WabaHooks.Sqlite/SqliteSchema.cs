@@ -110,6 +110,11 @@ internal static class SqliteSchema
         -- Deliveries marked with a reason instead of events are few: listing and reprocessing them seeks here.
         CREATE INDEX deliveries_failed ON deliveries (id) WHERE parse_error IS NOT NULL;
         """,
+        """
+        -- Events from deliveries with WabaHooks' test mark (wabahooks trigger, verify-endpoint): kept, listed, and
+        -- routed only to sinks that opt in. Existing events came from Meta.
+        ALTER TABLE events ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

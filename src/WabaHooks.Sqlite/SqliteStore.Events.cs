@@ -8,7 +8,7 @@ namespace WabaHooks.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json";
+    private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test";
 
     /// <inheritdoc/>
     /// <remarks>One process owns a SQLite file: always granted.</remarks>
@@ -30,11 +30,11 @@ public sealed partial class SqliteStore
         var now = Now();
         using var insertEvent = connection.Command(transaction,
             """
-            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json)
-            VALUES ($id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json)
+            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
+            VALUES ($id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test)
             ON CONFLICT (id) DO NOTHING;
             """);
-        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json" }
+        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test" }
             .Select(insertEvent.Parameter).ToArray();
         using var insertWork = connection.Command(transaction,
             """
@@ -65,6 +65,7 @@ public sealed partial class SqliteStore
                 p[7].Value = e.Position;
                 p[8].Value = now;
                 p[9].Value = AsArray(e.RawJson);
+                p[10].Value = e.IsTest ? 1 : 0;
                 if (insertEvent.ExecuteNonQuery() == 0)
                 {
                     deliveryDuplicates++;
@@ -119,9 +120,26 @@ public sealed partial class SqliteStore
         }
 
         Filter(query.Field, "field");
-        Filter(query.Type, "type");
+        if (TypePrefix(query.Type) is { } prefix)
+        {
+            // substr, not LIKE: a type name may hold '_' or '%', which LIKE would read as wildcards.
+            sql.Append(" AND substr(type, 1, $type_length) = $type_prefix");
+            parameters.Add(("$type_length", prefix.Length));
+            parameters.Add(("$type_prefix", prefix));
+        }
+        else
+        {
+            Filter(query.Type, "type");
+        }
+
         Filter(query.WabaId, "waba_id");
         Filter(query.PhoneNumberId, "phone_number_id");
+        if (query.Test is { } test)
+        {
+            sql.Append(" AND test = $test");
+            parameters.Add(("$test", test ? 1 : 0));
+        }
+
         if (query.Since is { } since)
         {
             sql.Append(" AND stored_at >= $since");
@@ -251,7 +269,12 @@ public sealed partial class SqliteStore
         reader.GetInt64(7),
         reader.GetInt32(8),
         reader.Time(9),
-        (byte[])reader.GetValue(10));
+        (byte[])reader.GetValue(10),
+        reader.GetInt64(11) != 0);
+
+    /// <summary>The prefix of a <c>statuses.*</c>-style type pattern (<c>statuses.</c>), or <see langword="null"/> for an exact name.</summary>
+    private static string? TypePrefix(string? type) =>
+        type is not null && type.EndsWith(".*", StringComparison.Ordinal) ? type[..^1] : null;
 
     private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length

@@ -139,7 +139,22 @@ internal sealed partial class WebhookEndpoint(
             return;
         }
 
-        var delivery = new InboundDelivery(body, receivedAt, signature.MatchedSecret!.AppId, DeliveryClassifier.Classify(body));
+        var flags = DeliveryClassifier.Classify(body);
+        var testMark = request.Headers[TestMark.HeaderName];
+        if (testMark.Count > 0)
+        {
+            // Checked only when present, so Meta's deliveries cost no extra HMAC. A mark that does not verify is refused
+            // rather than stored unmarked: test traffic must never pass for Meta's.
+            if (!TestMark.Verify(body, testMark.ToString(), signature.MatchedSecret!))
+            {
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"{TestMark.HeaderName} does not match the body").ConfigureAwait(false);
+                return;
+            }
+
+            flags |= DeliveryFlags.Test;
+        }
+
+        var delivery = new InboundDelivery(body, receivedAt, signature.MatchedSecret!.AppId, flags);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_options.AppendTimeout);
         try

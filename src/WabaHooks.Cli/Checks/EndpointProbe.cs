@@ -29,7 +29,22 @@ internal sealed class EndpointProbe : IDisposable
         SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken);
 
     /// <summary>Posts a notification as Meta does: JSON, signed when a signature is given, the bytes untouched.</summary>
-    public Task<EndpointAnswer> PostAsync(Uri url, byte[] body, string? signature, CancellationToken cancellationToken)
+    public Task<EndpointAnswer> PostAsync(Uri url, byte[] body, string? signature, CancellationToken cancellationToken) =>
+        SendAsync(NewPost(url, body, signature), cancellationToken);
+
+    /// <summary>
+    /// Posts a notification signed with <paramref name="secret"/> as Meta signs, and marked as a test
+    /// (<see cref="TestMark"/>) so that a WabaHooks gateway stores it apart and hands it to no sink that did not opt
+    /// in. Any other endpoint ignores the mark.
+    /// </summary>
+    public Task<EndpointAnswer> PostSignedAsync(Uri url, byte[] body, AppSecret secret, CancellationToken cancellationToken)
+    {
+        var request = NewPost(url, body, WebhookSignature.Sign(body, secret));
+        request.Headers.TryAddWithoutValidation(TestMark.HeaderName, TestMark.Sign(body, secret));
+        return SendAsync(request, cancellationToken);
+    }
+
+    private static HttpRequestMessage NewPost(Uri url, byte[] body, string? signature)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -38,7 +53,7 @@ internal sealed class EndpointProbe : IDisposable
             request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, signature);
         }
 
-        return SendAsync(request, cancellationToken);
+        return request;
     }
 
     private async Task<EndpointAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using WabaHooks.Signatures;
 
 namespace WabaHooks.Cli.Checks;
 
-/// <summary>Posts prepared, signed notifications with a fixed number in flight, as Meta delivers concurrently.</summary>
+/// <summary>Posts prepared notifications, signed and marked as tests, with a fixed number in flight, as Meta delivers concurrently.</summary>
 internal static class NotificationBurst
 {
     public static async Task<EndpointAnswer[]> SendAsync(
@@ -23,7 +23,7 @@ internal static class NotificationBurst
             while ((i = Interlocked.Increment(ref next)) < bodies.Count)
             {
                 var body = bodies[i];
-                answers[i] = await probe.PostAsync(url, body, WebhookSignature.Sign(body, secret), cancellationToken).ConfigureAwait(false);
+                answers[i] = await probe.PostSignedAsync(url, body, secret, cancellationToken).ConfigureAwait(false);
                 progress?.Advance();
             }
         }

@@ -16,7 +16,7 @@ internal static class NotificationChecks
     public static async Task<IReadOnlyList<CheckResult>> CheckAsync(EndpointProbe probe, Uri url, AppSecret secret, Func<byte[]> newNotification, CancellationToken cancellationToken)
     {
         var body = newNotification();
-        var signed = await probe.PostAsync(url, body, WebhookSignature.Sign(body, secret), cancellationToken).ConfigureAwait(false);
+        var signed = await probe.PostSignedAsync(url, body, secret, cancellationToken).ConfigureAwait(false);
         var signedResult = signed.IsOk
             ? CheckResult.Pass(SignedCheck, $"200 ({signed.Milliseconds}).")
             : CheckResult.Fail(SignedCheck, $"answered {signed.StatusText}; Meta needs exactly 200, and retries anything else for days. Is the endpoint configured with this app secret?");
@@ -26,7 +26,7 @@ internal static class NotificationChecks
 
         var other = new AppSecret(null, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var forged = newNotification();
-        var badlySigned = await probe.PostAsync(url, forged, WebhookSignature.Sign(forged, other), cancellationToken).ConfigureAwait(false);
+        var badlySigned = await probe.PostSignedAsync(url, forged, other, cancellationToken).ConfigureAwait(false);
         var badlySignedResult = Refused(BadlySignedCheck, badlySigned, "a notification signed with another secret");
 
         return [signedResult, unsignedResult, badlySignedResult];

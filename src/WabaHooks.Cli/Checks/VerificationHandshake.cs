@@ -66,7 +66,9 @@ internal static class VerificationHandshake
 
         if (answer.Status != HttpStatusCode.OK)
         {
-            var hint = answer.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+            var hint = answer.Status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+                ? " Nothing answers Meta's request at this path: check the URL's path (wabahooks serve uses /webhook)."
+                : answer.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
                 ? " The endpoint refused the verify token: check that it is configured with the same token."
                 : answer.Status is HttpStatusCode.BadRequest or HttpStatusCode.InternalServerError
                     ? $" The challenge was '{challenge}': echo it verbatim; do not parse it as a number (Meta calls it a random string)."
@@ -98,6 +100,12 @@ internal static class VerificationHandshake
         if (answer.IsOk && answer.Body.Trim().Trim('"') == challenge)
         {
             return CheckResult.Fail(name, "answered 200 with the challenge to a wrong hub.verify_token: the endpoint does not check the token, so anyone could register it. Compare the token and answer 403 on a mismatch.");
+        }
+
+        if (answer.Status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+        {
+            // Refused, but not for the token: nothing handles Meta's request at this URL, so this proves nothing.
+            return CheckResult.Fail(name, $"answered {answer.StatusText}: no webhook endpoint at this path, so the token check was never reached. Check the URL's path.");
         }
 
         return answer.Status is null

@@ -7,7 +7,7 @@ namespace WabaHooks.Cli.Commands;
 /// <summary>Options shared by every command that reads or writes the store.</summary>
 internal sealed class CommonOptions
 {
-    public Option<string?> Config { get; } = new("--config") { Description = "A JSON configuration file (appsettings.json works): settings under \"WabaHooks\", as wabahooks.schema.json describes." };
+    public Option<string?> Config { get; } = new("--config") { Description = "A JSON configuration file (appsettings.json works): settings under \"WabaHooks\", as wabahooks.schema.json describes [default: $WABAHOOKS_CONFIG, else ./wabahooks.json when it exists]." };
 
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"The folder that holds the SQLite database (WabaHooks:Sqlite:DataDirectory) [default: {CliConfiguration.DefaultDataDir}]." };
 

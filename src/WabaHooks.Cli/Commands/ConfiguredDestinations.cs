@@ -55,7 +55,7 @@ internal static class ConfiguredDestinations
         {
             var given = option is null ? "" : $"{option} {name}: ";
             errors.Add(destinations.Count == 0
-                ? $"{given}no destinations are configured. Add them under \"WabaHooks\": {{ \"Destinations\": [ … ] }} in the --config file (or WabaHooks__Destinations__0__Name, …), the same configuration serve runs with."
+                ? $"{given}no destinations are configured in {CliConfiguration.Source(configuration)}. Add them under \"WabaHooks\": {{ \"Destinations\": [ … ] }} (or WabaHooks__Destinations__0__Name, …), the same configuration serve runs with."
                 : $"{given}no destination named '{name}'; the configured ones are {string.Join(", ", destinations.Select(d => d.Name))}.");
         }
 

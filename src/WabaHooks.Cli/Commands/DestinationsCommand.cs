@@ -63,7 +63,7 @@ internal static class DestinationsCommand
 
             if (destinations.Count == 0)
             {
-                Console.Out.WriteLine("No destinations are configured. Add them under \"Destinations\" in the --config file; see the README.");
+                Console.Out.WriteLine($"No destinations are configured in {CliConfiguration.Source(configuration)}. Add them under \"WabaHooks\": {{ \"Destinations\": [ … ] }}; see the README.");
                 return ExitCodes.Success;
             }
 

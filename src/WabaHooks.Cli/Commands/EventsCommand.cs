@@ -15,6 +15,7 @@ internal static class EventsCommand
         var command = new Command("events", "Inspect the events split from deliveries (one per idempotency key).");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(EventsTailCommand.Create());
         command.Subcommands.Add(EventsReplayCommand.Create());
         return command;
     }
@@ -22,19 +23,13 @@ internal static class EventsCommand
     private static Command CreateList()
     {
         var common = new CommonOptions();
-        var field = new Option<string?>("--field") { Description = "Only this field (messages, account_update, …)." };
-        var type = new Option<string?>("--type") { Description = "Only this event type (messages.text, statuses.read, account_update, …)." };
-        var wabaId = new Option<string?>("--waba-id") { Description = "Only this WhatsApp Business Account (entry.id)." };
-        var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "Only this business phone number (metadata.phone_number_id)." };
+        var filters = new EventFilterOptions();
         var since = new Option<string?>("--since") { Description = SinceValue.Help };
         var limit = new Option<int>("--limit") { Description = "Show at most this many, newest first.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON array." };
-        var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery.");
+        var command = new Command("list", "List events, newest first: idempotency key, type, field, WABA, phone number, time, delivery, and the test mark.");
         common.AddTo(command);
-        command.Options.Add(field);
-        command.Options.Add(type);
-        command.Options.Add(wabaId);
-        command.Options.Add(phoneNumberId);
+        filters.AddTo(command);
         command.Options.Add(since);
         command.Options.Add(limit);
         command.Options.Add(json);
@@ -46,6 +41,8 @@ internal static class EventsCommand
             {
                 errors.Add("--limit must be at least 1.");
             }
+
+            var filter = filters.ToQuery(parse, errors);
 
             DateTimeOffset? sinceTime = null;
             if (parse.GetValue(since) is { } sinceText)
@@ -71,15 +68,7 @@ internal static class EventsCommand
                 return ExitCodes.NotFound;
             }
 
-            var query = new EventQuery
-            {
-                Field = parse.GetValue(field),
-                Type = parse.GetValue(type),
-                WabaId = parse.GetValue(wabaId),
-                PhoneNumberId = parse.GetValue(phoneNumberId),
-                Since = sinceTime,
-                Limit = parse.GetValue(limit),
-            };
+            var query = filter with { Since = sinceTime, Limit = parse.GetValue(limit) };
             var events = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
@@ -87,10 +76,16 @@ internal static class EventsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new TextTable("ID", "TYPE", "FIELD", "WABA", "PHONE NUMBER", "OCCURRED (UTC)", "DELIVERY");
+            if (events.Count == 0)
+            {
+                Console.Out.WriteLine("No events match.");
+                return ExitCodes.Success;
+            }
+
+            var table = new TextTable("ID", "TYPE", "FIELD", "WABA", "PHONE NUMBER", "OCCURRED (UTC)", "DELIVERY", "MARK");
             foreach (var e in events)
             {
-                table.Add(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId ?? "-", Timestamps.Utc(e.OccurredAt), e.DeliveryId.ToString(CultureInfo.InvariantCulture));
+                table.Add(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId ?? "-", Timestamps.Utc(e.OccurredAt), e.DeliveryId.ToString(CultureInfo.InvariantCulture), e.IsTest ? "test" : "-");
             }
 
             table.Write(Console.Out);

@@ -23,7 +23,7 @@ internal static class EventsReplayCommand
         var since = new Option<string?>("--since") { Description = "Every event stored at or after this time: ISO 8601, or a duration back from now (15m, 2h, 3d)." };
         var until = new Option<string?>("--until") { Description = "…and stored before this time (same forms as --since) [default: now]." };
         var field = new Option<string?>("--field") { Description = "Only this field." };
-        var type = new Option<string?>("--type") { Description = "Only this event type." };
+        var type = new Option<string?>("--type") { Description = "Only this event type, or a prefix such as statuses.* — as in a destination's Types." };
         var follow = new Option<bool>("--follow") { Description = "Then show the destination's backlog draining until it is empty (Ctrl-C stops watching, not the replay)." };
         var command = new Command(
             "replay",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using WabaHooks.Cli.Checks;
+using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
 using WabaHooks.Cli.Trigger;
 using WabaHooks.Signatures;
@@ -20,11 +21,12 @@ internal static class TriggerCommand
         var all = new Option<bool>("--all") { Description = "Send every variant: of FIELD when given, else of every field." };
         var file = new Option<string?>("--file") { Description = "Send this file's exact bytes, signed, instead of a built-in notification." };
         var list = new Option<bool>("--list") { Description = "List the fields and their variants." };
-        var url = new Option<string?>("--url") { Description = "The endpoint's callback URL." };
-        var appSecret = new Option<string?>("--app-secret") { Description = "The app secret to sign with (SECRET or APP_ID:SECRET). Never printed." };
+        var url = new Option<string?>("--url") { Description = "The endpoint's callback URL [default: the local gateway's, from the configuration's Serve:Urls and Serve:Path]." };
+        var appSecret = new Option<string?>("--app-secret") { Description = "The app secret to sign with (SECRET or APP_ID:SECRET) [default: the configured one, else the one serve generated in the data directory]. Never printed." };
+        var gateway = new GatewayOptions();
         var wabaId = new Option<string?>("--waba-id") { Description = "The WABA id to put in the notifications [default: made up for this run]." };
         var phoneNumberId = new Option<string?>("--phone-number-id") { Description = "The phone-number id to put in the notifications [default: made up for this run]." };
-        var count = new Option<int>("--count") { Description = "Send each notification this many times: each inbound message with its own wamid; statuses keep referring to the run's outbound message.", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count") { Description = "Send each notification this many times: each inbound message with its own wamid; a status the run's outbound message already had goes to a new outbound message, as Meta never repeats one.", DefaultValueFactory = _ => 1 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 10 };
         var command = new Command("trigger", "Send signed test notifications to an endpoint, as Meta would. Exit 0 only when every one was answered 200.");
@@ -40,6 +42,7 @@ internal static class TriggerCommand
         command.Options.Add(count);
         command.Options.Add(concurrency);
         command.Options.Add(timeout);
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             const string name = "trigger";
@@ -50,20 +53,17 @@ internal static class TriggerCommand
             }
 
             var errors = new List<string>();
-            Uri? target = null;
-            if (string.IsNullOrWhiteSpace(parse.GetValue(url)))
+            var local = gateway.Resolve(parse, errors);
+            Uri? target = local.CallbackUrl;
+            if (parse.GetValue(url) is { } given && (!Uri.TryCreate(given, UriKind.Absolute, out target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)))
             {
-                errors.Add("--url is required: the endpoint to post to.");
-            }
-            else if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
-            {
-                errors.Add($"--url must be an absolute http or https URL (was '{parse.GetValue(url)}').");
+                errors.Add($"--url must be an absolute http or https URL (was '{given}').");
             }
 
-            var secret = VerifyEndpointCommand.ParseSecret(parse.GetValue(appSecret), errors);
-            if (parse.GetValue(appSecret) is null)
+            var secret = parse.GetValue(appSecret) is null ? local.AppSecret : VerifyEndpointCommand.ParseSecret(parse.GetValue(appSecret), errors);
+            if (secret is null)
             {
-                errors.Add("--app-secret is required: Meta signs every notification with the app secret, and the endpoint should refuse unsigned ones.");
+                errors.Add($"--app-secret is required: Meta signs every notification with the app secret. None is configured (WabaHooks:AppSecrets in {gateway.Source(parse)}), and serve has not generated one in {gateway.CredentialsFile(parse)}.");
             }
 
             var waba = IdOption(parse.GetValue(wabaId), "--waba-id", errors);
@@ -103,6 +103,11 @@ internal static class TriggerCommand
             }
 
             var output = Console.Out;
+            if (parse.GetValue(url) is null)
+            {
+                output.WriteLine($"Sending to the local gateway at {target} (--url to send elsewhere).");
+            }
+
             if (parse.GetValue(file) is null)
             {
                 output.WriteLine($"Run ids: WABA {run.WabaId}, phone number {run.PhoneNumberId}.");
@@ -115,14 +120,14 @@ internal static class TriggerCommand
             {
                 for (var i = 0; i < answers.Length; i++)
                 {
-                    output.WriteLine($"{(answers[i].IsOk ? "OK  " : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}");
+                    output.WriteLine($"{(answers[i].IsOk ? "OK  " : "FAIL")}  {names[i]}  {answers[i].StatusText}  {answers[i].Milliseconds}{Reason(answers[i])}");
                 }
             }
             else
             {
                 foreach (var (answer, label) in answers.Zip(names).Where(p => !p.First.IsOk).Take(10))
                 {
-                    output.WriteLine($"FAIL  {label}  {answer.StatusText}");
+                    output.WriteLine($"FAIL  {label}  {answer.StatusText}{Reason(answer)}");
                 }
             }
 
@@ -205,6 +210,13 @@ internal static class TriggerCommand
 
         return selected;
     }
+
+    /// <summary>
+    /// What the server said when it refused (the body of its 401, 403, 415, …), on the same line: the status alone does
+    /// not tell a wrong secret from a wrong path.
+    /// </summary>
+    private static string Reason(EndpointAnswer answer) =>
+        answer.IsOk || answer.Body.Trim().Length == 0 ? "" : "  — " + VerificationHandshake.Show(answer.Body.Trim());
 
     private static string? IdOption(string? value, string option, ICollection<string> errors)
     {

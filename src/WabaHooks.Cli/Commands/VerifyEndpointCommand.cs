@@ -15,9 +15,10 @@ internal static class VerifyEndpointCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("URL") { Description = "The callback URL, as it would be entered in Meta's App Dashboard." };
-        var verifyToken = new Option<string>("--verify-token") { Description = "The verify token the endpoint expects.", Required = true };
-        var appSecret = new Option<string?>("--app-secret") { Description = "The app secret (SECRET or APP_ID:SECRET): also post signed, unsigned and badly signed notifications. Never printed." };
+        var url = new Argument<string?>("URL") { Description = "The callback URL, as it would be entered in Meta's App Dashboard [default: the local gateway's, from the configuration's Serve:Urls and Serve:Path].", Arity = ArgumentArity.ZeroOrOne };
+        var verifyToken = new Option<string?>("--verify-token") { Description = "The verify token the endpoint expects [default: the configured one, else the one serve generated in the data directory]." };
+        var appSecret = new Option<string?>("--app-secret") { Description = "The app secret (SECRET or APP_ID:SECRET): also post signed, unsigned and badly signed notifications [default: the configured one, else the one serve generated]. Never printed." };
+        var gateway = new GatewayOptions();
         var count = new Option<int>("--count") { Description = "Also send a burst of this many signed notifications and check latency (needs --app-secret) [default: none]." };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight during the burst; Meta delivers concurrently.", DefaultValueFactory = _ => 10 };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 10 };
@@ -28,16 +29,25 @@ internal static class VerifyEndpointCommand
         command.Options.Add(count);
         command.Options.Add(concurrency);
         command.Options.Add(timeout);
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             const string name = "verify-endpoint";
             var errors = new List<string>();
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var callbackUrl) || (callbackUrl.Scheme != Uri.UriSchemeHttps && callbackUrl.Scheme != Uri.UriSchemeHttp))
+            var local = gateway.Resolve(parse, errors);
+            Uri? callbackUrl = local.CallbackUrl;
+            if (parse.GetValue(url) is { } given && (!Uri.TryCreate(given, UriKind.Absolute, out callbackUrl) || (callbackUrl.Scheme != Uri.UriSchemeHttps && callbackUrl.Scheme != Uri.UriSchemeHttp)))
             {
-                errors.Add($"URL must be an absolute http or https URL (was '{parse.GetValue(url)}').");
+                errors.Add($"URL must be an absolute http or https URL (was '{given}').");
             }
 
-            var secret = ParseSecret(parse.GetValue(appSecret), errors);
+            var token = parse.GetValue(verifyToken) ?? local.VerifyToken;
+            if (token is null)
+            {
+                errors.Add($"--verify-token is required: none is configured (WabaHooks:VerifyToken in {gateway.Source(parse)}), and serve has not generated one in {gateway.CredentialsFile(parse)}.");
+            }
+
+            var secret = parse.GetValue(appSecret) is null ? local.AppSecret : ParseSecret(parse.GetValue(appSecret), errors);
             var burst = parse.GetValue(count);
             if (burst < 0)
             {
@@ -58,16 +68,18 @@ internal static class VerifyEndpointCommand
                 errors.Add("--timeout must be between 0 and 600 seconds.");
             }
 
-            if (errors.Count > 0 || callbackUrl is null)
+            if (errors.Count > 0 || callbackUrl is null || token is null)
             {
                 return CommonOptions.Fail(name, errors);
             }
 
             var output = Console.Out;
-            output.WriteLine($"Checking {callbackUrl} as Meta would.");
+            output.WriteLine(parse.GetValue(url) is null
+                ? $"Checking the local gateway at {callbackUrl} as Meta would (give a URL to check another endpoint)."
+                : $"Checking {callbackUrl} as Meta would.");
             using var probe = new EndpointProbe(TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(concurrency));
             var results = new List<CheckResult>();
-            var handshake = await VerificationHandshake.CheckAsync(probe, callbackUrl, parse.GetValue(verifyToken)!, cancellationToken).ConfigureAwait(false);
+            var handshake = await VerificationHandshake.CheckAsync(probe, callbackUrl, token, cancellationToken).ConfigureAwait(false);
             CheckReport.Write(output, handshake);
             results.AddRange(handshake);
             var reachable = handshake.Count > 1;

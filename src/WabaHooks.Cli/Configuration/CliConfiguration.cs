@@ -5,7 +5,8 @@ namespace WabaHooks.Cli.Configuration;
 
 /// <summary>
 /// The configuration every command runs with, in the schema a library user binds with <c>AddWabaHooks(IConfiguration)</c>:
-/// defaults &lt; the <c>--config</c> file &lt; environment variables (<c>WABAHOOKS__VERIFYTOKEN</c>,
+/// defaults &lt; the configuration file (<c>--config</c>, else <c>WABAHOOKS_CONFIG</c>, else <c>./wabahooks.json</c> when
+/// it exists) &lt; environment variables (<c>WABAHOOKS__VERIFYTOKEN</c>,
 /// <c>WabaHooks__Sqlite__DataDirectory</c>) &lt; command-line options, all under the <c>WabaHooks</c> section.
 /// </summary>
 internal static class CliConfiguration
@@ -16,21 +17,28 @@ internal static class CliConfiguration
     /// <summary>The full key of a setting inside the WabaHooks section: <c>Key("Sqlite", "DataDirectory")</c>.</summary>
     public static string Key(params string[] parts) => string.Join(':', [Section, .. parts]);
 
+    /// <summary>The environment variable that names the configuration file when <c>--config</c> is not given.</summary>
+    public const string ConfigVariable = "WABAHOOKS_CONFIG";
+
+    /// <summary>The file read from the working folder when neither <c>--config</c> nor <see cref="ConfigVariable"/> is given.</summary>
+    public const string DefaultConfigFile = "wabahooks.json";
+
+    /// <summary>
+    /// Where the configuration came from, recorded outside the <c>WabaHooks</c> section (whose unknown keys are errors),
+    /// so a command that finds nothing configured can say which file it looked for.
+    /// </summary>
+    private const string SourceKey = "WabaHooksCli:ConfigurationSource";
+
     public static IConfigurationRoot Build(string? configFile, IEnumerable<KeyValuePair<string, string?>> commandLine, ICollection<string> errors)
     {
         var builder = new ConfigurationBuilder();
-        if (!string.IsNullOrEmpty(configFile))
+        var (file, source) = ChooseFile(configFile, errors);
+        if (file is not null)
         {
-            var full = Path.GetFullPath(configFile);
-            if (!File.Exists(full))
-            {
-                errors.Add($"--config: the file {full} does not exist. Check the path, or leave --config out to use options and WABAHOOKS__ environment variables.");
-            }
-            else
-            {
-                builder.AddJsonFile(full, optional: false, reloadOnChange: false);
-            }
+            builder.AddJsonFile(file, optional: false, reloadOnChange: false);
         }
+
+        builder.AddInMemoryCollection([new(SourceKey, source)]);
 
         // Every variable, as the generic host reads them: WABAHOOKS__VERIFYTOKEN is the key WabaHooks:VerifyToken.
         builder.AddEnvironmentVariables();
@@ -41,12 +49,55 @@ internal static class CliConfiguration
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
         {
-            errors.Add($"--config: {configFile} is not valid JSON ({ex.InnerException?.Message ?? ex.Message}). Fix the file; the settings go under \"{Section}\", see wabahooks.schema.json.");
+            errors.Add($"{file} is not valid JSON ({ex.InnerException?.Message ?? ex.Message}). Fix the file; the settings go under \"{Section}\", see wabahooks.schema.json.");
             var fallback = new ConfigurationBuilder();
+            fallback.AddInMemoryCollection([new(SourceKey, source)]);
             fallback.AddEnvironmentVariables();
             fallback.AddInMemoryCollection(commandLine);
             return fallback.Build();
         }
+    }
+
+    /// <summary>
+    /// Which configuration file was read, as a phrase for messages: "the configuration file /x/wabahooks.json", or
+    /// "no configuration file (looked for /x/wabahooks.json; …)".
+    /// </summary>
+    public static string Source(IConfiguration configuration) => configuration[SourceKey] ?? "no configuration file";
+
+    /// <summary>
+    /// The file to read, as <c>serve</c> and every command choose it: <c>--config</c>, else <see cref="ConfigVariable"/>,
+    /// else <see cref="DefaultConfigFile"/> in the working folder when it exists. A file named explicitly must exist.
+    /// </summary>
+    private static (string? File, string Source) ChooseFile(string? configFile, ICollection<string> errors)
+    {
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            var full = Path.GetFullPath(configFile);
+            if (File.Exists(full))
+            {
+                return (full, $"the configuration file {full} (--config)");
+            }
+
+            errors.Add($"--config: the file {full} does not exist. Check the path, or leave --config out to use options and WABAHOOKS__ environment variables.");
+            return (null, $"no configuration file (--config {full} does not exist)");
+        }
+
+        if (Environment.GetEnvironmentVariable(ConfigVariable) is { Length: > 0 } named)
+        {
+            var full = Path.GetFullPath(named);
+            if (File.Exists(full))
+            {
+                return (full, $"the configuration file {full} ({ConfigVariable})");
+            }
+
+            errors.Add($"{ConfigVariable}: the file {full} does not exist. Fix the variable, or unset it to use ./{DefaultConfigFile}.");
+            return (null, $"no configuration file ({ConfigVariable}={full} does not exist)");
+        }
+
+        var local = Path.GetFullPath(DefaultConfigFile);
+        return File.Exists(local)
+            ? (local, $"the configuration file {local}")
+            : (null, $"no configuration file (looked for {local}; give --config FILE or set {ConfigVariable})");
     }
 
     /// <summary>The SQLite data directory: <c>WabaHooks:Sqlite:DataDirectory</c>, default <c>./wabahooks-data</c>.</summary>

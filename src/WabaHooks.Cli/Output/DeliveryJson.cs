@@ -40,6 +40,11 @@ internal sealed record DeliveryJson(
             names.Add("invalid-unicode");
         }
 
+        if (flags.HasFlag(DeliveryFlags.Test))
+        {
+            names.Add("test");
+        }
+
         return names;
     }
 }

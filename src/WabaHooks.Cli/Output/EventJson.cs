@@ -14,10 +14,11 @@ internal sealed record EventJson(
     int Position,
     DateTimeOffset? OccurredAt,
     DateTimeOffset StoredAt,
-    long Sequence)
+    long Sequence,
+    bool Test)
 {
     public static EventJson From(StoredEvent e) =>
-        new(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.DeliveryId, e.Position, e.OccurredAt, e.StoredAt, e.Sequence);
+        new(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.DeliveryId, e.Position, e.OccurredAt, e.StoredAt, e.Sequence, e.IsTest);
 }
 
 /// <summary><c>events show --json</c>: the list fields, the item's JSON exactly as received, and its sink attempts.</summary>
@@ -32,11 +33,12 @@ internal sealed record EventDetailJson(
     DateTimeOffset? OccurredAt,
     DateTimeOffset StoredAt,
     long Sequence,
+    bool Test,
     [property: JsonConverter(typeof(RawJsonConverter))] ReadOnlyMemory<byte> Raw,
     IReadOnlyList<SinkAttemptJson> Attempts)
 {
     public static EventDetailJson From(StoredEvent e, IReadOnlyList<SinkAttempt> attempts) =>
-        new(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.DeliveryId, e.Position, e.OccurredAt, e.StoredAt, e.Sequence, e.RawJson,
+        new(e.Id, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.DeliveryId, e.Position, e.OccurredAt, e.StoredAt, e.Sequence, e.IsTest, e.RawJson,
             [.. attempts.Select(SinkAttemptJson.From)]);
 }
 

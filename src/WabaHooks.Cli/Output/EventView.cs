@@ -18,6 +18,11 @@ internal static class EventView
         output.WriteLine($"Stored:        {Timestamps.Exact(e.StoredAt)}");
         output.WriteLine($"Delivery:      {e.DeliveryId.ToString(CultureInfo.InvariantCulture)} (item {e.Position.ToString(CultureInfo.InvariantCulture)})");
         output.WriteLine($"Sequence:      {e.Sequence.ToString(CultureInfo.InvariantCulture)}");
+        if (e.IsTest)
+        {
+            output.WriteLine("Mark:          test (sent by wabahooks trigger or verify-endpoint; sinks get it only if they include test events)");
+        }
+
         output.WriteLine();
         output.WriteLine(JsonIndenter.Indented(Encoding.UTF8.GetString(e.RawJson.Span)));
         if (attempts.Count == 0)

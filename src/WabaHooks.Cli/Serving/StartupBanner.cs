@@ -63,7 +63,20 @@ internal static class StartupBanner
         output.WriteLine("  Next: Meta calls only public HTTPS URLs with a CA-issued certificate. Put this behind your HTTPS reverse proxy");
         output.WriteLine("  (or use --https-cert/--https-key), then in the App Dashboard > WhatsApp > Configuration enter the callback URL");
         output.WriteLine("  and the verify token, and subscribe to the fields you need (messages at least).");
+        output.WriteLine("  Try it:            " + TriggerLine(callbacks[0], credentials, dataDir));
         output.WriteLine("  See what arrived:  wabahooks deliveries list --data-dir " + dataDir);
         output.Flush();
     }
+
+    /// <summary>
+    /// A <c>trigger</c> command that reaches this gateway, signed so it is accepted and marked as a test. With a
+    /// generated secret, trigger reads it from the data directory (named in full, so the line works from any folder); a configured secret is never printed, so the line
+    /// names a variable to hold it.
+    /// </summary>
+    private static string TriggerLine(string callback, ResolvedCredentials credentials, string dataDir) =>
+        $"wabahooks trigger messages --url {callback} " + (credentials.GeneratedAppSecret is not null
+            ? $"--data-dir {Quoted(Path.GetFullPath(dataDir))}"
+            : "--app-secret \"$APP_SECRET\"");
+
+    private static string Quoted(string value) => value.Any(char.IsWhiteSpace) ? $"\"{value}\"" : value;
 }

@@ -20,8 +20,24 @@ internal static class TemplateCatalog
     public static IReadOnlyList<NotificationTemplate> ForField(string field) => [.. All.Where(t => t.Field == field)];
 
     /// <summary>
-    /// The template for a field and variant. Without a variant: the field's plain example, else <c>text</c> (for
-    /// <c>messages</c>), else the field's only variant.
+    /// The variant sent when none is asked for, for fields with no plain example: the most ordinary event of each, so
+    /// <c>wabahooks trigger FIELD</c> works for every field.
+    /// </summary>
+    private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    {
+        ["messages"] = "text",
+        ["account_update"] = "volume-tier",
+        ["calls"] = "connect-user-initiated",
+        ["message_template_status_update"] = "approved",
+        ["phone_number_name_update"] = "approved",
+        ["phone_number_quality_update"] = "limit-change",
+        ["security"] = "pin-changed",
+        ["template_category_update"] = "completed",
+    };
+
+    /// <summary>
+    /// The template for a field and variant. Without a variant: the field's plain example, else its chosen default
+    /// variant (<c>text</c> for <c>messages</c>), else its first variant; null only for an unknown field.
     /// </summary>
     public static NotificationTemplate? Find(string field, string? variant)
     {
@@ -32,8 +48,8 @@ internal static class TemplateCatalog
         }
 
         return candidates.FirstOrDefault(t => t.Variant == NotificationTemplate.DefaultVariant)
-            ?? candidates.FirstOrDefault(t => t.Variant == "text")
-            ?? (candidates.Count == 1 ? candidates[0] : null);
+            ?? (Defaults.TryGetValue(field, out var chosen) ? candidates.FirstOrDefault(t => t.Variant == chosen) : null)
+            ?? candidates.FirstOrDefault();
     }
 
     private static List<NotificationTemplate> Load()

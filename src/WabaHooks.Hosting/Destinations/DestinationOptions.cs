@@ -46,6 +46,12 @@ public sealed class DestinationOptions
     /// <summary>Only these phone number ids; empty means all.</summary>
     public IList<string> PhoneNumberIds { get; } = [];
 
+    /// <summary>
+    /// Whether events marked as tests (sent by <c>wabahooks trigger</c> and <c>verify-endpoint</c>) are sent here too.
+    /// Default false: made-up customer messages never reach a production system unless it asks for them.
+    /// </summary>
+    public bool IncludeTestEvents { get; set; }
+
     /// <summary>How long one request may take, answer included; past it the attempt fails. Default 10 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -68,7 +74,10 @@ public sealed class DestinationOptions
     [NotConfigurable]
     public string SinkName => SinkPrefix + Name;
 
-    /// <summary>The filter built from <see cref="Fields"/>, <see cref="Types"/>, <see cref="WabaIds"/> and <see cref="PhoneNumberIds"/>.</summary>
+    /// <summary>
+    /// The filter built from <see cref="Fields"/>, <see cref="Types"/>, <see cref="WabaIds"/>, <see cref="PhoneNumberIds"/>
+    /// and <see cref="IncludeTestEvents"/>.
+    /// </summary>
     [NotConfigurable]
     public EventFilter Filter => new()
     {
@@ -76,6 +85,7 @@ public sealed class DestinationOptions
         Types = [.. Types],
         WabaIds = [.. WabaIds],
         PhoneNumberIds = [.. PhoneNumberIds],
+        IncludeTestEvents = IncludeTestEvents,
     };
 
     /// <summary>Every problem with these settings, each saying what to fix; empty when they are valid.</summary>

@@ -30,6 +30,12 @@ public sealed class WabaHookContext<TPayload>
     /// </summary>
     public WabaEvent Event { get; }
 
+    /// <summary>
+    /// Whether the event is synthetic test traffic (<see cref="WabaEvent.IsTest"/>), which reaches only handlers
+    /// registered with <c>includeTestEvents: true</c>.
+    /// </summary>
+    public bool IsTest => Event.IsTest;
+
     /// <summary>The typed payload (the same object as <see cref="WabaEvent.Payload"/>).</summary>
     public TPayload Payload { get; }
 

@@ -31,6 +31,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// their payload type is never scheduled for them, and its payload is not deserialised to find out. An event whose JSON
 /// does not fit the model (an <see cref="UnparsedPayload"/>) is not handed to a typed handler; <c>On(field)</c> gets it.
 /// </para>
+/// <para>
+/// Events marked as tests (<see cref="WabaEvent.IsTest"/>: sent by <c>wabahooks trigger</c> and
+/// <c>verify-endpoint</c>) are stored but not handed to a handler unless it is registered with
+/// <c>includeTestEvents: true</c>.
+/// </para>
 /// <para>Delivery is at least once: make handlers idempotent on <see cref="WabaHookContext{TPayload}.EventId"/>.</para>
 /// </remarks>
 public static class WabaHooksBuilderHandlerExtensions
@@ -44,34 +49,36 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="handler">Called once per matching event (more on retries); a thrown exception or a timeout is a failed attempt.</param>
     /// <param name="name">The sink name; default <c>handler:On&lt;TPayload&gt;</c> (plus <c>#n</c> when repeated).</param>
+    /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
     /// <exception cref="ArgumentException">
     /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
     /// </exception>
-    public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null)
+    public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false)
         where TPayload : class =>
-        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", EventFilter.All, handler, name);
+        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", Filter(includeTestEvents), handler, name);
 
     /// <summary>
     /// Handles every event whose payload is a <typeparamref name="TPayload"/> with a <typeparamref name="THandler"/>
     /// resolved from a service scope created for each invocation, so it can depend on scoped services.
     /// </summary>
-    /// <typeparam name="TPayload">A payload type, as for <see cref="On{TPayload}(WabaHooksBuilder, Func{WabaHookContext{TPayload}, CancellationToken, Task}, string?)"/>.</typeparam>
+    /// <typeparam name="TPayload">A payload type, as for <see cref="On{TPayload}(WabaHooksBuilder, Func{WabaHookContext{TPayload}, CancellationToken, Task}, string?, bool)"/>.</typeparam>
     /// <typeparam name="THandler">
     /// The handler class. Registered as a scoped service unless it is registered already (then that registration is used).
     /// </typeparam>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="name">The sink name; default <c>handler:On&lt;TPayload,THandler&gt;</c> (plus <c>#n</c> when repeated).</param>
+    /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
     /// <exception cref="ArgumentException">
     /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
     /// </exception>
-    public static WabaHooksBuilder On<TPayload, THandler>(this WabaHooksBuilder builder, string? name = null)
+    public static WabaHooksBuilder On<TPayload, THandler>(this WabaHooksBuilder builder, string? name = null, bool includeTestEvents = false)
         where TPayload : class
         where THandler : class, IWabaHookHandler<TPayload>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddHandler<TPayload>(
             $"On<{HandlerNames.Of(typeof(TPayload))},{HandlerNames.Of(typeof(THandler))}>",
-            EventFilter.All,
+            Filter(includeTestEvents),
             static (context, ct) => context.Services.GetRequiredService<THandler>().HandleAsync(context, ct),
             name);
 
@@ -84,17 +91,19 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="handler">Called once per message (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:OnMessage</c> (plus <c>#n</c> when repeated).</param>
+    /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null) =>
-        builder.AddHandler("OnMessage", EventFilter.All, handler, name);
+    public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false) =>
+        builder.AddHandler("OnMessage", Filter(includeTestEvents), handler, name);
 
     /// <summary>Handles every status of an outbound message: sent, delivered, read, played, failed and unknown ones.</summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="handler">Called once per status (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:OnStatus</c> (plus <c>#n</c> when repeated).</param>
+    /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null) =>
-        builder.AddHandler("OnStatus", EventFilter.All, handler, name);
+    public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false) =>
+        builder.AddHandler("OnStatus", Filter(includeTestEvents), handler, name);
 
     /// <summary>
     /// Handles every event of one field (<c>messages</c>, <c>account_update</c>, …). The payload is the typed
@@ -104,12 +113,16 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="field">The field exactly as Meta sends it.</param>
     /// <param name="handler">Called once per event of the field (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:On(field)</c> (plus <c>#n</c> when repeated).</param>
+    /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
     /// <exception cref="ArgumentException"><paramref name="field"/> is empty, or <paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null)
+    public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(field);
-        return builder.AddHandler($"On({field})", new EventFilter { Fields = [field] }, handler, name);
+        return builder.AddHandler($"On({field})", Filter(includeTestEvents) with { Fields = [field] }, handler, name);
     }
+
+    /// <summary>Every event; test events only when the handler opts in.</summary>
+    private static EventFilter Filter(bool includeTestEvents) => new() { IncludeTestEvents = includeTestEvents };
 
     private static WabaHooksBuilder AddHandler<TPayload>(
         this WabaHooksBuilder builder,

@@ -12,7 +12,7 @@ public sealed record ReplayRange
     /// <summary>Only this field.</summary>
     public string? Field { get; init; }
 
-    /// <summary>Only this type name (exact, no <c>.*</c>).</summary>
+    /// <summary>Only this type name, or the types under a prefix ending in <c>.*</c> (<c>statuses.*</c>), as in a destination filter.</summary>
     public string? Type { get; init; }
 
     /// <summary>Only this WABA (<c>entry.id</c>).</summary>

@@ -12,7 +12,7 @@ namespace WabaHooks.Hosting.Replay;
 /// <remarks>
 /// A sink is given with its filter: for a destination, <c>new SinkRegistration(options.SinkName, options.Filter)</c>;
 /// in the gateway's own process, one of <see cref="SinkRouter.Sinks"/>. Only the filter's lists (fields, types, WABA and
-/// phone number ids) select stored events; a <see cref="EventFilter.Predicate"/> needs the typed event, and the sink's
+/// phone number ids) and <see cref="EventFilter.IncludeTestEvents"/> select stored events; a <see cref="EventFilter.Predicate"/> needs the typed event, and the sink's
 /// loop checks it before each call.
 /// </remarks>
 /// <param name="events">Where the events are stored.</param>
@@ -143,5 +143,7 @@ public sealed class SinkReplay(IEventStore events, ISinkWorkStore work, TimeProv
     public Task<int> RetryDeadLettersAsync(string? sink, CancellationToken cancellationToken) =>
         work.RetryDeadLettersAsync(sink, time.GetUtcNow(), cancellationToken);
 
-    private static bool Selects(SinkRegistration sink, StoredEvent e) => sink.Filter.Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId);
+    private static bool Selects(SinkRegistration sink, StoredEvent e) =>
+        (sink.Filter.IncludeTestEvents || !e.IsTest) // a replay never sends test traffic where it was kept from
+        && sink.Filter.Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId);
 }

@@ -27,19 +27,26 @@ public static class DeliverySplitter
     public static SplitResult Split(Delivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return Split(delivery.Body, delivery.Id);
+        return Split(delivery.Body, delivery.Id, delivery.Summary.Flags.HasFlag(DeliveryFlags.Test));
     }
 
     /// <summary>Splits a delivery body.</summary>
     /// <param name="body">The raw body bytes as Meta sent them. The events' <see cref="WabaEvent.RawJson"/> are slices of it.</param>
     /// <param name="deliveryId">The delivery's inbox ID, copied to every event.</param>
     /// <returns>The events, or why the body could not be split. Never throws for bad input.</returns>
-    public static SplitResult Split(ReadOnlyMemory<byte> body, long deliveryId)
+    public static SplitResult Split(ReadOnlyMemory<byte> body, long deliveryId) => Split(body, deliveryId, isTest: false);
+
+    /// <summary>Splits a delivery body, marking every event as test traffic when the delivery carried the test mark.</summary>
+    /// <param name="body">The raw body bytes as Meta sent them. The events' <see cref="WabaEvent.RawJson"/> are slices of it.</param>
+    /// <param name="deliveryId">The delivery's inbox ID, copied to every event.</param>
+    /// <param name="isTest">Whether the delivery carried <see cref="DeliveryFlags.Test"/>, copied to every event.</param>
+    /// <returns>The events, or why the body could not be split. Never throws for bad input.</returns>
+    public static SplitResult Split(ReadOnlyMemory<byte> body, long deliveryId, bool isTest)
     {
         var events = new List<WabaEvent>();
         try
         {
-            var outcome = DeliveryWalker.Walk(body, deliveryId, events);
+            var outcome = DeliveryWalker.Walk(body, deliveryId, isTest, events);
             return outcome == SplitFailure.None
                 ? SplitResult.Success(events)
                 : SplitResult.Failed(outcome, outcome == SplitFailure.UnexpectedObject

@@ -37,15 +37,17 @@ internal sealed class DeliveryWalker
 
     private ReadOnlyMemory<byte> _body;
     private long _deliveryId;
+    private bool _isTest;
     private List<WabaEvent> _events = [];
     private string? _malformed;
 
-    public static SplitFailure Walk(ReadOnlyMemory<byte> body, long deliveryId, List<WabaEvent> events)
+    public static SplitFailure Walk(ReadOnlyMemory<byte> body, long deliveryId, bool isTest, List<WabaEvent> events)
     {
         var walker = t_cached ?? new DeliveryWalker();
         t_cached = null;
         walker._body = body;
         walker._deliveryId = deliveryId;
+        walker._isTest = isTest;
         walker._events = events;
         try
         {
@@ -554,6 +556,7 @@ internal sealed class DeliveryWalker
             PhoneNumberId = metadata?.PhoneNumberId,
             OccurredAt = FromSeconds(time),
             DeliveryId = _deliveryId,
+            IsTest = _isTest,
             Position = _events.Count,
             Payload = payload,
             RawJson = value,
@@ -596,6 +599,7 @@ internal sealed class DeliveryWalker
                 PhoneNumberId = metadata?.PhoneNumberId,
                 OccurredAt = FromSeconds(time),
                 DeliveryId = _deliveryId,
+            IsTest = _isTest,
                 Position = _events.Count,
                 RawJson = value,
                 Metadata = metadata,
@@ -635,6 +639,7 @@ internal sealed class DeliveryWalker
             PhoneNumberId = metadata?.PhoneNumberId,
             OccurredAt = item.OccurredAt ?? FromSeconds(time),
             DeliveryId = _deliveryId,
+            IsTest = _isTest,
             Position = _events.Count,
             RawJson = raw,
             Metadata = metadata,

@@ -53,6 +53,13 @@ public sealed class WabaEvent
     /// <summary>The inbox ID of the delivery the event was split from (the first one, if Meta redelivered it).</summary>
     public required long DeliveryId { get; init; }
 
+    /// <summary>
+    /// Whether the delivery it came in carried WabaHooks' test mark (<see cref="Signatures.TestMark"/>): synthetic
+    /// traffic from <c>wabahooks trigger</c> or <c>verify-endpoint</c>, not from Meta. Sinks get such events only when
+    /// they opt in (<see cref="Sinks.EventFilter.IncludeTestEvents"/>).
+    /// </summary>
+    public bool IsTest { get; init; }
+
     /// <summary>The event's position within its delivery, from 0.</summary>
     public required int Position { get; init; }
 

@@ -23,4 +23,11 @@ public enum DeliveryFlags
     /// processed as usual and keeps its events; the mark tells whoever reads them that some text is not what was typed.
     /// </summary>
     InvalidUnicode = 4,
+
+    /// <summary>
+    /// Synthetic traffic: the request carried a valid <see cref="Signatures.TestMark"/> header (sent by
+    /// <c>wabahooks trigger</c> and <c>verify-endpoint</c>). Stored and processed as usual; its events reach only the
+    /// sinks that opt in to test events.
+    /// </summary>
+    Test = 8,
 }

@@ -114,7 +114,7 @@ public sealed class DeliveryProcessor
     {
         try
         {
-            var split = DeliverySplitter.Split(delivery.Body, delivery.Id);
+            var split = DeliverySplitter.Split(delivery);
             if (!split.IsSuccess)
             {
                 // Kept in the inbox, marked, and passed over: one bad delivery never stops the rest.
@@ -134,7 +134,8 @@ public sealed class DeliveryProcessor
                     e.Position,
                     e.RawJson.ToArray(),
                     StatusChangeOf(e),
-                    _router.Route(e)));
+                    _router.Route(e),
+                    e.IsTest));
             }
 
             return new ProcessedDelivery(delivery.Id, null, events);

@@ -16,6 +16,7 @@ public sealed class AppSecret
     public const string UnnamedAppId = "secret";
 
     private readonly byte[] _key;
+    private byte[]? _testMarkKey;
 
     /// <summary>Creates an app secret.</summary>
     /// <param name="appId">
@@ -46,6 +47,9 @@ public sealed class AppSecret
 
     /// <summary>The HMAC key: the secret's UTF-8 bytes.</summary>
     internal ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>The key of <see cref="TestMark"/>, derived on first use: most secrets never see a test mark.</summary>
+    internal ReadOnlySpan<byte> TestMarkKey => _testMarkKey ??= TestMark.DeriveKey(_key);
 
     /// <summary>
     /// Parses the command-line and configuration form <c>[app-id:]secret</c>. Meta's app secrets are hex, so the first

@@ -23,6 +23,12 @@ public sealed record EventFilter
     /// <summary>Only these phone number ids.</summary>
     public IReadOnlyList<string> PhoneNumberIds { get; init; } = [];
 
+    /// <summary>
+    /// Whether test events (<see cref="WabaEvent.IsTest"/>: sent by <c>wabahooks trigger</c> or <c>verify-endpoint</c>)
+    /// pass too. Default <see langword="false"/>: made-up traffic never reaches a production sink unless it asks for it.
+    /// </summary>
+    public bool IncludeTestEvents { get; init; }
+
     /// <summary>An extra condition on the typed event, for in-process handlers (for example the payload's CLR type).</summary>
     public Func<WabaEvent, bool>? Predicate { get; init; }
 
@@ -30,17 +36,30 @@ public sealed record EventFilter
     public bool Matches(WabaEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId) && (Predicate is null || Predicate(e));
+        return (IncludeTestEvents || !e.IsTest)
+            && Matches(e.Field, e.Type, e.WabaId, e.PhoneNumberId)
+            && (Predicate is null || Predicate(e));
     }
 
     /// <summary>Whether an event with these properties passes the list conditions (not <see cref="Predicate"/>).</summary>
     public bool Matches(string field, string type, string wabaId, string? phoneNumberId) =>
         (Fields.Count == 0 || Fields.Contains(field, StringComparer.Ordinal))
-        && (Types.Count == 0 || Types.Any(t => TypeMatches(t, type)))
+        && (Types.Count == 0 || Types.Any(t => TypeMatchesCore(t, type)))
         && (WabaIds.Count == 0 || WabaIds.Contains(wabaId, StringComparer.Ordinal))
         && (PhoneNumberIds.Count == 0 || (phoneNumberId is not null && PhoneNumberIds.Contains(phoneNumberId, StringComparer.Ordinal)));
 
-    private static bool TypeMatches(string pattern, string type) =>
+    /// <summary>
+    /// Whether a type name matches a pattern: an exact name, or a prefix ending in <c>.*</c> (<c>statuses.*</c> matches
+    /// <c>statuses.read</c>). The one rule for destination filters and the command line.
+    /// </summary>
+    public static bool TypeMatches(string pattern, string type)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(type);
+        return TypeMatchesCore(pattern, type);
+    }
+
+    private static bool TypeMatchesCore(string pattern, string type) =>
         pattern.EndsWith(".*", StringComparison.Ordinal)
             ? type.StartsWith(pattern[..^1], StringComparison.Ordinal)
             : string.Equals(pattern, type, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ public sealed record ProcessedDelivery(long DeliveryId, string? ParseError, IRea
 /// <param name="RawJson">The item's JSON exactly as in the delivery.</param>
 /// <param name="Status">The status change it carries, for status events.</param>
 /// <param name="Sinks">The sinks (handlers, destinations) that must receive it.</param>
+/// <param name="IsTest">Whether it came in a delivery with the test mark (<see cref="Events.WabaEvent.IsTest"/>).</param>
 public sealed record NewEvent(
     string Id,
     string Type,
@@ -31,7 +32,8 @@ public sealed record NewEvent(
     int Position,
     ReadOnlyMemory<byte> RawJson,
     StatusChange? Status,
-    IReadOnlyList<string> Sinks);
+    IReadOnlyList<string> Sinks,
+    bool IsTest = false);
 
 /// <summary>A status event's effect on the message status view.</summary>
 /// <param name="Wamid">The outbound message's id.</param>

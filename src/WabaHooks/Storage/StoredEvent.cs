@@ -12,6 +12,7 @@ namespace WabaHooks.Storage;
 /// <param name="Position">Its position within that delivery.</param>
 /// <param name="StoredAt">When it was stored.</param>
 /// <param name="RawJson">The item's JSON exactly as in the delivery.</param>
+/// <param name="IsTest">Whether it came in a delivery with the test mark: synthetic traffic, not from Meta.</param>
 public sealed record StoredEvent(
     long Sequence,
     string Id,
@@ -23,7 +24,8 @@ public sealed record StoredEvent(
     long DeliveryId,
     int Position,
     DateTimeOffset StoredAt,
-    ReadOnlyMemory<byte> RawJson);
+    ReadOnlyMemory<byte> RawJson,
+    bool IsTest = false);
 
 /// <summary>Filters for listing events; a null filter matches everything.</summary>
 public sealed record EventQuery
@@ -31,8 +33,14 @@ public sealed record EventQuery
     /// <summary>Only this field.</summary>
     public string? Field { get; init; }
 
-    /// <summary>Only this type name.</summary>
+    /// <summary>
+    /// Only this type name, or the types under a prefix ending in <c>.*</c> (<c>statuses.*</c>), as in a destination's
+    /// filter (<see cref="Sinks.EventFilter.TypeMatches"/>).
+    /// </summary>
     public string? Type { get; init; }
+
+    /// <summary>Only test events (<see langword="true"/>), only real ones (<see langword="false"/>), or both (<see langword="null"/>).</summary>
+    public bool? Test { get; init; }
 
     /// <summary>Only this WABA (<c>entry.id</c>).</summary>
     public string? WabaId { get; init; }

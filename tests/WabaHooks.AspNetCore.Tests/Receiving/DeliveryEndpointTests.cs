@@ -110,6 +110,48 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
         Assert.DoesNotContain("Leeds", logged, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_delivery_with_a_valid_test_mark_is_stored_with_the_test_flag()
+    {
+        var request = TestGateway.SignedPost(TextMessage);
+        request.Headers.TryAddWithoutValidation(TestMark.HeaderName, TestMark.Sign(TextMessage, TestGateway.SecretA));
+
+        var response = await _gateway.Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(DeliveryFlags.Test, Assert.Single(await StoredAsync()).Flags);
+    }
+
+    [Fact]
+    public async Task A_delivery_from_meta_without_the_header_is_not_marked_test()
+    {
+        await _gateway.PostAsync(TextMessage);
+
+        Assert.Equal(DeliveryFlags.None, Assert.Single(await StoredAsync()).Flags);
+    }
+
+    [Theory]
+    [InlineData("the other app's secret")]
+    [InlineData("the meta signature copied")]
+    [InlineData("garbage")]
+    public async Task A_signed_delivery_whose_test_mark_does_not_verify_is_401_and_nothing_is_stored(string kind)
+    {
+        var mark = kind switch
+        {
+            "the other app's secret" => TestMark.Sign(TextMessage, TestGateway.SecretB),
+            "the meta signature copied" => WebhookSignature.Sign(TextMessage, TestGateway.SecretA),
+            _ => "sha256=nope",
+        };
+        var request = TestGateway.SignedPost(TextMessage);
+        request.Headers.TryAddWithoutValidation(TestMark.HeaderName, mark);
+
+        var response = await _gateway.Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(TestMark.HeaderName, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Empty(await StoredAsync());
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]

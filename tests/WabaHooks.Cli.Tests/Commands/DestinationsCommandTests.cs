@@ -77,7 +77,7 @@ public sealed class DestinationsCommandTests : IDisposable
         var json = await RunAsync("destinations", "list", "--json");
 
         Assert.Equal(0, table.ExitCode);
-        Assert.Contains("No destinations are configured. Add them under \"Destinations\"", table.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"No destinations are configured in the configuration file {ConfigPath} (--config). Add them under \"WabaHooks\": {{ \"Destinations\"", table.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, json.ExitCode);
         Assert.Equal("[]", json.StandardOutput.Trim());
     }

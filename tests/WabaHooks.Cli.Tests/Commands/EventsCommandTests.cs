@@ -81,6 +81,25 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task List_filters_by_a_type_prefix_with_the_destination_filters_rule()
+    {
+        var events = await fixture.RunJsonAsync("events", "list", "--type", "statuses.*");
+
+        Assert.NotEqual(0, events.GetArrayLength());
+        Assert.All(events.EnumerateArray(), e => Assert.StartsWith("statuses.", e.GetProperty("type").GetString(), StringComparison.Ordinal));
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("type").GetString() == "statuses.delivered");
+    }
+
+    [Fact]
+    public async Task List_with_no_match_says_so()
+    {
+        var result = await fixture.RunAsync("events", "list", "--type", "no.such.*");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("No events match.", result.StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task List_filters_by_waba_id()
     {
         var events = await fixture.RunJsonAsync("events", "list", "--waba-id", "204060801234567");
@@ -141,8 +160,11 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
         var result = await fixture.RunAsync("events", "list");
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^ID\s+TYPE\s+FIELD\s+WABA\s+PHONE NUMBER\s+OCCURRED \(UTC\)\s+DELIVERY$", lines[0]);
+        Assert.Matches(@"^ID\s+TYPE\s+FIELD\s+WABA\s+PHONE NUMBER\s+OCCURRED \(UTC\)\s+DELIVERY\s+MARK$", lines[0]);
         Assert.Equal(7, lines.Length);
+
+        // Signed like Meta's, with no test mark: none is a test.
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(" -", l.TrimEnd(), StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith(TextEventId, StringComparison.Ordinal) && l.Contains("messages.text", StringComparison.Ordinal));
     }
 

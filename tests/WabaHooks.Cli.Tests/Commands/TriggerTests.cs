@@ -47,11 +47,12 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
         Assert.Equal(templates.Order(StringComparer.Ordinal), texts.Select(t => Normalize(t, wabaId, phoneNumberId)).Order(StringComparer.Ordinal));
         Assert.Contains(texts, t => t.Contains(@"\u00e9", StringComparison.Ordinal));
 
-        // The story of one outbound message: sent, delivered and read statuses and a reply's context share one run wamid.
+        // Statuses are about the run's outbound messages, and a reply's context refers to one of them. A status the
+        // current message already had starts another message, so no status of the run is a duplicate.
         var replyContext = texts.Select(ContextIds).SelectMany(ids => ids).ToHashSet();
-        var storyStatuses = texts.SelectMany(StatusIds).GroupBy(id => id).Where(g => replyContext.Contains(g.Key)).ToList();
-        Assert.Single(storyStatuses);
-        Assert.True(storyStatuses[0].Count() >= 3, "sent, delivered and read refer to the same message");
+        var statusKeys = texts.SelectMany(StatusKeys).ToList();
+        Assert.Contains(texts.SelectMany(StatusIds), replyContext.Contains);
+        Assert.Equal(statusKeys.Count, statusKeys.Distinct().Count());
 
         // Another run makes up its own ids: its sent and read statuses share a wamid, not the first run's, in another WABA.
         var second = await CliCommand.RunAsync(Trigger("messages", "--variant", "status-sent-v23,status-read"));
@@ -59,13 +60,42 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
         var others = (await DeliveriesAfterAsync(stored[^1].Id)).Select(d => Encoding.UTF8.GetString(d.Body.Span)).ToList();
         Assert.Equal(2, others.Count);
         var otherStory = Assert.Single(others.SelectMany(StatusIds).Distinct());
-        Assert.NotEqual(storyStatuses[0].Key, otherStory);
+        Assert.DoesNotContain(otherStory, texts.SelectMany(StatusIds));
         Assert.All(others, other =>
         {
             Assert.DoesNotContain(wabaId, other, StringComparison.Ordinal);
             Assert.DoesNotContain(TemplateWabaId, other, StringComparison.Ordinal);
             Assert.Contains(RunWabaId().Match(second.StandardOutput).Groups[1].Value, other, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task Status_variants_of_one_run_tell_one_message_timeline_in_order_and_never_in_the_future()
+    {
+        var result = await CliCommand.RunAsync(Trigger("messages", "--variant", "status-sent-v23,status-delivered,status-read"));
+        var after = DateTimeOffset.UtcNow;
+        Assert.True(result.ExitCode == 0, result.AllOutput());
+
+        var waba = RunWabaId().Match(result.StandardOutput).Groups[1].Value;
+        var statuses = await Await.UntilAsync(() => StatusEventsAsync(waba), e => e.Count == 3, "the three statuses stored", TimeSpan.FromSeconds(30));
+        var wamid = Assert.Single(statuses.Select(e => e.Id.Split(':')[1]).Distinct());
+        var shown = await CliCommand.RunAsync("messages", "status", wamid, "--data-dir", serve.DataDir, "--json");
+        Assert.True(shown.ExitCode == 0, shown.AllOutput());
+        using var json = JsonDocument.Parse(shown.StandardOutput);
+        Assert.Equal("read", json.RootElement.GetProperty("current").GetString());
+        var timeline = json.RootElement.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(["sent", "delivered", "read"], timeline.Select(t => t.GetProperty("status").GetString()));
+        var times = timeline.Select(t => t.GetProperty("timestamp").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.All(times, t => Assert.InRange(t, after.AddMinutes(-5), after));
+    }
+
+    /// <summary>The status events stored for a run's WABA.</summary>
+    private async Task<List<WabaHooks.Storage.StoredEvent>> StatusEventsAsync(string waba)
+    {
+        await using var store = serve.OpenStore();
+        var events = await store.ListEventsAsync(new WabaHooks.Storage.EventQuery { WabaId = waba, Type = "statuses.*" }, Ct);
+        return [.. events];
     }
 
     [Fact]
@@ -107,6 +137,21 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL  account_update/deleted  HTTP 401 (Unauthorized)", result.StandardOutput, StringComparison.Ordinal);
+
+        // The server's own reason, so a wrong secret is told from a wrong path.
+        var line = Assert.Single(result.StandardOutput.Split('\n'), l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.Contains("X-Hub-Signature-256", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-app-secret", result.AllOutput(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_field_has_a_default_variant_so_trigger_field_alone_works()
+    {
+        var result = await CliCommand.RunAsync("trigger", "account_update", "--url", serve.CallbackUrl.ToString(), "--app-secret", ServeFixture.AppSecret);
+
+        Assert.True(result.ExitCode == 0, result.AllOutput());
+        Assert.Contains("OK    account_update/volume-tier  HTTP 200 (OK)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.All(Cli.Trigger.TemplateCatalog.Fields, field => Assert.NotNull(Cli.Trigger.TemplateCatalog.Find(field, variant: null)));
     }
 
     private static List<string> ParseListing(string output) =>
@@ -128,6 +173,11 @@ public sealed partial class TriggerTests(ServeFixture serve) : IClassFixture<Ser
             "T");
 
     private static IEnumerable<string> StatusIds(string json) => Values(json, "statuses", "id");
+
+    /// <summary>What makes a status unique to Meta (and to the gateway's idempotency key): message, status, group member.</summary>
+    private static IEnumerable<string> StatusKeys(string json) =>
+        Values(json, "statuses", "id").Zip(Values(json, "statuses", "status"), (id, status) => id + ":" + status)
+            .Zip(Values(json, "statuses", "recipient_participant_id").DefaultIfEmpty("").Concat(Enumerable.Repeat("", 100)), (key, member) => key + ":" + member);
 
     private static IEnumerable<string> MessageIds(string json) => Values(json, "messages", "id");
 

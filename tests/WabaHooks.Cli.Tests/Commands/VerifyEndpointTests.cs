@@ -34,6 +34,19 @@ public sealed class VerifyEndpointTests(ServeFixture serve, VerificationEndpoint
     }
 
     [Fact]
+    public async Task A_404_on_the_handshake_is_a_failure_of_both_token_checks_naming_the_path()
+    {
+        var result = await CliCommand.RunAsync(
+            "verify-endpoint", endpoints.Url("no-such-path").ToString(), "--verify-token", VerificationEndpoints.VerifyToken);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAIL  verification request", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("FAIL  wrong verify token refused", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("path", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASS", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Against_a_broken_endpoint_each_failed_check_is_reported_and_the_exit_code_is_non_zero()
     {
         // /slow echoes the challenge for any token, accepts unsigned posts, and takes over a second to answer one.

@@ -45,4 +45,28 @@ public sealed class TriggerRunTests
 
     private static string[] Wamids(string json) =>
         [.. System.Text.RegularExpressions.Regex.Matches(json, @"wamid\.[A-Za-z0-9+/=]+").Select(m => m.Value).Distinct()];
+
+    [Fact]
+    public void No_event_time_of_any_template_is_later_than_now_and_the_status_story_ends_now()
+    {
+        var run = NewRun();
+        var rendered = TemplateCatalog.All.Select(t => Encoding.UTF8.GetString(run.Render(t))).ToList();
+
+        var times = rendered.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r, "\"(?:timestamp|time)\": \"?(\\d{10})")
+            .Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.NotEmpty(times);
+        Assert.All(times, t => Assert.True(t <= Now.ToUnixTimeSeconds(), $"{t} is after now ({Now.ToUnixTimeSeconds()})"));
+        Assert.Contains(Now.ToUnixTimeSeconds(), times);
+    }
+
+    [Fact]
+    public void The_story_end_is_the_latest_status_time_of_the_templates()
+    {
+        var latest = TemplateCatalog.ForField("messages").Where(t => t.Variant.StartsWith("status-", StringComparison.Ordinal))
+            .SelectMany(t => System.Text.RegularExpressions.Regex.Matches(Encoding.UTF8.GetString(t.Bytes), "\"timestamp\": \"(\\d{10})\"")
+                .Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .Max();
+
+        Assert.Equal(TriggerRun.TemplateStoryEnd, latest);
+    }
 }

@@ -60,6 +60,23 @@ public sealed class SinkReplayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_test_event_is_replayed_only_to_a_sink_that_includes_test_events()
+    {
+        var optedIn = new SinkRegistration("destination:sandbox", new EventFilter { IncludeTestEvents = true });
+        var test = Assert.Single(await _store.ReceiveAsync([], WabaHooks.Inbox.DeliveryFlags.Test, ExamplePayloads.Read("messages-text.json")));
+
+        var one = await Replay().ReplayEventAsync(test, Everything, Ct);
+        var range = await Replay().ReplayRangeAsync(new ReplayRange(), Everything, Ct);
+        var toSandbox = await Replay().ReplayEventAsync(test, optedIn, Ct);
+
+        Assert.Equal(EventReplayStatus.NotSelected, one.Status);
+        Assert.Equal(0, range.Queued);
+        Assert.Equal(new SinkBacklog(Everything.Name, 0, 0, 0), await _store.BacklogAsync(Everything.Name));
+        Assert.Equal(EventReplayStatus.Queued, toSandbox.Status);
+        Assert.Equal(1L, (await _store.BacklogAsync(optedIn.Name)).Pending);
+    }
+
+    [Fact]
     public async Task A_range_pages_through_every_stored_event_and_schedules_those_the_filter_selects_oldest_first()
     {
         var ids = await _store.ReceiveAsync(

@@ -34,14 +34,21 @@ internal sealed class ProcessedStore : IAsyncDisposable
     }
 
     /// <summary>Appends the deliveries without processing them.</summary>
-    public async Task<IReadOnlyList<long>> AppendAsync(params byte[][] bodies) =>
-        await Store.AppendAsync([.. bodies.Select(b => new InboundDelivery(b, Time.GetUtcNow(), "app", DeliveryClassifier.Classify(b)))], TestContext.Current.CancellationToken);
+    public Task<IReadOnlyList<long>> AppendAsync(params byte[][] bodies) => AppendAsync(DeliveryFlags.None, bodies);
+
+    /// <summary>Appends deliveries with <paramref name="mark"/> added to their flags (<see cref="DeliveryFlags.Test"/>).</summary>
+    public async Task<IReadOnlyList<long>> AppendAsync(DeliveryFlags mark, params byte[][] bodies) =>
+        await Store.AppendAsync([.. bodies.Select(b => new InboundDelivery(b, Time.GetUtcNow(), "app", DeliveryClassifier.Classify(b) | mark))], TestContext.Current.CancellationToken);
 
     /// <summary>Appends and processes the deliveries, scheduling work for <paramref name="sinks"/>; returns the new events' ids, oldest first.</summary>
-    public async Task<IReadOnlyList<string>> ReceiveAsync(IReadOnlyList<SinkRegistration> sinks, params byte[][] bodies)
+    public Task<IReadOnlyList<string>> ReceiveAsync(IReadOnlyList<SinkRegistration> sinks, params byte[][] bodies) =>
+        ReceiveAsync(sinks, DeliveryFlags.None, bodies);
+
+    /// <summary>Appends and processes deliveries with <paramref name="mark"/> added to their flags; returns the new events' ids, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ReceiveAsync(IReadOnlyList<SinkRegistration> sinks, DeliveryFlags mark, params byte[][] bodies)
     {
         var newest = (await Store.ListEventsAsync(new EventQuery { Limit = 1 }, TestContext.Current.CancellationToken)).FirstOrDefault()?.Sequence ?? 0;
-        await AppendAsync(bodies);
+        await AppendAsync(mark, bodies);
         var processor = new DeliveryProcessor(Store, Store, new SinkRouter(sinks), new ProcessorOptions());
         BatchReport report;
         do

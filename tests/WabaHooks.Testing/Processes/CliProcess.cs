@@ -124,12 +124,18 @@ public sealed partial class CliProcess : IAsyncDisposable
 
     /// <summary>Waits until a line of standard output contains <paramref name="text"/>, and returns that line.</summary>
     /// <exception cref="TimeoutException">It did not appear in time, or the process ended first.</exception>
-    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+    public Task<string> WaitForOutputAsync(string text, TimeSpan timeout) => WaitForLineAsync(_stdout, text, timeout);
+
+    /// <summary>Waits until a line of standard error contains <paramref name="text"/>, and returns that line.</summary>
+    /// <exception cref="TimeoutException">It did not appear in time, or the process ended first.</exception>
+    public Task<string> WaitForErrorOutputAsync(string text, TimeSpan timeout) => WaitForLineAsync(_stderr, text, timeout);
+
+    private async Task<string> WaitForLineAsync(ConcurrentQueue<string> lines, string text, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            var line = _stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            var line = lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
             if (line is not null)
             {
                 return line;

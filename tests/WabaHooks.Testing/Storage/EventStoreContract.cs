@@ -164,6 +164,26 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_list_by_type_prefix_as_a_destination_filter_matches_and_by_test_mark()
+    {
+        var delivery = await DeliveryAsync();
+        await CommitAsync(delivery,
+            Event("e1", type: "statuses.read"),
+            Event("e2", type: "statuses_x") with { IsTest = true },
+            Event("e3", type: "statuses.delivered") with { IsTest = true },
+            Event("e4", type: "messages.text"));
+
+        async Task<string[]> Ids(EventQuery q) => [.. (await Events.ListEventsAsync(q, Ct)).Select(e => e.Id)];
+        Assert.Equal(["e3", "e1"], await Ids(new EventQuery { Type = "statuses.*" }));
+        Assert.Empty(await Ids(new EventQuery { Type = "statuses" }));
+        Assert.Equal(["e3", "e2"], await Ids(new EventQuery { Test = true }));
+        Assert.Equal(["e4", "e1"], await Ids(new EventQuery { Test = false }));
+        Assert.Equal(["e3"], await Ids(new EventQuery { Type = "statuses.*", Test = true }));
+        Assert.Equal([false, true, true, false], (await Events.ListEventsAsync(new EventQuery(), Ct)).Select(e => e.IsTest).Reverse());
+        Assert.True((await Events.GetEventAsync("e2", Ct))!.IsTest);
+    }
+
+    [Fact]
     public async Task The_status_view_only_moves_forward_and_keeps_every_status()
     {
         var delivery = await DeliveryAsync();

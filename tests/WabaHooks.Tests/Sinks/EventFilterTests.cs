@@ -198,4 +198,32 @@ public sealed class EventFilterTests
         Assert.False(filter.Matches(Read));
         Assert.True(filter.Matches("messages", "statuses.read", Waba, Phone));
     }
+
+    [Fact]
+    public void A_test_event_passes_only_a_filter_that_includes_test_events()
+    {
+        var test = Event("messages", "messages.text");
+        test = new WabaEvent
+        {
+            Id = test.Id, Type = test.Type, Kind = test.Kind, Field = test.Field, WabaId = test.WabaId, PhoneNumberId = test.PhoneNumberId,
+            DeliveryId = 1, Position = 0, Payload = new object(), RawJson = test.RawJson, IsTest = true,
+        };
+
+        Assert.False(EventFilter.All.Matches(test));
+        Assert.True(EventFilter.All.Matches(Text));
+        Assert.True(new EventFilter { IncludeTestEvents = true }.Matches(test));
+        Assert.False(new EventFilter { IncludeTestEvents = true, Types = ["statuses.*"] }.Matches(test));
+    }
+
+    [Fact]
+    public void A_delivery_with_the_test_flag_splits_into_test_events_and_one_without_into_real_ones()
+    {
+        var body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"account_update\",\"value\":{\"event\":\"X\"}}]}]}"u8.ToArray();
+        static WabaHooks.Inbox.Delivery Stored(byte[] body, WabaHooks.Inbox.DeliveryFlags flags) =>
+            new(new WabaHooks.Inbox.DeliverySummary(7, DateTimeOffset.UnixEpoch, "app", body.Length, flags), body);
+
+        Assert.All(DeliverySplitter.Split(Stored(body, WabaHooks.Inbox.DeliveryFlags.Test)).Events, e => Assert.True(e.IsTest));
+        Assert.All(DeliverySplitter.Split(Stored(body, WabaHooks.Inbox.DeliveryFlags.None)).Events, e => Assert.False(e.IsTest));
+        Assert.NotEmpty(DeliverySplitter.Split(Stored(body, WabaHooks.Inbox.DeliveryFlags.Test)).Events);
+    }
 }
