@@ -77,6 +77,14 @@ public sealed partial class CliProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // Telemetry export stays off unless a test asks (a developer's OTLP endpoint must not receive test traffic), and
+        // serve's Prometheus listener takes a free port: its default, 127.0.0.1:8081, is one port for every test at once.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["WabaHooks__Serve__MetricsUrls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
