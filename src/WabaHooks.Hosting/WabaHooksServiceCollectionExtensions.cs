@@ -105,6 +105,7 @@ public static class WabaHooksServiceCollectionExtensions
         services.TryAddSingleton<SinkWorkSignal>();
         services.TryAddSingleton<ProcessingProgress>();
         services.AddHostedService<ProcessorService>();
+        services.AddHostedService<SinkBacklogMetrics>();
 
         services.AddHealthChecks()
             .AddCheck<LivenessHealthCheck>(WabaHooksHealthChecks.Live, tags: [WabaHooksHealthChecks.LiveTag])

@@ -32,6 +32,7 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
     private readonly Counter<long> _handlerInvocations;
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _handlerDeadLetters;
+    private readonly Counter<long> _watchdogChecks;
 
     // Ticks of the oldest unprocessed delivery's arrival, 0 when caught up: read by the lag gauge at collection time.
     private long _oldestUnprocessedTicks;
@@ -70,7 +71,12 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
             "wabahooks.handler.duration", "s", "How long each in-process handler attempt took.", tags: null, advice: new() { HistogramBucketBoundaries = SecondsBuckets });
         _handlerDeadLetters = _meter.CreateCounter<long>(
             "wabahooks.handler.dead_letters", "{event}", "Events an in-process handler did not take within its retry policy.");
+        _watchdogChecks = _meter.CreateCounter<long>(
+            "wabahooks.watchdog.checks", "{check}", "The watchdog's subscribed_apps checks, by WABA and result: subscribed, not_subscribed or check_failed.");
     }
+
+    /// <summary>The <c>WabaHooks</c> meter, for instruments kept elsewhere.</summary>
+    public Meter Meter => _meter;
 
     /// <summary>A POST was stored (answered 200) or refused.</summary>
     /// <param name="outcome">One of <see cref="DeliveryOutcomes"/>.</param>
@@ -152,6 +158,12 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
     public void HandlerDeadLettered(string handler) =>
         _handlerDeadLetters.Add(1, new KeyValuePair<string, object?>(Attributes.Handler, handler));
 
+    /// <summary>The watchdog checked a WABA's subscription.</summary>
+    /// <param name="wabaId">A watched (configured) WABA.</param>
+    /// <param name="result"><c>subscribed</c>, <c>not_subscribed</c> or <c>check_failed</c>.</param>
+    public void WatchdogChecked(string wabaId, string result) =>
+        _watchdogChecks.Add(1, new KeyValuePair<string, object?>(Attributes.WabaId, wabaId), new KeyValuePair<string, object?>(Attributes.WatchdogResult, result));
+
     public void Dispose()
     {
         // A meter from the factory is the factory's to dispose.
@@ -178,6 +190,10 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
         public const string Handler = "wabahooks.handler";
         public const string AttemptOutcome = "wabahooks.attempt.outcome";
         public const string CircuitState = "wabahooks.circuit.state";
+        public const string Sink = "wabahooks.sink";
+        public const string BacklogState = "wabahooks.backlog.state";
+        public const string WabaId = "wabahooks.waba_id";
+        public const string WatchdogResult = "wabahooks.watchdog.result";
     }
 
     /// <summary>Values of <see cref="Attributes.DeliveryOutcome"/>.</summary>

@@ -47,8 +47,45 @@ public sealed class SinkMetricsTests
         await Await.UntilAsync(() => Metrics.Sum(dead) == 1, "the dead letter");
 
         Assert.Equal(1, Metrics.Sum(dead, "wabahooks.destination=gone"));
+        // The backlog gauge reads the store when collected, and shows the dead letter from the read after it.
+        using var backlog = Metrics.Collect<long>(gateway, "wabahooks.sink.backlog");
+        await Await.UntilAsync(
+            () =>
+            {
+                backlog.Clear();
+                backlog.RecordObservableInstruments();
+                return Metrics.Sum(backlog, "wabahooks.sink=destination:gone", "wabahooks.backlog.state=dead") == 1;
+            },
+            "the dead letter in the backlog gauge");
+        Assert.Equal(0, Metrics.Sum(backlog, "wabahooks.sink=destination:gone", "wabahooks.backlog.state=pending"));
         Assert.True(Metrics.Sum(attempts, "wabahooks.destination=gone", "wabahooks.attempt.outcome=refused") >= 1);
         Assert.Equal(Metrics.Sum(attempts), Metrics.Sum(attempts, "wabahooks.attempt.outcome=refused"));
+    }
+
+    [Fact]
+    public async Task The_backlog_gauges_show_what_waits_for_a_destination_that_is_down_and_for_how_long()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await DestinationServer.StartAsync();
+        await server.StopAsync();
+        await using var gateway = await Dest.StartGatewayAsync(dir.Path, Dest.Meta("down", server));
+        using var backlog = Metrics.Collect<long>(gateway, "wabahooks.sink.backlog");
+        using var age = Metrics.Collect<double>(gateway, "wabahooks.sink.oldest_pending.age");
+
+        await gateway.PostAsync(ExamplePayloads.Read("messages-text.json"));
+        await gateway.PostAsync(ExamplePayloads.Read("messages-image.json"));
+        await Await.UntilAsync(
+            () =>
+            {
+                backlog.Clear();
+                backlog.RecordObservableInstruments();
+                return Metrics.Sum(backlog, "wabahooks.sink=destination:down", "wabahooks.backlog.state=pending") == 2;
+            },
+            "two events pending in the backlog gauge");
+        Assert.Equal(0, Metrics.Sum(backlog, "wabahooks.sink=destination:down", "wabahooks.backlog.state=dead"));
+
+        age.RecordObservableInstruments();
+        Assert.Contains(age.GetMeasurementSnapshot(), m => Equals(m.Tags["wabahooks.sink"], "destination:down") && m.Value > 0);
     }
 
     [Fact]

@@ -56,6 +56,7 @@ public sealed partial class ServeMetricsTests : IDisposable
             Assert.Equal(1, Value(scrape, "wabahooks_events_produced_total", "wabahooks_event_type=\"statuses.read\""));
             Assert.Equal(3, Value(scrape, "wabahooks_inbox_commit_size_sum"));
             Assert.True(Value(scrape, "wabahooks_inbox_commit_duration_seconds_count") >= 1);
+            Assert.Contains("service_name=\"wabahooks\"", scrape, StringComparison.Ordinal);
             // Runtime and ASP.NET Core metrics come with them.
             Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
             Assert.Contains("dotnet_gc_collections_total", scrape, StringComparison.Ordinal);
