@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WabaHooks.Hosting;
+using WabaHooks.Diagnostics;
 using WabaHooks.Hosting.Configuration;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Health;
 using WabaHooks.Hosting.Inbox;
 using WabaHooks.Hosting.Processing;
@@ -88,9 +90,13 @@ public static class WabaHooksServiceCollectionExtensions
         services.AddOptions<WabaHooksOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WabaHooksOptions>, WabaHooksOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // The meter comes from the host's IMeterFactory (every generic host registers one).
+        services.TryAddSingleton<WabaHooksMetrics>();
+        services.TryAddSingleton<IPipelineObserver>(sp => sp.GetRequiredService<WabaHooksMetrics>());
         services.TryAddSingleton(sp => new GroupCommitWriter(
             sp.GetRequiredService<IDeliveryStore>(),
-            sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.GroupCommit));
+            sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.GroupCommit,
+            sp.GetRequiredService<IPipelineObserver>()));
         services.AddHostedService<InboxWriterService>();
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Processor);
@@ -99,6 +105,7 @@ public static class WabaHooksServiceCollectionExtensions
         services.TryAddSingleton<SinkWorkSignal>();
         services.TryAddSingleton<ProcessingProgress>();
         services.AddHostedService<ProcessorService>();
+        services.AddHostedService<SinkBacklogMetrics>();
 
         services.AddHealthChecks()
             .AddCheck<LivenessHealthCheck>(WabaHooksHealthChecks.Live, tags: [WabaHooksHealthChecks.LiveTag])

@@ -27,6 +27,7 @@ namespace WabaHooks.AspNetCore.Receiving;
 internal sealed partial class WebhookEndpoint(
     IOptions<WabaHooksOptions> options,
     GroupCommitWriter writer,
+    WabaHooksMetrics metrics,
     TimeProvider timeProvider,
     ILogger<WebhookEndpoint> logger) : IDisposable
 {
@@ -53,6 +54,7 @@ internal sealed partial class WebhookEndpoint(
             return VerifyAsync(context);
         }
 
+        metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Method);
         context.Response.Headers.Allow = "GET, POST";
         return RefuseAsync(context, StatusCodes.Status405MethodNotAllowed, $"method {method} is not allowed; Meta uses GET and POST");
     }
@@ -81,6 +83,7 @@ internal sealed partial class WebhookEndpoint(
         var request = context.Request;
         if (!IsJson(request.ContentType))
         {
+            metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.ContentType);
             await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json").ConfigureAwait(false);
             return;
         }
@@ -113,6 +116,7 @@ internal sealed partial class WebhookEndpoint(
         }
         catch (BadHttpRequestException ex)
         {
+            metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Unreadable);
             await RefuseAsync(context, ex.StatusCode, "the request body could not be read").ConfigureAwait(false);
             return;
         }
@@ -135,6 +139,7 @@ internal sealed partial class WebhookEndpoint(
         var signature = WebhookSignature.Verify(body, request.Headers[WebhookSignature.HeaderName], _secrets);
         if (!signature.IsValid)
         {
+            metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Signature);
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, signature.Reason!).ConfigureAwait(false);
             return;
         }
@@ -167,6 +172,7 @@ internal sealed partial class WebhookEndpoint(
         }
         catch (Exception ex) when (ex is StoreUnavailableException or OperationCanceledException)
         {
+            metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.StoreUnavailable);
             var reason = ex is OperationCanceledException
                 ? $"the inbox did not commit within {_options.AppendTimeout.TotalSeconds:0.###} s"
                 : "the inbox is unavailable";
@@ -180,12 +186,14 @@ internal sealed partial class WebhookEndpoint(
             return;
         }
 
+        metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Stored, delivery.AppId);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
     }
 
     private Task RefuseBodyTooLargeAsync(HttpContext context)
     {
+        metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.BodyTooLarge);
         // The unread rest is never buffered: Kestrel closes the connection instead of draining a large body.
         context.Response.Headers.Connection = "close";
         return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"body exceeds {_options.MaxBodyBytes} bytes");

@@ -50,6 +50,10 @@ internal static class ServeCommand
         {
             Description = "Show the store's error, the watchdog's WABAs and each destination's circuit on /readyz. Off by default: /readyz is reachable wherever the callback URL is.",
         };
+        var metricsUrls = new Option<string?>("--metrics-urls")
+        {
+            Description = $"Addresses where Prometheus metrics are served at /metrics, separated by ';'; \"\" turns them off [default: {ServeOptions.DefaultMetricsUrls}].",
+        };
         var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
@@ -69,6 +73,7 @@ internal static class ServeCommand
         command.Options.Add(checkInterval);
         command.Options.Add(silenceWarning);
         command.Options.Add(readyzDetails);
+        command.Options.Add(metricsUrls);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,6 +85,7 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Serve", "HttpsCertificate"), parse.GetValue(httpsCert)),
                 (CliConfiguration.Key("Serve", "HttpsKey"), parse.GetValue(httpsKey)),
                 (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
+                (CliConfiguration.Key("Serve", "MetricsUrls"), parse.GetValue(metricsUrls)),
                 (CliConfiguration.Key("VerifyToken"), parse.GetValue(verifyToken)),
                 (CliConfiguration.Key("MaxBodyBytes"), parse.GetValue(maxBody)),
                 (CliConfiguration.Key("Sqlite", "FreeSpaceReserveBytes"), parse.GetValue(reserve)),
@@ -102,6 +108,7 @@ internal static class ServeCommand
             SettingsBinder.Bind(serveSection, serve, serveSection.Path, errors);
             var listenOn = ServeChecks.Urls(serve, errors);
             ServeChecks.Path(serve, errors);
+            var metricsOn = MetricsListener.Urls(serve, errors);
             using var certificate = ServeChecks.Certificate(serve, listenOn, errors);
             var postgres = CliConfiguration.Postgres(configuration, errors);
             var dataDir = CliConfiguration.DataDir(configuration);
@@ -119,7 +126,7 @@ internal static class ServeCommand
             // Built even when the checks above failed, so the settings' own validation adds its problems to the list:
             // every problem is reported at once.
             var effective = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(defaults).Build();
-            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null);
+            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null, prometheus: metricsOn.Count > 0);
             errors.AddRange(ValidationFailures(app.Services));
             if (errors.Count > 0)
             {
@@ -136,6 +143,7 @@ internal static class ServeCommand
                 return CommonOptions.Fail("serve", [$"--urls: cannot listen ({ex.Message}). Choose a free port."]);
             }
 
+            await using var metrics = metricsOn.Count > 0 ? await MetricsListener.StartAsync(app, metricsOn, cancellationToken).ConfigureAwait(false) : null;
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             StartupBanner.Write(
                 Console.Out,
@@ -146,7 +154,8 @@ internal static class ServeCommand
                 dataDir,
                 postgres,
                 app.Services.GetService<IOptions<WatchdogOptions>>()?.Value,
-                app.Services.GetServices<DestinationOptions>());
+                app.Services.GetServices<DestinationOptions>(),
+                metrics?.Addresses ?? []);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -109,7 +109,7 @@ internal static class ServeChecks
         }
     }
 
-    private static void CheckPortsFree(IReadOnlyList<Uri> urls, ICollection<string> errors)
+    internal static void CheckPortsFree(IReadOnlyList<Uri> urls, ICollection<string> errors, string option = "--urls")
     {
         foreach (var url in urls)
         {
@@ -126,11 +126,11 @@ internal static class ServeChecks
             }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {
-                errors.Add($"--urls {url.GetLeftPart(UriPartial.Authority)}: port {url.Port} is already in use. Stop the program that holds it, or choose another port.");
+                errors.Add($"{option} {url.GetLeftPart(UriPartial.Authority)}: port {url.Port} is already in use. Stop the program that holds it, or choose another port.");
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AccessDenied)
             {
-                errors.Add($"--urls {url.GetLeftPart(UriPartial.Authority)}: cannot listen there ({ex.Message}). Use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.");
+                errors.Add($"{option} {url.GetLeftPart(UriPartial.Authority)}: cannot listen there ({ex.Message}). Use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.");
             }
         }
     }

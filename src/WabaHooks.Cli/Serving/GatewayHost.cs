@@ -18,7 +18,7 @@ internal static class GatewayHost
 {
     private const long OtherRoutesMaxBodyBytes = 64 * 1024;
 
-    public static WebApplication Build(IConfiguration configuration, ServeOptions serve, IReadOnlyList<Uri> urls, X509Certificate2? certificate, bool postgres)
+    public static WebApplication Build(IConfiguration configuration, ServeOptions serve, IReadOnlyList<Uri> urls, X509Certificate2? certificate, bool postgres, bool prometheus = false)
     {
         // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
         // for appsettings changes, and a watcher over a data dir that SQLite writes to costs CPU on every commit.
@@ -84,6 +84,8 @@ internal static class GatewayHost
         {
             wabaHooks.AddSubscriptionWatchdog();
         }
+
+        GatewayTelemetry.Add(builder, prometheus);
 
         var app = builder.Build();
         app.MapWabaHooks(serve.Path);

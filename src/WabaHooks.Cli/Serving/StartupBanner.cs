@@ -16,7 +16,8 @@ internal static class StartupBanner
         string dataDir,
         string? postgres,
         WatchdogOptions? watch,
-        IEnumerable<DestinationOptions> destinations)
+        IEnumerable<DestinationOptions> destinations,
+        IEnumerable<string>? metrics = null)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -29,6 +30,11 @@ internal static class StartupBanner
             ? $"  Store:         SQLite in {Path.GetFullPath(dataDir)}"
             : $"  Store:         PostgreSQL, {Commands.StoreDescription.Of(postgres)}");
         output.WriteLine($"  Health:        {callbacks[0][..^path.Length]}/healthz, /readyz");
+        foreach (var scrape in metrics ?? [])
+        {
+            output.WriteLine($"  Metrics:       {scrape}   (Prometheus)");
+        }
+
         if (watch is { WabaIds.Count: > 0 })
         {
             // Names what is watched and how often, never the token.

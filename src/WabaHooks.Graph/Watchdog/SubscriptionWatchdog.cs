@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http;
 using WabaHooks.Graph;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Graph.Watchdog;
@@ -29,8 +31,9 @@ internal sealed class SubscriptionWatchdog
     private readonly DateTimeOffset _startedAt;
     private readonly List<WabaWatchState> _wabas;
     private readonly Lock _lock = new();
+    private readonly WabaHooksMetrics? _metrics;
 
-    public SubscriptionWatchdog(GraphClient graph, IEventStore events, WatchdogOptions options, TimeProvider time)
+    public SubscriptionWatchdog(GraphClient graph, IEventStore events, WatchdogOptions options, TimeProvider time, WabaHooksMetrics? metrics = null)
     {
         _graph = graph;
         _events = events;
@@ -39,6 +42,9 @@ internal sealed class SubscriptionWatchdog
         _silenceWarning = options.SilenceWarning;
         _startedAt = time.GetUtcNow();
         _wabas = [.. options.WabaIds.Distinct(StringComparer.Ordinal).Select(id => new WabaWatchState(id))];
+        _metrics = metrics;
+        metrics?.Meter.CreateObservableGauge(
+            "wabahooks.watchdog.silence", Silences, "s", "Per watched WABA, how long since its latest stored event (since start-up when it has had none), as of the watchdog's latest read.");
     }
 
     /// <summary>Asks Graph about each WABA and reads the events stored since the last round. Never throws but for cancellation.</summary>
@@ -55,6 +61,8 @@ internal sealed class SubscriptionWatchdog
                 {
                     waba.Subscribed = subscribed;
                 }
+
+                _metrics?.WatchdogChecked(waba.WabaId, SubscriptionState(waba));
             }
 
             await ReadActivityAsync(waba, cancellationToken).ConfigureAwait(false);
@@ -83,6 +91,22 @@ internal sealed class SubscriptionWatchdog
         }
 
         return new WatchdogReport(warnings.Count == 0 ? "ok" : "warning", warnings, wabas);
+    }
+
+    private IEnumerable<Measurement<double>> Silences()
+    {
+        var now = _time.GetUtcNow();
+        var measurements = new List<Measurement<double>>(_wabas.Count);
+        lock (_lock)
+        {
+            foreach (var waba in _wabas)
+            {
+                var since = waba.LastEventAt ?? _startedAt;
+                measurements.Add(new Measurement<double>(Math.Max(0, (now - since).TotalSeconds), new KeyValuePair<string, object?>(WabaHooksMetrics.Attributes.WabaId, waba.WabaId)));
+            }
+        }
+
+        return measurements;
     }
 
     private async Task<(bool Subscribed, string? Error)> AskGraphAsync(string wabaId, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WabaHooks.Graph.Watchdog;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Health;
 using WabaHooks.Graph;
 using WabaHooks.Storage;
@@ -42,7 +43,7 @@ public static class WabaHooksBuilderWatchdogExtensions
             var options = sp.GetRequiredService<IOptions<WatchdogOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var graph = new GraphClient(sp.GetRequiredService<IHttpClientFactory>(), options.Graph, time);
-            return new SubscriptionWatchdog(graph, sp.GetRequiredService<IEventStore>(), options, time);
+            return new SubscriptionWatchdog(graph, sp.GetRequiredService<IEventStore>(), options, time, sp.GetRequiredService<WabaHooksMetrics>());
         });
         services.AddHostedService<WatchdogService>();
         services.AddHealthChecks().AddCheck<WatchdogHealthCheck>(WatchdogHealthCheck.Name, tags: [WabaHooksHealthChecks.ReadyTag]);

@@ -133,7 +133,7 @@ public sealed class DestinationClient
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return Failed($"timed out after {_destination.Timeout.TotalSeconds:0.###} s");
+            return Failed($"timed out after {_destination.Timeout.TotalSeconds:0.###} s") with { TimedOut = true };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Events;
 using WabaHooks.Destinations;
@@ -19,6 +20,7 @@ internal sealed class DestinationLoop(
     SinkWorkSignal signal,
     OutcomeRecorder recorder,
     TimeSpan pollInterval,
+    WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger logger) : ISinkLoop
 {
@@ -138,6 +140,8 @@ internal sealed class DestinationLoop(
         var startedAt = time.GetUtcNow();
         var response = await send(abort).ConfigureAwait(false);
         var interrupted = !response.Succeeded && abort.IsCancellationRequested;
+        metrics.DestinationAttempted(
+            Name, WabaHooksMetrics.AttemptOutcomes.Of(response.StatusCode, response.Succeeded, response.TimedOut, interrupted), response.Latency);
         if (!interrupted)
         {
             RecordHealth(response);
@@ -154,6 +158,7 @@ internal sealed class DestinationLoop(
             var retryAt = response.Succeeded ? null : interrupted ? now : RetrySchedule.Next(_destination.Retry, item.ScheduledAt, attempt.Number, response.RetryAfter, now, Random.Shared);
             if (!response.Succeeded && retryAt is null)
             {
+                metrics.DestinationDeadLettered(Name);
                 DestinationLog.DeadLettered(logger, Name, item.EventId, attempt.Number, response.Error ?? "failed");
             }
 
@@ -173,10 +178,12 @@ internal sealed class DestinationLoop(
         var wasOpen = _breaker.IsOpen;
         if (_breaker.Record(response.Succeeded))
         {
+            metrics.CircuitChanged(Name, opened: true);
             DestinationLog.Paused(logger, Name, response.Error ?? "failed", _breaker.OpenUntil ?? time.GetUtcNow());
         }
         else if (wasOpen && response.Succeeded)
         {
+            metrics.CircuitChanged(Name, opened: false);
             DestinationLog.Resumed(logger, Name);
         }
     }
@@ -206,6 +213,7 @@ internal sealed class DestinationLoop(
     private void GiveUp(SinkWorkItem item, string reason)
     {
         var attempt = item.Attempts + 1;
+        metrics.DestinationDeadLettered(Name);
         DestinationLog.DeadLettered(logger, Name, item.EventId, attempt, reason);
         recorder.Post(new SinkOutcome(item, new SinkAttempt(item.EventId, item.Sink, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null));
     }

@@ -10,4 +10,7 @@ public sealed record DestinationResponse(int? StatusCode, TimeSpan Latency, stri
 {
     /// <summary>Whether the destination took the events: any 2xx.</summary>
     public bool Succeeded => StatusCode is >= 200 and < 300;
+
+    /// <summary>Whether no answer came within the destination's timeout.</summary>
+    public bool TimedOut { get; init; }
 }

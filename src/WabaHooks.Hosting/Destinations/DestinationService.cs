@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Storage;
 
@@ -19,6 +20,7 @@ internal sealed class DestinationService(
     SinkWorkSignal signal,
     DestinationStatusBoard board,
     IHttpClientFactory httpClientFactory,
+    WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger<DestinationService> logger) : IHostedService, IDisposable
 {
@@ -33,7 +35,7 @@ internal sealed class DestinationService(
         {
             var client = new DestinationClient(destination, httpClientFactory, time);
             _clients.Add(client);
-            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, time, logger);
+            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger);
             board.Add(loop.Status);
             _loops.Start(loop);
         }

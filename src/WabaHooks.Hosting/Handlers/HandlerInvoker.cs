@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Events;
 using WabaHooks.Storage;
@@ -12,6 +13,7 @@ internal sealed class HandlerInvoker(
     ISinkWorkStore work,
     IServiceScopeFactory scopes,
     HandlerOptions options,
+    WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger logger)
 {
@@ -22,6 +24,7 @@ internal sealed class HandlerInvoker(
         var started = time.GetTimestamp();
         string? error = null;
         var interrupted = false;
+        var timedOut = false;
 
         using var timeout = new CancellationTokenSource(options.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort);
@@ -40,6 +43,7 @@ internal sealed class HandlerInvoker(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
+            timedOut = true;
             error = $"timed out after {options.Timeout}";
         }
         catch (Exception ex)
@@ -51,6 +55,14 @@ internal sealed class HandlerInvoker(
             await DisposeWhenDoneAsync(scope, running).ConfigureAwait(false);
         }
 
+        var elapsed = time.GetElapsedTime(started);
+        metrics.HandlerInvoked(
+            handler.Name,
+            error is null ? WabaHooksMetrics.AttemptOutcomes.Success
+            : interrupted ? WabaHooksMetrics.AttemptOutcomes.Interrupted
+            : timedOut ? WabaHooksMetrics.AttemptOutcomes.Timeout
+            : WabaHooksMetrics.AttemptOutcomes.Failure,
+            elapsed);
         var now = time.GetUtcNow();
         DateTimeOffset? retryAt = null;
         if (error is null)
@@ -70,10 +82,11 @@ internal sealed class HandlerInvoker(
         }
         else
         {
+            metrics.HandlerDeadLettered(handler.Name);
             HandlerLog.DeadLettered(logger, handler.Name, e.Id, attempt, error);
         }
 
-        await RecordAsync(item, new SinkAttempt(e.Id, handler.Name, attempt, startedAt, time.GetElapsedTime(started), error is null, null, error, null), retryAt)
+        await RecordAsync(item, new SinkAttempt(e.Id, handler.Name, attempt, startedAt, elapsed, error is null, null, error, null), retryAt)
             .ConfigureAwait(false);
     }
 
@@ -81,6 +94,7 @@ internal sealed class HandlerInvoker(
     public Task GiveUpAsync(SinkWorkItem item, string reason)
     {
         var attempt = item.Attempts + 1;
+        metrics.HandlerDeadLettered(handler.Name);
         HandlerLog.DeadLettered(logger, handler.Name, item.EventId, attempt, reason);
         return RecordAsync(item, new SinkAttempt(item.EventId, handler.Name, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Storage;
 
@@ -21,6 +22,7 @@ internal sealed class HandlerService(
     SinkWorkSignal signal,
     HandlerOptions options,
     IServiceScopeFactory scopes,
+    WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger<HandlerService> logger) : IHostedService, IDisposable
 {
@@ -30,7 +32,7 @@ internal sealed class HandlerService(
     {
         foreach (var handler in handlers)
         {
-            var invoker = new HandlerInvoker(handler, work, scopes, options, time, logger);
+            var invoker = new HandlerInvoker(handler, work, scopes, options, metrics, time, logger);
             _loops.Start(new HandlerSinkLoop(handler, invoker, work, deliveries, signal, options, time, logger));
         }
 

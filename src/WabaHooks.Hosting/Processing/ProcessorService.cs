@@ -18,6 +18,7 @@ internal sealed partial class ProcessorService(
     SinkWorkSignal stored,
     ProcessingProgress progress,
     ProcessorOptions options,
+    WabaHooksMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ProcessorService> logger) : BackgroundService
 {
@@ -94,6 +95,7 @@ internal sealed partial class ProcessorService(
 
         if (report.Duplicates > 0)
         {
+            metrics.DuplicatesDropped(report.Duplicates);
             LogDuplicates(logger, report.Duplicates, report.Stored);
         }
 

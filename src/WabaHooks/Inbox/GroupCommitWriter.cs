@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using WabaHooks.Diagnostics;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Inbox;
@@ -13,14 +15,19 @@ public sealed class GroupCommitWriter
     private readonly IDeliveryStore _store;
     private readonly GroupCommitOptions _options;
     private readonly Channel<PendingAppend> _queue;
+    private readonly IPipelineObserver? _observer;
 
     /// <summary>Creates a writer over a store. Call <see cref="RunAsync"/> to start committing.</summary>
-    public GroupCommitWriter(IDeliveryStore store, GroupCommitOptions options)
+    /// <param name="store">The inbox.</param>
+    /// <param name="options">Batch and queue limits.</param>
+    /// <param name="observer">Told each commit's size and duration, for metrics; optional.</param>
+    public GroupCommitWriter(IDeliveryStore store, GroupCommitOptions options, IPipelineObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _options = options;
+        _observer = observer;
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -136,9 +143,11 @@ public sealed class GroupCommitWriter
 
     private async Task CommitAsync(List<PendingAppend> batch, List<InboundDelivery> deliveries, CancellationToken abortToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var ids = await _store.AppendAsync(deliveries, abortToken).ConfigureAwait(false);
+            _observer?.InboxCommitted(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: true);
             Interlocked.Increment(ref _committedBatches);
             Volatile.Write(ref _lastCommitFailure, null);
             Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -149,6 +158,7 @@ public sealed class GroupCommitWriter
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !abortToken.IsCancellationRequested)
         {
+            _observer?.InboxCommitted(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: false);
             var error = ex as StoreUnavailableException ?? new StoreUnavailableException("The inbox could not commit.", ex);
             Volatile.Write(ref _lastCommitFailure, error);
             foreach (var pending in batch)

@@ -1,3 +1,4 @@
+using WabaHooks.Diagnostics;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
 using WabaHooks.Payloads;
@@ -27,9 +28,15 @@ public sealed class DeliveryProcessor
     private readonly IEventStore _events;
     private readonly SinkRouter _router;
     private readonly ProcessorOptions _options;
+    private readonly IPipelineObserver? _observer;
 
     /// <summary>Creates a processor.</summary>
-    public DeliveryProcessor(IDeliveryStore inbox, IEventStore events, SinkRouter router, ProcessorOptions options)
+    /// <param name="inbox">Where deliveries are read.</param>
+    /// <param name="events">Where events, their sink work and the processed marks are committed.</param>
+    /// <param name="router">Which sinks each event goes to.</param>
+    /// <param name="options">Batch size.</param>
+    /// <param name="observer">Told the processing lag and the events produced, for metrics; optional.</param>
+    public DeliveryProcessor(IDeliveryStore inbox, IEventStore events, SinkRouter router, ProcessorOptions options, IPipelineObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(inbox);
         ArgumentNullException.ThrowIfNull(events);
@@ -39,6 +46,7 @@ public sealed class DeliveryProcessor
         _events = events;
         _router = router;
         _options = options;
+        _observer = observer;
     }
 
     /// <summary>
@@ -55,6 +63,7 @@ public sealed class DeliveryProcessor
         }
 
         var deliveries = await _inbox.ReadUnprocessedAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
+        _observer?.UnprocessedRead(deliveries.Count == 0 ? null : deliveries[0].Summary.ReceivedAt);
         if (deliveries.Count == 0)
         {
             return BatchReport.Empty;
@@ -124,6 +133,7 @@ public sealed class DeliveryProcessor
             var events = new List<NewEvent>(split.Events.Count);
             foreach (var e in split.Events)
             {
+                _observer?.EventProduced(e.Type);
                 events.Add(new NewEvent(
                     e.Id,
                     e.Type,

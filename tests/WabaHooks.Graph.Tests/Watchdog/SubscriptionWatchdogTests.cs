@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,6 +9,7 @@ using WabaHooks.Graph.Watchdog;
 using WabaHooks.Testing.Graph;
 using WabaHooks.Graph;
 using WabaHooks.Hosting;
+using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Storage;
 using WabaHooks.Testing.Http;
 
@@ -40,7 +43,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         await _graph.DisposeAsync();
     }
 
-    private (SubscriptionWatchdog Watchdog, WatchdogService Service) Create(string? appId = GraphStub.AppId, TimeSpan? silence = null)
+    private (SubscriptionWatchdog Watchdog, WatchdogService Service) Create(string? appId = GraphStub.AppId, TimeSpan? silence = null, WabaHooksMetrics? metrics = null)
     {
         var options = new WatchdogOptions
         {
@@ -50,7 +53,7 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         };
         options.WabaIds.Add(GraphStub.WabaId);
         Assert.Empty(options.Validate());
-        var watchdog = new SubscriptionWatchdog(new GraphClient(_http, options.Graph, _time), _store.Store, options, _time);
+        var watchdog = new SubscriptionWatchdog(new GraphClient(_http, options.Graph, _time), _store.Store, options, _time, metrics);
         return (watchdog, new WatchdogService(watchdog, Options.Create(options), _time, _log));
     }
 
@@ -75,6 +78,31 @@ public sealed class SubscriptionWatchdogTests : IAsyncLifetime
         var request = Assert.Single(_graph.Requests);
         Assert.Equal(("GET", $"/v24.0/{GraphStub.WabaId}/subscribed_apps"), (request.Method, request.Path));
         Assert.Equal("Bearer " + Token, request.Authorization);
+    }
+
+    [Fact]
+    public async Task Each_check_is_counted_by_WABA_and_result_and_the_silence_gauge_counts_from_the_latest_event()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var metrics = new WabaHooksMetrics(_time, factory);
+        using var checks = new MetricCollector<long>(factory, WabaHooksTelemetry.MeterName, "wabahooks.watchdog.checks");
+        using var silence = new MetricCollector<double>(factory, WabaHooksTelemetry.MeterName, "wabahooks.watchdog.silence");
+        var (watchdog, _) = Create(metrics: metrics);
+        _store.Add(GraphStub.WabaId, PhoneNumberId);
+
+        await watchdog.CheckAsync(Ct);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _graph.UnsubscribeWaba();
+        await watchdog.CheckAsync(Ct);
+
+        var counted = checks.GetMeasurementSnapshot();
+        Assert.Equal(2, counted.Count);
+        Assert.All(counted, m => Assert.Equal(GraphStub.WabaId, m.Tags["wabahooks.waba_id"]));
+        Assert.Equal(["subscribed", "not_subscribed"], counted.Select(m => (string)m.Tags["wabahooks.watchdog.result"]!));
+        silence.RecordObservableInstruments();
+        Assert.Equal(120, silence.LastMeasurement!.Value);
+        Assert.Equal(GraphStub.WabaId, silence.LastMeasurement.Tags["wabahooks.waba_id"]);
     }
 
     [Fact]

@@ -37,8 +37,14 @@ public sealed partial class CliProcess : IAsyncDisposable
     public bool HasExited => _exited.Task.IsCompleted;
 
     /// <summary>Starts <c>wabahooks</c> with arguments, in a working folder, with extra environment variables.</summary>
-    public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null) =>
-        StartDll(CliPath, arguments, workingDirectory, environment);
+    public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        // serve's Prometheus listener takes a free port unless the test chooses: its default, 127.0.0.1:8081, is one
+        // port for every test running at once. Only for wabahooks: an app that embeds the library has no Serve section.
+        var withDefaults = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        withDefaults.TryAdd("WabaHooks__Serve__MetricsUrls", "http://127.0.0.1:0");
+        return StartDll(CliPath, arguments, workingDirectory, withDefaults);
+    }
 
     /// <summary>
     /// Starts another .NET program with <c>dotnet</c>, the same way as <c>wabahooks</c>: for test hosts that embed the
@@ -77,6 +83,11 @@ public sealed partial class CliProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // Telemetry export stays off unless a test asks: a developer's OTLP endpoint must not receive test traffic.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
