@@ -111,14 +111,17 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
-    public void Posting_every_payload_file_yields_unique_message_and_status_keys()
+    public void Posting_every_payload_file_yields_unique_message_status_and_call_keys()
     {
         var events = Fixtures.Names.SelectMany(name => DeliverySplitter.Split(Fixtures.Read(name), 1).Events).ToList();
-        var keyed = events.Where(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status).Select(e => e.Id).ToList();
+        var keyed = events.Where(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
+            .Select(e => e.Id).ToList();
 
         Assert.True(keyed.Count > 40);
         Assert.Equal(keyed.Count, keyed.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(keyed, k => Assert.Matches("^(msg|status):(wamid|wacid)\\.", k));
+        Assert.All(keyed, k => Assert.Matches("^((msg|status):(wamid|wacid)|(call|call-status):wacid)\\.", k));
+        Assert.Contains(keyed, k => k.StartsWith("call:", StringComparison.Ordinal));
+        Assert.Contains(keyed, k => k.StartsWith("call-status:", StringComparison.Ordinal));
     }
 
     [Fact]
