@@ -125,6 +125,30 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
+    public void The_public_call_keys_are_the_keys_the_splitter_gives()
+    {
+        var events = Split(Envelope("""
+            {"field":"calls","value":{"calls":[{"id":"wacid.K","event":"terminate","timestamp":"1767263190"}],
+              "statuses":[{"id":"wacid.K","type":"call","status":"REJECTED","timestamp":"1767263189"}]}}
+            """));
+
+        Assert.Equal(
+            [IdempotencyKeys.ForCall("wacid.K", "terminate"), IdempotencyKeys.ForCallStatus("wacid.K", "REJECTED")],
+            events.Select(e => e.Id));
+        Assert.Equal(["call:wacid.K:terminate", "call-status:wacid.K:REJECTED"], events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void A_voicemail_message_keyed_by_its_wacid_never_collides_with_the_calls_keys()
+    {
+        var message = Split(Envelope($$$"""{"field":"messages","value":{"messages":[{{{Text("wacid.V")}}}]}}"""));
+        var call = Split(Envelope("""{"field":"calls","value":{"calls":[{"id":"wacid.V","event":"connect"}]}}"""));
+
+        Assert.Equal("msg:wacid.V", Assert.Single(message).Id);
+        Assert.Equal("call:wacid.V:connect", Assert.Single(call).Id);
+    }
+
+    [Fact]
     public void A_message_without_an_id_is_keyed_by_the_hash_of_its_bytes()
     {
         var events = Split(Envelope("""{"field":"messages","value":{"messages":[{"type":"text","text":{"body":"?"}}]}}"""));
