@@ -9,8 +9,9 @@ namespace WabaHooks.Events;
 
 /// <summary>
 /// One forward pass over a delivery with a <see cref="Utf8JsonReader"/>. A change value that is an object is scanned
-/// as a <c>messages</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the scan records
-/// where each message and status lies and reads only what the event needs (ID, type, timestamp); the payload itself
+/// as a <c>messages</c> or <c>calls</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the
+/// scan records where each message, call and status lies and reads only what the event needs (ID, type or event,
+/// status, timestamp); the payload itself
 /// is deserialised when first read (<see cref="LazyPayloads"/>). Events are built when the entry ends, because
 /// <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if <c>field</c> turns out to be another.
 /// </summary>
