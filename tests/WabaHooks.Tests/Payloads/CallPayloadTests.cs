@@ -79,6 +79,21 @@ public sealed class CallPayloadTests
         Assert.Equal(("calls.call_transcription_available", "application/json", "US.1"), (e.Type, transcription.CallTranscript!.Document!.MimeType, transcription.FromUserId));
     }
 
+    [Fact]
+    public void A_connect_with_the_older_connection_form_keeps_its_sdp_as_text()
+    {
+        var body = """
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"calls","value":{"calls":[
+              {"id":"wacid.L","event":"connect","timestamp":"1767264002","direction":"BUSINESS_INITIATED",
+               "connection":{"webrtc":{"sdp":"{\"sdp\":\"v=0\\r\\n\",\"type\":\"answer\"}"}}}]}}]}]}
+            """u8.ToArray();
+
+        var connect = Assert.IsType<CallConnect>(Assert.Single(DeliverySplitter.Split(body, 1).Events).Payload);
+
+        Assert.Null(connect.Session);
+        Assert.Equal("""{"sdp":"v=0\r\n","type":"answer"}""", connect.Connection!.Webrtc!.Sdp);
+    }
+
     private static WabaEvent Single(string file)
     {
         var result = DeliverySplitter.Split(Fixtures.Read(file), 1);
