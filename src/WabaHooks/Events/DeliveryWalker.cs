@@ -11,9 +11,9 @@ namespace WabaHooks.Events;
 /// One forward pass over a delivery with a <see cref="Utf8JsonReader"/>. A change value that is an object is scanned
 /// as a <c>messages</c> or <c>calls</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the
 /// scan records where each message, call and status lies and reads only what the event needs (ID, type or event,
-/// status, timestamp); the payload itself
-/// is deserialised when first read (<see cref="LazyPayloads"/>). Events are built when the entry ends, because
-/// <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if <c>field</c> turns out to be another.
+/// status, timestamp); the payload itself is deserialised when first read (<see cref="LazyPayloads"/>). Events are
+/// built when the entry ends, because <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if
+/// <c>field</c> turns out to be another.
 /// </summary>
 /// <remarks>
 /// One walker per thread is reused, so its lists and buffers are not allocated per delivery; nothing in a walk calls
@@ -218,7 +218,7 @@ internal sealed class DeliveryWalker
                     change = new PendingChange { ItemsStart = _items.Count };
                     if (reader.TokenType == JsonTokenType.StartObject && (field is null || IsSplitField(field)))
                     {
-                        ScanMessagesValue(ref reader, 0, ref change);
+                        ScanSplitValue(ref reader, 0, ref change);
                     }
                     else
                     {
@@ -247,7 +247,7 @@ internal sealed class DeliveryWalker
     /// items; which items count is decided when the field is known. <paramref name="offset"/> turns the reader's
     /// positions into the body's.
     /// </summary>
-    private void ScanMessagesValue(ref Utf8JsonReader reader, int offset, ref PendingChange change)
+    private void ScanSplitValue(ref Utf8JsonReader reader, int offset, ref PendingChange change)
     {
         var start = offset + (int)reader.TokenStartIndex;
         change.Scanned = true;
@@ -577,7 +577,7 @@ internal sealed class DeliveryWalker
                 change = new PendingChange { Field = change.Field, ItemsStart = _items.Count };
                 var reader = new Utf8JsonReader(value.Span, LazyPayloads.ReaderOptions);
                 reader.Read();
-                ScanMessagesValue(ref reader, offset, ref change);
+                ScanSplitValue(ref reader, offset, ref change);
                 change.ItemsEnd = _items.Count;
             }
 
