@@ -6,7 +6,9 @@ namespace WabaHooks.Testing;
 /// The events a delivery must yield, worked out from its JSON alone — on purpose apart from the code under test: one
 /// per message (<c>messages.{type}</c>, <c>messages.interactive.{reply}</c>), per status (<c>statuses.{status}</c>),
 /// per value-level error set (<c>messages.errors</c>), and one per change of any other field (its name, or
-/// <c>unknown</c>); a <c>messages</c> change with none of those is one <c>messages</c> event.
+/// <c>unknown</c>); a <c>messages</c> change with none of those is one <c>messages</c> event. A <c>calls</c> change
+/// splits the same way: one per call (<c>calls.{event}</c>), per status (<c>calls.statuses.{status}</c> when its type is
+/// <c>call</c>, else as a message status), one <c>calls.errors</c>, or one <c>calls</c> event when none of those.
 /// </summary>
 public static class ExpectedEvents
 {
@@ -27,6 +29,11 @@ public static class ExpectedEvents
 
     private static readonly HashSet<string> KnownStatuses = ["sent", "delivered", "read", "played", "failed"];
 
+    private static readonly HashSet<string> KnownCallEvents =
+        ["connect", "terminate", "call_created", "call_recording_available", "call_transcription_available"];
+
+    private static readonly HashSet<string> KnownCallStatuses = ["ringing", "accepted", "rejected"];
+
     /// <summary>The type names of the events <paramref name="body"/> must yield, in order.</summary>
     public static List<string> TypesOf(ReadOnlySpan<byte> body)
     {
@@ -39,6 +46,12 @@ public static class ExpectedEvents
             {
                 var field = change.GetProperty("field").GetString()!;
                 var value = change.GetProperty("value");
+                if (field == "calls" && value.ValueKind == JsonValueKind.Object)
+                {
+                    AddCalls(types, value);
+                    continue;
+                }
+
                 if (field != "messages")
                 {
                     // Meta's documented mislabel: a quality update sent under the status-update field.
@@ -72,6 +85,35 @@ public static class ExpectedEvents
         }
 
         return types;
+    }
+
+    private static void AddCalls(List<string> types, JsonElement value)
+    {
+        var before = types.Count;
+        foreach (var call in Items(value, "calls"))
+        {
+            var e = call.GetProperty("event").GetString()!;
+            types.Add("calls." + (KnownCallEvents.Contains(e) ? e : "unknown"));
+        }
+
+        foreach (var status in Items(value, "statuses"))
+        {
+            var s = status.GetProperty("status").GetString()!;
+            var isCall = status.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "call";
+            types.Add(isCall
+                ? "calls.statuses." + (KnownCallStatuses.Contains(s.ToLowerInvariant()) ? s.ToLowerInvariant() : "unknown")
+                : "statuses." + (KnownStatuses.Contains(s) ? s : "unknown"));
+        }
+
+        if (Items(value, "errors").Any())
+        {
+            types.Add("calls.errors");
+        }
+
+        if (types.Count == before)
+        {
+            types.Add("calls");
+        }
     }
 
     /// <summary>How many events <paramref name="body"/> must yield.</summary>

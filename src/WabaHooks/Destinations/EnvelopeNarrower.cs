@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using System.Text.Json;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
+using WabaHooks.Payloads;
 using WabaHooks.Payloads.Serialization;
 
 namespace WabaHooks.Destinations;
@@ -42,7 +43,7 @@ internal sealed class EnvelopeNarrower
         _kept = kept;
         for (var i = 0; i < kept.Length; i++)
         {
-            if (kept[i] && all[i].Kind is WabaEventKind.Message or WabaEventKind.Status)
+            if (kept[i] && all[i].Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
             {
                 _keptItems.Add(OffsetOf(all[i].RawJson.Span));
             }
@@ -259,7 +260,7 @@ internal sealed class EnvelopeNarrower
             keepErrors |= _all[i].Kind == WabaEventKind.Errors;
         }
 
-        // Only messages, statuses and errors are kept, so the value is a messages value (an object).
+        // Only messages, calls, statuses and errors are kept, so the value is a messages or calls value (an object).
         writer.WriteStartObject();
         foreach (var property in change.EnumerateObject())
         {
@@ -270,7 +271,7 @@ internal sealed class EnvelopeNarrower
             else if (OffsetOf(JsonMarshal.GetRawUtf8Value(property.Value)) == events.ValueOffset)
             {
                 WriteName(writer, property);
-                WriteMessagesValue(writer, property.Value, keepErrors);
+                WriteMessagesValue(writer, property.Value, keepErrors, isCalls: _all[events.First].Field == WhatsAppFields.Calls);
             }
 
             // An earlier, repeated value is left out: the splitter never reads it, so nothing in it was chosen.
@@ -279,12 +280,13 @@ internal sealed class EnvelopeNarrower
         writer.WriteEndObject();
     }
 
-    private void WriteMessagesValue(Utf8JsonWriter writer, JsonElement value, bool keepErrors)
+    private void WriteMessagesValue(Utf8JsonWriter writer, JsonElement value, bool keepErrors, bool isCalls)
     {
         writer.WriteStartObject();
         foreach (var property in value.EnumerateObject())
         {
-            if (property.NameIs("messages"u8) || property.NameIs("statuses"u8))
+            // A calls value is narrowed as a messages value is: only the kept items of its split arrays stay.
+            if (property.NameIs(isCalls ? "calls"u8 : "messages"u8) || property.NameIs("statuses"u8))
             {
                 WriteItems(writer, property);
             }

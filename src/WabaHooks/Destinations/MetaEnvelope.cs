@@ -36,7 +36,8 @@ public static class MetaEnvelope
     /// <item><c>changes</c> keeps only the changes with at least one kept event;</item>
     /// <item>in a <c>messages</c> change's value, the <c>messages</c> and <c>statuses</c> arrays keep only the kept
     /// items, and a property whose array ends up empty is left out; <c>errors</c> is kept only if the value's
-    /// <c>messages.errors</c> event is kept;</item>
+    /// <c>messages.errors</c> event is kept; a <c>calls</c> change's value likewise, with <c>calls</c> in place of
+    /// <c>messages</c> and <c>calls.errors</c>;</item>
     /// <item>the change of a kept whole-change event (<see cref="WabaEventKind.Change"/>) is copied whole.</item>
     /// </list>
     /// Everything else (<c>object</c>, the entry's <c>id</c> and <c>time</c>, <c>field</c>, <c>messaging_product</c>,

@@ -4,16 +4,16 @@ using WabaHooks.Inbox;
 namespace WabaHooks.Events;
 
 /// <summary>
-/// Splits one delivery into <see cref="WabaEvent"/>s: one per inbound message, one per status, one per set of
-/// value-level errors in a <c>messages</c> change, and one per change of any other field. Every entry and every change
-/// is visited.
+/// Splits one delivery into <see cref="WabaEvent"/>s: one per inbound message, one per status, one per call event and
+/// call status of a <c>calls</c> change, one per set of value-level errors in a <c>messages</c> or <c>calls</c> change,
+/// and one per change of any other field. Every entry and every change is visited.
 /// </summary>
 /// <remarks>
 /// List-shaped newer fields (<c>user_preferences</c>, <c>smb_message_echoes</c>, <c>smb_app_state_sync</c>,
 /// <c>history</c>, group fields) give one event per change, not per item: their items have no documented identity to
 /// key on, and the change is what Meta delivers and redelivers as a unit.
 /// The bytes are read once by a forward reader that records where each item lies and reads only what routing and
-/// deduplication need: the ID (hence the key), the type name and the timestamp. A message's, status's or errors'
+/// deduplication need: the ID (hence the key), the type name and the timestamp. A message's, call's, status's or errors'
 /// <see cref="WabaEvent.Payload"/> is deserialised from its own slice when first read, so a malformed item costs only
 /// itself, and only when someone looks; <see cref="WabaEvent.RawJson"/> needs no copy. Both read the body's buffer, so
 /// it must stay unchanged while the events are in use (copy it first if it is pooled). Changes of other fields are

@@ -9,10 +9,11 @@ namespace WabaHooks.Events;
 
 /// <summary>
 /// One forward pass over a delivery with a <see cref="Utf8JsonReader"/>. A change value that is an object is scanned
-/// as a <c>messages</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the scan records
-/// where each message and status lies and reads only what the event needs (ID, type, timestamp); the payload itself
-/// is deserialised when first read (<see cref="LazyPayloads"/>). Events are built when the entry ends, because
-/// <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if <c>field</c> turns out to be another.
+/// as a <c>messages</c> or <c>calls</c> value while it is read, because <c>field</c> usually follows <c>value</c>: the
+/// scan records where each message, call and status lies and reads only what the event needs (ID, type or event,
+/// status, timestamp); the payload itself is deserialised when first read (<see cref="LazyPayloads"/>). Events are
+/// built when the entry ends, because <c>entry.id</c>/<c>time</c> may follow <c>changes</c>, and a scan is dropped if
+/// <c>field</c> turns out to be another.
 /// </summary>
 /// <remarks>
 /// One walker per thread is reused, so its lists and buffers are not allocated per delivery; nothing in a walk calls
@@ -217,9 +218,9 @@ internal sealed class DeliveryWalker
                     // A repeated value replaces the earlier one, as a second property of the same name does everywhere.
                     _items.RemoveRange(change.ItemsStart, _items.Count - change.ItemsStart);
                     change = new PendingChange { ItemsStart = _items.Count };
-                    if (reader.TokenType == JsonTokenType.StartObject && (field is null || field == WhatsAppFields.Messages))
+                    if (reader.TokenType == JsonTokenType.StartObject && (field is null || IsSplitField(field)))
                     {
-                        ScanMessagesValue(ref reader, 0, ref change);
+                        ScanSplitValue(ref reader, 0, ref change);
                     }
                     else
                     {
@@ -240,11 +241,15 @@ internal sealed class DeliveryWalker
         }
     }
 
+    /// <summary>The fields whose value is split per item: <c>messages</c> and <c>calls</c>.</summary>
+    private static bool IsSplitField(string field) => field == WhatsAppFields.Messages || field == WhatsAppFields.Calls;
+
     /// <summary>
-    /// Reads the <c>messages</c>-shaped value at the reader's <c>StartObject</c>, recording its parts and items.
-    /// <paramref name="offset"/> turns the reader's positions into the body's.
+    /// Reads the <c>messages</c>- or <c>calls</c>-shaped value at the reader's <c>StartObject</c>, recording its parts and
+    /// items; which items count is decided when the field is known. <paramref name="offset"/> turns the reader's
+    /// positions into the body's.
     /// </summary>
-    private void ScanMessagesValue(ref Utf8JsonReader reader, int offset, ref PendingChange change)
+    private void ScanSplitValue(ref Utf8JsonReader reader, int offset, ref PendingChange change)
     {
         var start = offset + (int)reader.TokenStartIndex;
         change.Scanned = true;
@@ -253,12 +258,17 @@ internal sealed class DeliveryWalker
             if (reader.TextEquals("messages"u8))
             {
                 reader.Read();
-                change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Message);
+                change.OddMessages |= !ScanItems(ref reader, offset, WabaEventKind.Message);
             }
             else if (reader.TextEquals("statuses"u8))
             {
                 reader.Read();
-                change.OddShape |= !ScanItems(ref reader, offset, WabaEventKind.Status);
+                change.OddStatuses |= !ScanItems(ref reader, offset, WabaEventKind.Status);
+            }
+            else if (reader.TextEquals("calls"u8))
+            {
+                reader.Read();
+                change.OddCalls |= !ScanItems(ref reader, offset, WabaEventKind.Call);
             }
             else if (reader.TextEquals("metadata"u8))
             {
@@ -301,10 +311,17 @@ internal sealed class DeliveryWalker
             var item = new ItemScan
             {
                 Kind = kind,
-                Type = kind == WabaEventKind.Message ? WabaEventTypes.MessagesUnknown : WabaEventTypes.StatusesUnknown,
+                Type = kind switch
+                {
+                    WabaEventKind.Message => WabaEventTypes.MessagesUnknown,
+                    WabaEventKind.Call => WabaEventTypes.CallsUnknown,
+                    _ => WabaEventTypes.StatusesUnknown,
+                },
+                Payload = kind == WabaEventKind.Call ? LazyPayload.CallUnknown : LazyPayload.None,
                 Id = Text.Absent,
                 Status = Text.Absent,
                 Participant = Text.Absent,
+                Event = Text.Absent,
             };
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -313,6 +330,10 @@ internal sealed class DeliveryWalker
             else if (kind == WabaEventKind.Message)
             {
                 ScanMessage(ref reader, ref item);
+            }
+            else if (kind == WabaEventKind.Call)
+            {
+                ScanCall(ref reader, ref item);
             }
             else
             {
@@ -372,12 +393,21 @@ internal sealed class DeliveryWalker
         item.Type = WabaEventTypes.ForMessage(type, type == MessageTypes.Interactive ? interactiveType : null);
     }
 
-    /// <summary>What a status event needs: the last <c>id</c>, <c>status</c>, <c>recipient_participant_id</c> and timestamp.</summary>
+    /// <summary>
+    /// What a status event needs: the last <c>id</c>, <c>status</c>, <c>recipient_participant_id</c>, <c>type</c> (a
+    /// call status says <c>call</c>) and timestamp.
+    /// </summary>
     private void ScanStatus(ref Utf8JsonReader reader, ref ItemScan item)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.TextEquals("id"u8))
+            if (reader.TextEquals("type"u8))
+            {
+                reader.Read();
+                item.IsCall = reader.TokenType == JsonTokenType.String && reader.TextEquals("call"u8);
+                reader.Skip();
+            }
+            else if (reader.TextEquals("id"u8))
             {
                 reader.Read();
                 item.Id = ReadChars(ref reader);
@@ -404,6 +434,50 @@ internal sealed class DeliveryWalker
                 reader.Skip();
             }
         }
+    }
+
+    /// <summary>
+    /// What a call event needs: the call ID and <c>event</c> (the last of each, as the serializer keeps), hence the key,
+    /// the type name and the model, and the timestamp.
+    /// </summary>
+    private void ScanCall(ref Utf8JsonReader reader, ref ItemScan item)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.TextEquals("id"u8))
+            {
+                reader.Read();
+                item.Id = ReadChars(ref reader);
+            }
+            else if (reader.TextEquals("event"u8))
+            {
+                reader.Read();
+                (item.Type, item.Payload) = reader.TokenType == JsonTokenType.String
+                    ? MatchCallEvent(ref reader)
+                    : (WabaEventTypes.CallsUnknown, LazyPayload.CallUnknown);
+                item.Event = ReadChars(ref reader);
+            }
+            else if (reader.TextEquals("timestamp"u8))
+            {
+                reader.Read();
+                item.OccurredAt = ReadTimestamp(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static (string Type, LazyPayload Payload) MatchCallEvent(ref readonly Utf8JsonReader reader)
+    {
+        if (reader.TextEquals("connect"u8)) return (WabaEventTypes.CallsConnect, LazyPayload.CallConnect);
+        if (reader.TextEquals("terminate"u8)) return (WabaEventTypes.CallsTerminate, LazyPayload.CallTerminate);
+        if (reader.TextEquals("call_created"u8)) return (WabaEventTypes.CallsCallCreated, LazyPayload.CallCreated);
+        if (reader.TextEquals("call_recording_available"u8)) return (WabaEventTypes.CallsCallRecordingAvailable, LazyPayload.CallRecordingAvailable);
+        if (reader.TextEquals("call_transcription_available"u8)) return (WabaEventTypes.CallsCallTranscriptionAvailable, LazyPayload.CallTranscriptionAvailable);
+        return (WabaEventTypes.CallsUnknown, LazyPayload.CallUnknown);
     }
 
     private static string MatchStatus(ref readonly Utf8JsonReader reader)
@@ -496,20 +570,20 @@ internal sealed class DeliveryWalker
     private void Emit(string entryId, long? time, PendingChange change)
     {
         var value = _body.Slice(change.Value.Start, change.Value.Length);
-        if (change.Field == WhatsAppFields.Messages && !value.IsEmpty && value.Span[0] == (byte)'{')
+        if (IsSplitField(change.Field) && !value.IsEmpty && value.Span[0] == (byte)'{')
         {
             if (!change.Scanned)
             {
-                // The value came before a repeated field that turned it into messages; scan it now from its own slice.
+                // The value came before a repeated field that turned it into messages or calls; scan it now from its own slice.
                 var offset = change.Value.Start;
                 change = new PendingChange { Field = change.Field, ItemsStart = _items.Count };
                 var reader = new Utf8JsonReader(value.Span, LazyPayloads.ReaderOptions);
                 reader.Read();
-                ScanMessagesValue(ref reader, offset, ref change);
+                ScanSplitValue(ref reader, offset, ref change);
                 change.ItemsEnd = _items.Count;
             }
 
-            EmitMessagesValue(entryId, time, change);
+            EmitSplitValue(entryId, time, change);
         }
         else
         {
@@ -565,22 +639,28 @@ internal sealed class DeliveryWalker
         });
     }
 
-    private void EmitMessagesValue(string entryId, long? time, PendingChange change)
+    /// <summary>
+    /// Emits a <c>messages</c> value's messages and statuses, or a <c>calls</c> value's calls and statuses, then its
+    /// errors; items of the other field's array are not read.
+    /// </summary>
+    private void EmitSplitValue(string entryId, long? time, PendingChange change)
     {
+        var field = change.Field;
+        var isCalls = field == WhatsAppFields.Calls;
         var value = _body.Slice(change.Value.Start, change.Value.Length);
         var metadata = ReadMetadata(_body.Slice(change.Metadata.Start, change.Metadata.Length).Span);
         var contacts = change.Contacts.Length == 0 ? null : new ContactsSource(_body.Slice(change.Contacts.Start, change.Contacts.Length));
 
-        // Messages before statuses, whatever order the value has them in.
+        // Messages (or calls) before statuses, whatever order the value has them in.
         var items = 0;
-        foreach (var kind in (ReadOnlySpan<WabaEventKind>)[WabaEventKind.Message, WabaEventKind.Status])
+        foreach (var kind in (ReadOnlySpan<WabaEventKind>)[isCalls ? WabaEventKind.Call : WabaEventKind.Message, WabaEventKind.Status])
         {
             for (var i = change.ItemsStart; i < change.ItemsEnd; i++)
             {
                 var item = _items[i];
                 if (item.Kind == kind)
                 {
-                    EmitItem(entryId, time, item, metadata, contacts);
+                    EmitItem(entryId, time, field, item, metadata, contacts);
                     items++;
                 }
             }
@@ -591,10 +671,10 @@ internal sealed class DeliveryWalker
         {
             _events.Add(new WabaEvent(LazyPayload.Errors)
             {
-                Id = IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, value.Span),
-                Type = WabaEventTypes.MessagesErrors,
+                Id = IdempotencyKeys.ForChange(entryId, field, time, value.Span),
+                Type = isCalls ? WabaEventTypes.CallsErrors : WabaEventTypes.MessagesErrors,
                 Kind = WabaEventKind.Errors,
-                Field = WhatsAppFields.Messages,
+                Field = field,
                 WabaId = entryId,
                 PhoneNumberId = metadata?.PhoneNumberId,
                 OccurredAt = FromSeconds(time),
@@ -606,35 +686,63 @@ internal sealed class DeliveryWalker
             });
         }
 
-        if (change.OddShape || (items == 0 && !hasErrors))
+        var oddShape = change.OddStatuses || (isCalls ? change.OddCalls : change.OddMessages);
+        if (oddShape || (items == 0 && !hasErrors))
         {
             // Nothing recognisable to split: keep the whole value as one event rather than drop it.
-            EmitChange(entryId, time, WhatsAppFields.Messages, value, metadata);
+            EmitChange(entryId, time, field, value, metadata);
         }
     }
 
-    private void EmitItem(string entryId, long? time, in ItemScan item, Metadata? metadata, ContactsSource? contacts)
+    private void EmitItem(string entryId, long? time, string field, in ItemScan item, Metadata? metadata, ContactsSource? contacts)
     {
         var raw = _body.Slice(item.Raw.Start, item.Raw.Length);
         string? key = null;
-        if (item.Kind == WabaEventKind.Message)
+        var kind = item.Kind;
+        var type = item.Type;
+        LazyPayload payload;
+        if (kind == WabaEventKind.Message)
         {
+            payload = LazyPayload.Message;
             if (item.Id.Length > 0)
             {
                 key = IdempotencyKeys.ForMessage(Chars(item.Id));
             }
         }
-        else if (item.Id.Length > 0 && item.Status.Length > 0)
+        else if (kind == WabaEventKind.Call)
         {
-            key = IdempotencyKeys.ForStatus(Chars(item.Id), Chars(item.Status), Chars(item.Participant));
+            payload = item.Payload;
+            if (item.Id.Length > 0 && item.Event.Length > 0)
+            {
+                key = IdempotencyKeys.ForCall(Chars(item.Id), Chars(item.Event));
+            }
+        }
+        else if (item.IsCall && field == WhatsAppFields.Calls)
+        {
+            // Only a calls change has call statuses; any other status there is read as a message status, as before.
+            kind = WabaEventKind.CallStatus;
+            type = WabaEventTypes.ForCallStatus(Chars(item.Status));
+            payload = LazyPayload.CallStatus;
+            if (item.Id.Length > 0 && item.Status.Length > 0)
+            {
+                key = IdempotencyKeys.ForCallStatus(Chars(item.Id), Chars(item.Status));
+            }
+        }
+        else
+        {
+            payload = LazyPayload.Status;
+            if (item.Id.Length > 0 && item.Status.Length > 0)
+            {
+                key = IdempotencyKeys.ForStatus(Chars(item.Id), Chars(item.Status), Chars(item.Participant));
+            }
         }
 
-        _events.Add(new WabaEvent(item.Kind == WabaEventKind.Message ? LazyPayload.Message : LazyPayload.Status)
+        _events.Add(new WabaEvent(payload)
         {
-            Id = key ?? IdempotencyKeys.ForChange(entryId, WhatsAppFields.Messages, time, raw.Span),
-            Type = item.Type,
-            Kind = item.Kind,
-            Field = WhatsAppFields.Messages,
+            Id = key ?? IdempotencyKeys.ForChange(entryId, field, time, raw.Span),
+            Type = type,
+            Kind = kind,
+            Field = field,
             WabaId = entryId,
             PhoneNumberId = metadata?.PhoneNumberId,
             OccurredAt = item.OccurredAt ?? FromSeconds(time),
@@ -772,7 +880,11 @@ internal sealed class DeliveryWalker
         public string Field;
         public Slice Value;
         public bool Scanned;
-        public bool OddShape;
+
+        // An array that is neither an array nor null: the change is also kept whole when it is the field's own.
+        public bool OddMessages;
+        public bool OddStatuses;
+        public bool OddCalls;
         public Slice Metadata;
         public Slice Contacts;
         public Slice Errors;
@@ -789,5 +901,10 @@ internal sealed class DeliveryWalker
         public Text Status;
         public Text Participant;
         public DateTimeOffset? OccurredAt;
+
+        // Calls only: the event (key and model), and whether a status says type "call".
+        public Text Event;
+        public LazyPayload Payload;
+        public bool IsCall;
     }
 }

@@ -11,11 +11,16 @@ namespace WabaHooks.Events;
 /// <list type="bullet">
 /// <item>an inbound message: <c>msg:{wamid}</c>;</item>
 /// <item>a status: <c>status:{wamid}:{status}</c>, or <c>status:{wamid}:{status}:{recipient_participant_id}</c> for a group send;</item>
-/// <item>anything else — other fields, value-level errors, and a message or status that lacks its <c>id</c> or <c>status</c>:
+/// <item>a <c>calls[]</c> item of a <c>calls</c> change: <c>call:{wacid}:{event}</c>;</item>
+/// <item>a call status (<c>statuses[]</c> item with <c>type: "call"</c>): <c>call-status:{wacid}:{status}</c>;</item>
+/// <item>anything else — other fields, value-level errors, and a message, status or call item that lacks its <c>id</c>,
+/// <c>status</c> or <c>event</c>:
 /// <c>sha256:{64 lowercase hex}</c> over the UTF-8 of <c>entry.id</c>, a 0 byte, <c>field</c>, a 0 byte, <c>entry.time</c> as
 /// decimal Unix seconds (empty when absent), a 0 byte, then the item's raw JSON bytes exactly as in the delivery.</item>
 /// </list>
-/// Keys are at most a few hundred characters (wamids are about 60).
+/// Event and status values are kept as sent (a redelivery repeats the same bytes). Call IDs start <c>wacid.</c>, so
+/// no key of a call collides with a message's, even the <c>msg:{wacid}</c> of a voicemail.
+/// Keys are at most a few hundred characters (wamids are about 60, wacids about 120).
 /// </summary>
 public static class IdempotencyKeys
 {
@@ -30,6 +35,33 @@ public static class IdempotencyKeys
         string.IsNullOrEmpty(recipientParticipantId)
             ? string.Concat("status:", wamid, ":", status)
             : string.Concat("status:", wamid, ":", status, ":", recipientParticipantId);
+
+    /// <summary>The key of a <c>calls[]</c> item.</summary>
+    /// <param name="wacid">The call ID.</param>
+    /// <param name="callEvent">The <c>event</c> value as sent.</param>
+    public static string ForCall(string wacid, string callEvent) => string.Concat("call:", wacid, ":", callEvent);
+
+    /// <summary>The key of a call status.</summary>
+    /// <param name="wacid">The call ID.</param>
+    /// <param name="status">The <c>status</c> value as sent.</param>
+    public static string ForCallStatus(string wacid, string status) => string.Concat("call-status:", wacid, ":", status);
+
+    /// <summary>As <see cref="ForCall(string, string)"/>, from the values' characters.</summary>
+    internal static string ForCall(ReadOnlySpan<char> wacid, ReadOnlySpan<char> callEvent) => Join("call:", wacid, callEvent);
+
+    /// <summary>As <see cref="ForCallStatus(string, string)"/>, from the values' characters.</summary>
+    internal static string ForCallStatus(ReadOnlySpan<char> wacid, ReadOnlySpan<char> status) => Join("call-status:", wacid, status);
+
+    private static string Join(string prefix, ReadOnlySpan<char> id, ReadOnlySpan<char> what)
+    {
+        var length = prefix.Length + id.Length + 1 + what.Length;
+        var key = length <= StackKeyLength ? stackalloc char[StackKeyLength] : new char[length];
+        prefix.CopyTo(key);
+        id.CopyTo(key[prefix.Length..]);
+        key[prefix.Length + id.Length] = ':';
+        what.CopyTo(key[(prefix.Length + id.Length + 1)..]);
+        return new string(key[..length]);
+    }
 
     /// <summary>As <see cref="ForMessage(string)"/>, from the wamid's characters, so the splitter needs no string for it.</summary>
     internal static string ForMessage(ReadOnlySpan<char> wamid)

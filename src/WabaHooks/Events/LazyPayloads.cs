@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using WabaHooks.Payloads;
 using WabaHooks.Payloads.Serialization;
 
@@ -16,8 +17,29 @@ internal enum LazyPayload : byte
     /// <summary>A <c>statuses[]</c> item.</summary>
     Status,
 
-    /// <summary>The <c>errors</c> of a <c>messages</c> value (the raw JSON is the whole value).</summary>
+    /// <summary>The <c>errors</c> of a <c>messages</c> or <c>calls</c> value (the raw JSON is the whole value).</summary>
     Errors,
+
+    /// <summary>A <c>calls[]</c> item with <c>event: "connect"</c>.</summary>
+    CallConnect,
+
+    /// <summary>A <c>calls[]</c> item with <c>event: "terminate"</c>.</summary>
+    CallTerminate,
+
+    /// <summary>A <c>calls[]</c> item with <c>event: "call_created"</c>.</summary>
+    CallCreated,
+
+    /// <summary>A <c>calls[]</c> item with <c>event: "call_recording_available"</c>.</summary>
+    CallRecordingAvailable,
+
+    /// <summary>A <c>calls[]</c> item with <c>event: "call_transcription_available"</c>.</summary>
+    CallTranscriptionAvailable,
+
+    /// <summary>A <c>calls[]</c> item with any other (or no) <c>event</c>.</summary>
+    CallUnknown,
+
+    /// <summary>A <c>statuses[]</c> item with <c>type: "call"</c>.</summary>
+    CallStatus,
 }
 
 /// <summary>
@@ -34,6 +56,13 @@ internal static class LazyPayloads
         LazyPayload.Message => ReadMessage(raw.Span),
         LazyPayload.Status => ReadStatus(raw.Span),
         LazyPayload.Errors => ReadErrors(raw.Span),
+        LazyPayload.CallConnect => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallConnect, "calls[]"),
+        LazyPayload.CallTerminate => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallTerminate, "calls[]"),
+        LazyPayload.CallCreated => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallCreated, "calls[]"),
+        LazyPayload.CallRecordingAvailable => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallRecordingAvailable, "calls[]"),
+        LazyPayload.CallTranscriptionAvailable => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallTranscriptionAvailable, "calls[]"),
+        LazyPayload.CallUnknown => ReadItem(raw.Span, WhatsAppJsonContext.Default.UnknownCallEvent, "calls[]"),
+        LazyPayload.CallStatus => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallStatus, "statuses[]"),
         _ => throw new InvalidOperationException("The event has no lazily read payload."),
     };
 
@@ -80,6 +109,26 @@ internal static class LazyPayloads
         return new UnparsedPayload(ParseElement(json), error ?? "the statuses[] item is null");
     }
 
+    /// <summary>An item read through the serializer; an <see cref="UnparsedPayload"/> when it does not fit <typeparamref name="T"/>.</summary>
+    private static object ReadItem<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string array)
+        where T : class
+    {
+        string? error = null;
+        try
+        {
+            if (JsonSerializer.Deserialize(json, typeInfo) is { } item)
+            {
+                return item;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            error = ex.Message;
+        }
+
+        return new UnparsedPayload(ParseElement(json), error ?? $"the {array} item is null");
+    }
+
     private static object ReadErrors(ReadOnlySpan<byte> value)
     {
         var errors = FindErrors(value);
@@ -93,7 +142,7 @@ internal static class LazyPayloads
         }
     }
 
-    /// <summary>The last <c>errors</c> property of a <c>messages</c> value, as the split chose it.</summary>
+    /// <summary>The last <c>errors</c> property of a <c>messages</c> or <c>calls</c> value, as the split chose it.</summary>
     private static ReadOnlySpan<byte> FindErrors(ReadOnlySpan<byte> value)
     {
         var reader = new Utf8JsonReader(value, ReaderOptions);

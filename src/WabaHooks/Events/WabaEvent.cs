@@ -65,12 +65,14 @@ public sealed class WabaEvent
 
     /// <summary>
     /// The typed item: an <see cref="InboundMessage"/> subclass (<see cref="WabaEventKind.Message"/>), a
-    /// <see cref="MessageStatus"/> (<see cref="WabaEventKind.Status"/>), an <c>IReadOnlyList&lt;WhatsAppError&gt;</c>
-    /// (<see cref="WabaEventKind.Errors"/>) or a <see cref="FieldValue"/> subclass (<see cref="WabaEventKind.Change"/>);
+    /// <see cref="MessageStatus"/> (<see cref="WabaEventKind.Status"/>), a <see cref="CallEvent"/> subclass
+    /// (<see cref="WabaEventKind.Call"/>), a <see cref="CallStatus"/> (<see cref="WabaEventKind.CallStatus"/>), an
+    /// <c>IReadOnlyList&lt;WhatsAppError&gt;</c> (<see cref="WabaEventKind.Errors"/>) or a <see cref="FieldValue"/>
+    /// subclass (<see cref="WabaEventKind.Change"/>);
     /// an <see cref="UnparsedPayload"/> when the JSON does not fit the model.
     /// </summary>
     /// <remarks>
-    /// For messages, statuses and value-level errors this is deserialised from <see cref="RawJson"/> on first read, not
+    /// For messages, statuses, calls, call statuses and value-level errors this is deserialised from <see cref="RawJson"/> on first read, not
     /// during the split: most consumers route on <see cref="Type"/> and <see cref="Id"/> and never need it. So the
     /// delivery's buffer must stay unchanged until then (as for <see cref="RawJson"/> itself). Reading it never throws
     /// for JSON that does not fit the model; concurrent first reads may both deserialise, but every reader gets the
@@ -88,11 +90,12 @@ public sealed class WabaEvent
     /// </summary>
     public required ReadOnlyMemory<byte> RawJson { get; init; }
 
-    /// <summary><c>value.metadata</c>, for events from <c>messages</c> changes.</summary>
+    /// <summary><c>value.metadata</c>, for events from <c>messages</c> and <c>calls</c> changes.</summary>
     public Metadata? Metadata { get; init; }
 
     /// <summary>
-    /// <c>value.contacts</c>, for events from <c>messages</c> changes: who sent the message (or received the status).
+    /// <c>value.contacts</c>, for events from <c>messages</c> and <c>calls</c> changes: who sent the message (or
+    /// received the status, or is on the other end of the call).
     /// Deserialised on first use, since most consumers never look; <see langword="null"/> when absent or malformed.
     /// </summary>
     public IReadOnlyList<Contact>? Contacts => ContactsSource?.Value;

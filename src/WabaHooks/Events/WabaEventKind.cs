@@ -9,9 +9,15 @@ public enum WabaEventKind
     /// <summary>One <c>statuses[]</c> item of a <c>messages</c> change.</summary>
     Status,
 
-    /// <summary>The <c>errors[]</c> of a <c>messages</c> change (system, app or account errors).</summary>
+    /// <summary>The <c>errors[]</c> of a <c>messages</c> or <c>calls</c> change (system, app, account or call errors).</summary>
     Errors,
 
-    /// <summary>A whole change of any other field (or a <c>messages</c> change with no messages, statuses or errors).</summary>
+    /// <summary>A whole change of any other field (or a <c>messages</c> or <c>calls</c> change with nothing to split).</summary>
     Change,
+
+    /// <summary>One <c>calls[]</c> item of a <c>calls</c> change.</summary>
+    Call,
+
+    /// <summary>One <c>statuses[]</c> item with <c>type: "call"</c> of a <c>calls</c> change.</summary>
+    CallStatus,
 }

@@ -29,6 +29,14 @@ public static partial class WabaEventTypes
         ("statuses.*", typeof(MessageStatus)),
         (MessagesErrors, typeof(IReadOnlyList<WhatsAppError>)),
         (Messages, typeof(MessagesValue)),
+        (CallsConnect, typeof(CallConnect)),
+        (CallsTerminate, typeof(CallTerminate)),
+        (CallsCallCreated, typeof(CallCreated)),
+        (CallsCallRecordingAvailable, typeof(CallRecordingAvailable)),
+        (CallsCallTranscriptionAvailable, typeof(CallTranscriptionAvailable)),
+        (CallsUnknown, typeof(UnknownCallEvent)),
+        ("calls.statuses.*", typeof(CallStatus)),
+        (CallsErrors, typeof(IReadOnlyList<WhatsAppError>)),
         (WhatsAppFields.AccountAlerts, typeof(AccountAlerts)),
         (WhatsAppFields.AccountReviewUpdate, typeof(AccountReviewUpdate)),
         (WhatsAppFields.AccountUpdate, typeof(AccountUpdate)),
@@ -62,12 +70,14 @@ public static partial class WabaEventTypes
 
     /// <summary>
     /// The type names of the events whose <see cref="WabaEvent.Payload"/> can be a <paramref name="payloadType"/>, as
-    /// <see cref="Sinks.EventFilter.Types"/> takes them (<c>statuses.*</c> for every status). Routing on these names
+    /// <see cref="Sinks.EventFilter.Types"/> takes them (<c>statuses.*</c> for every status, <c>calls.statuses.*</c> for
+    /// every call status). Routing on these names
     /// selects the events a typed consumer wants without deserialising any payload.
     /// </summary>
     /// <param name="payloadType">
     /// A payload type: a message type such as <see cref="TextMessage"/>, <see cref="InboundMessage"/>,
-    /// <see cref="MessageStatus"/>, <c>IReadOnlyList&lt;WhatsAppError&gt;</c>, a <see cref="FieldValue"/> type, or any base
+    /// <see cref="MessageStatus"/>, a call type such as <see cref="CallConnect"/>, <see cref="CallEvent"/>,
+    /// <see cref="CallStatus"/>, <c>IReadOnlyList&lt;WhatsAppError&gt;</c>, a <see cref="FieldValue"/> type, or any base
     /// type or interface of them.
     /// </param>
     /// <returns>

@@ -12,6 +12,13 @@ namespace WabaHooks.Events;
 /// <item><c>statuses.sent</c>, <c>statuses.delivered</c>, <c>statuses.read</c>, <c>statuses.played</c>, <c>statuses.failed</c>, and <c>statuses.unknown</c> for any other status;</item>
 /// <item><c>messages.errors</c> for the value-level <c>errors</c> of a <c>messages</c> change;</item>
 /// <item><c>messages</c> for a <c>messages</c> change that holds none of messages, statuses or errors;</item>
+/// <item><c>calls.connect</c>, <c>calls.terminate</c>, <c>calls.call_created</c>, <c>calls.call_recording_available</c>,
+/// <c>calls.call_transcription_available</c>, and <c>calls.unknown</c> for any other <c>event</c>, one per <c>calls[]</c> item;</item>
+/// <item><c>calls.statuses.ringing</c>, <c>calls.statuses.accepted</c>, <c>calls.statuses.rejected</c>, and
+/// <c>calls.statuses.unknown</c> for any other status, one per <c>statuses[]</c> item with <c>type: "call"</c> (other
+/// <c>statuses[]</c> items of a <c>calls</c> change are named as message statuses);</item>
+/// <item><c>calls.errors</c> for the value-level <c>errors</c> of a <c>calls</c> change;</item>
+/// <item><c>calls</c> for a <c>calls</c> change that holds none of calls, statuses or errors;</item>
 /// <item>the field name for every other field in <see cref="WhatsAppFields"/>, for example <c>account_update</c> —
 /// with <c>message_template_quality_update</c> also for a quality update mislabelled <c>message_template_status_update</c>;</item>
 /// <item><c>unknown</c> for a field the library does not model.</item>

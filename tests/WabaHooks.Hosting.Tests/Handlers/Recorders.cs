@@ -43,3 +43,23 @@ internal sealed class UnknownFieldRecorder(Received received) : IWabaHookHandler
         return Task.CompletedTask;
     }
 }
+
+/// <inheritdoc cref="TextRecorder"/>
+internal sealed class CallConnectRecorder(Received received) : IWabaHookHandler<CallConnect>
+{
+    public Task HandleAsync(WabaHookContext<CallConnect> context, CancellationToken cancellationToken)
+    {
+        received.Add(context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <inheritdoc cref="TextRecorder"/>
+internal sealed class CallStatusRecorder(Received received) : IWabaHookHandler<CallStatus>
+{
+    public Task HandleAsync(WabaHookContext<CallStatus> context, CancellationToken cancellationToken)
+    {
+        received.Add(context);
+        return Task.CompletedTask;
+    }
+}

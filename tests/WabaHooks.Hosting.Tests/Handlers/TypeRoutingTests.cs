@@ -92,6 +92,43 @@ public sealed class TypeRoutingTests
     }
 
     [Fact]
+    public async Task Call_handlers_get_the_connects_and_call_statuses_of_calls_deliveries_and_nothing_else()
+    {
+        using var dir = new TempDirectory();
+        byte[][] bodies =
+        [
+            Notifications.Example("calls-connect-user-initiated.json"),
+            Notifications.Example("calls-connect-business-initiated.json"),
+            Notifications.Example("calls-status-ringing.json"),
+            Notifications.Example("calls-status-accepted.json"),
+            Notifications.Example("calls-terminate-with-errors.json"),
+            Notifications.Example("calls-recording-available.json"),
+            Notifications.Example("messages-status-read.json"),
+            Notifications.Example("messages-text.json"),
+        ];
+        var events = bodies.SelectMany(Notifications.EventsOf).ToList();
+        var connects = events.Where(e => e.Type == WabaEventTypes.CallsConnect).Select(e => e.Id).Order(StringComparer.Ordinal).ToList();
+        var statuses = events.Where(e => e.Type.StartsWith("calls.statuses.", StringComparison.Ordinal)).Select(e => e.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal((2, 2), (connects.Count, statuses.Count));
+
+        await ReceivingProcess.AppendAsync(dir.Path, bodies);
+        await using var worker = await Worker.StartAsync(
+            dir.Path,
+            hooks => hooks.On<CallConnect, CallConnectRecorder>().On<CallStatus, CallStatusRecorder>(),
+            s => s.AddSingleton<Received>());
+        await worker.WaitUntilProcessedAsync(bodies.Length);
+        var received = worker.Services.GetRequiredService<Received>();
+        await WabaHooks.Testing.Await.UntilAsync(
+            async () => (await worker.BacklogAsync("handler:On<CallConnect,CallConnectRecorder>")).Done == 2
+                && (await worker.BacklogAsync("handler:On<CallStatus,CallStatusRecorder>")).Done == 2,
+            "every connect and call status handled");
+
+        Assert.Equal(connects, received.EventIds("handler:On<CallConnect,CallConnectRecorder>").Order(StringComparer.Ordinal));
+        Assert.Equal(statuses, received.EventIds("handler:On<CallStatus,CallStatusRecorder>").Order(StringComparer.Ordinal));
+        Assert.All(received.Payloads("handler:On<CallConnect,CallConnectRecorder>"), p => Assert.NotNull(Assert.IsType<CallConnect>(p).Session));
+    }
+
+    [Fact]
     public void Routing_reads_the_payload_only_of_events_whose_type_can_carry_the_handlers_payload()
     {
         var services = new ServiceCollection();

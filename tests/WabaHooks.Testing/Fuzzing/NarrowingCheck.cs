@@ -6,7 +6,7 @@ namespace WabaHooks.Testing.Fuzzing;
 /// <summary>
 /// What must hold when a destination forwards events of a fuzzed delivery: the splitter never throws; each event's
 /// typed payload, contacts and <c>event</c>-format body can be built; and narrowing to any subset of the split succeeds
-/// and gives an envelope the splitter reads again, holding every kept message and status by its ID.
+/// and gives an envelope the splitter reads again, holding every kept message, status, call and call status by its ID.
 /// </summary>
 public static class NarrowingCheck
 {
@@ -75,7 +75,7 @@ public static class NarrowingCheck
             }
 
             var ids = again.Events.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            if (keep.FirstOrDefault(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status && !ids.Contains(e.Id)) is { } lost)
+            if (keep.FirstOrDefault(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus && !ids.Contains(e.Id)) is { } lost)
             {
                 return (envelopes, $"the envelope narrowed to {what} lost kept event {lost.Id}: {Convert.ToBase64String(narrowed.Span)}");
             }

@@ -32,7 +32,7 @@ public sealed class DeliverySplitterTests
 
     [Theory]
     [MemberData(nameof(Fixtures.All), MemberType = typeof(Fixtures))]
-    public void Messages_and_statuses_occur_at_their_timestamp_and_other_changes_at_the_entry_time(string name)
+    public void Messages_calls_and_statuses_occur_at_their_timestamp_and_other_changes_at_the_entry_time(string name)
     {
         var body = Fixtures.Read(name);
         using var document = JsonDocument.Parse(body);
@@ -44,7 +44,7 @@ public sealed class DeliverySplitterTests
 
         Assert.All(result.Events, e =>
         {
-            if (e.Kind is WabaEventKind.Message or WabaEventKind.Status)
+            if (e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
             {
                 using var raw = JsonDocument.Parse(e.RawJson);
                 var seconds = long.Parse(raw.RootElement.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
@@ -55,7 +55,7 @@ public sealed class DeliverySplitterTests
                 Assert.Equal(entryTime, e.OccurredAt);
             }
 
-            if (e.Field == "messages")
+            if (e.Field is "messages" or "calls")
             {
                 Assert.Equal("118765432100002", e.PhoneNumberId);
             }

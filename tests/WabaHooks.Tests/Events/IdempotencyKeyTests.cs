@@ -111,14 +111,41 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
-    public void Posting_every_payload_file_yields_unique_message_and_status_keys()
+    public void Posting_every_payload_file_yields_unique_message_status_and_call_keys()
     {
         var events = Fixtures.Names.SelectMany(name => DeliverySplitter.Split(Fixtures.Read(name), 1).Events).ToList();
-        var keyed = events.Where(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status).Select(e => e.Id).ToList();
+        var keyed = events.Where(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
+            .Select(e => e.Id).ToList();
 
         Assert.True(keyed.Count > 40);
         Assert.Equal(keyed.Count, keyed.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(keyed, k => Assert.Matches("^(msg|status):(wamid|wacid)\\.", k));
+        Assert.All(keyed, k => Assert.Matches("^((msg|status):(wamid|wacid)|(call|call-status):wacid)\\.", k));
+        Assert.Contains(keyed, k => k.StartsWith("call:", StringComparison.Ordinal));
+        Assert.Contains(keyed, k => k.StartsWith("call-status:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_public_call_keys_are_the_keys_the_splitter_gives()
+    {
+        var events = Split(Envelope("""
+            {"field":"calls","value":{"calls":[{"id":"wacid.K","event":"terminate","timestamp":"1767263190"}],
+              "statuses":[{"id":"wacid.K","type":"call","status":"REJECTED","timestamp":"1767263189"}]}}
+            """));
+
+        Assert.Equal(
+            [IdempotencyKeys.ForCall("wacid.K", "terminate"), IdempotencyKeys.ForCallStatus("wacid.K", "REJECTED")],
+            events.Select(e => e.Id));
+        Assert.Equal(["call:wacid.K:terminate", "call-status:wacid.K:REJECTED"], events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void A_voicemail_message_keyed_by_its_wacid_never_collides_with_the_calls_keys()
+    {
+        var message = Split(Envelope($$$"""{"field":"messages","value":{"messages":[{{{Text("wacid.V")}}}]}}"""));
+        var call = Split(Envelope("""{"field":"calls","value":{"calls":[{"id":"wacid.V","event":"connect"}]}}"""));
+
+        Assert.Equal("msg:wacid.V", Assert.Single(message).Id);
+        Assert.Equal("call:wacid.V:connect", Assert.Single(call).Id);
     }
 
     [Fact]

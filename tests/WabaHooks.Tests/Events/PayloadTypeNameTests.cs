@@ -25,12 +25,13 @@ public sealed class PayloadTypeNameTests
         typeof(MessageTemplateStatusUpdate), typeof(MessageTemplateComponentsUpdate), typeof(PhoneNumberNameUpdate),
         typeof(PhoneNumberQualityUpdate), typeof(SecurityUpdate), typeof(TemplateCategoryUpdate), typeof(UserPreferencesUpdate),
         typeof(SmbMessageEchoes), typeof(SmbAppStateSync), typeof(HistoryUpdate), typeof(FlowsUpdate), typeof(PartnerSolutionsUpdate),
-        typeof(PaymentConfigurationUpdate), typeof(CallsUpdate), typeof(GroupUpdate),
+        typeof(PaymentConfigurationUpdate), typeof(CallsUpdate), typeof(GroupUpdate), typeof(CallConnect), typeof(CallTerminate),
+        typeof(CallCreated), typeof(CallRecordingAvailable), typeof(CallTranscriptionAvailable), typeof(UnknownCallEvent), typeof(CallStatus),
     ];
 
     private static readonly Type[] BaseTypes =
     [
-        typeof(InboundMessage), typeof(FieldValue), typeof(TemplateFieldValue), typeof(IPhoneNumberValue), typeof(PayloadObject),
+        typeof(InboundMessage), typeof(CallEvent), typeof(FieldValue), typeof(TemplateFieldValue), typeof(IPhoneNumberValue), typeof(PayloadObject),
         typeof(IReadOnlyList<WhatsAppError>), typeof(IEnumerable<WhatsAppError>), typeof(UnknownFieldValue), typeof(UnparsedPayload),
     ];
 
@@ -92,7 +93,11 @@ public sealed class PayloadTypeNameTests
         Assert.DoesNotContain(WabaEventTypes.MessagesErrors, messages);
         Assert.DoesNotContain(messages, n => n.StartsWith("statuses", StringComparison.Ordinal));
         Assert.Equal(["statuses.*"], WabaEventTypes.ForPayload(typeof(MessageStatus)));
-        Assert.Equal([WabaEventTypes.MessagesErrors], WabaEventTypes.ForPayload(typeof(IReadOnlyList<WhatsAppError>)));
+        Assert.Equal([WabaEventTypes.MessagesErrors, WabaEventTypes.CallsErrors], WabaEventTypes.ForPayload(typeof(IReadOnlyList<WhatsAppError>)));
+        Assert.Equal(["calls.statuses.*"], WabaEventTypes.ForPayload(typeof(CallStatus)));
+        Assert.Equal(
+            ["calls.connect", "calls.terminate", "calls.call_created", "calls.call_recording_available", "calls.call_transcription_available", "calls.unknown"],
+            WabaEventTypes.ForPayload(typeof(CallEvent)));
         Assert.Equal(
             ["message_template_quality_update", "message_template_status_update", "message_template_components_update", "template_category_update"],
             WabaEventTypes.ForPayload(typeof(TemplateFieldValue)));

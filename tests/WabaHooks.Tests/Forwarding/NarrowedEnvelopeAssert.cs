@@ -79,11 +79,14 @@ internal sealed class NarrowedEnvelopeAssert
             return;
         }
 
+        // A calls value is split on calls[] and statuses[], a messages value on messages[] and statuses[].
+        var items = before.EnumerateObject().LastOrDefault(p => p.Name == "field").Value is { ValueKind: JsonValueKind.String } field
+            && field.GetString() == "calls" ? "calls" : "messages";
         Object(before, after, (name, b, a) =>
         {
             if (name == "value")
             {
-                Object(b, a, Value, keepProperty: p => KeepsValueProperty(p, b));
+                Object(b, a, (n, vb, va) => Value(n, vb, va, items), keepProperty: p => KeepsValueProperty(p, b, items));
             }
             else
             {
@@ -92,9 +95,9 @@ internal sealed class NarrowedEnvelopeAssert
         });
     }
 
-    private void Value(string name, JsonElement before, JsonElement after)
+    private void Value(string name, JsonElement before, JsonElement after, string items)
     {
-        if (name is "messages" or "statuses")
+        if (name == items || name == "statuses")
         {
             Filtered(before, after, IsKeptItem, SameBytes);
         }
@@ -104,15 +107,17 @@ internal sealed class NarrowedEnvelopeAssert
         }
     }
 
-    private bool KeepsValueProperty(JsonProperty property, JsonElement value) => property.Name switch
+    private bool KeepsValueProperty(JsonProperty property, JsonElement value, string items) => property.Name switch
     {
-        "messages" or "statuses" => property.Value.EnumerateArray().Any(IsKeptItem),
+        "statuses" => property.Value.EnumerateArray().Any(IsKeptItem),
         "errors" => _kept.Any(e => e.Kind == WabaEventKind.Errors && Within(e.RawJson.Span, value)),
+        var name when name == items => property.Value.EnumerateArray().Any(IsKeptItem),
         _ => true,
     };
 
     private bool IsKeptItem(JsonElement item) =>
-        _kept.Any(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status && Offset(e.RawJson.Span) == Offset(Raw(item)));
+        _kept.Any(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus
+            && Offset(e.RawJson.Span) == Offset(Raw(item)));
 
     private bool HasKept(JsonElement element) => _kept.Any(e => Within(e.RawJson.Span, element));
 

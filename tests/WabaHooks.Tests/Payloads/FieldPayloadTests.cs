@@ -151,12 +151,12 @@ public sealed class FieldPayloadTests
     }
 
     [Fact]
-    public void Calls_stay_mostly_raw()
+    public void A_calls_change_with_no_calls_statuses_or_errors_is_one_calls_event_with_the_whole_value()
     {
-        var e = Split("calls", """{"messaging_product":"whatsapp","metadata":{"phone_number_id":"P"},"calls":[{"id":"c1","event":"connect"}]}""");
+        var e = Split("calls", """{"messaging_product":"whatsapp","metadata":{"phone_number_id":"P"},"calls":[]}""");
 
-        Assert.Equal("calls", e.Type);
-        Assert.Equal("connect", Assert.IsType<CallsUpdate>(e.Payload).Calls!.Value[0].GetProperty("event").GetString());
+        Assert.Equal(("calls", WabaEventKind.Change, "P"), (e.Type, e.Kind, e.PhoneNumberId));
+        Assert.Equal(0, Assert.IsType<CallsUpdate>(e.Payload).Calls!.Value.GetArrayLength());
     }
 
     [Fact]

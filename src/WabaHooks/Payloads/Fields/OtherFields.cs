@@ -56,7 +56,11 @@ public sealed class PaymentConfigurationUpdate : FieldValue
     public DateTimeOffset? UpdatedTimestamp { get; set; }
 }
 
-/// <summary><c>calls</c> (Calling API). No schema is documented here, so the content stays raw.</summary>
+/// <summary>
+/// A whole <c>calls</c> change (Calling API), for the rare value with nothing to split: no <c>calls</c>, <c>statuses</c>
+/// or <c>errors</c> items, or one of them in a shape that is not an array. Other calls changes are split into
+/// <see cref="CallEvent"/>, <see cref="CallStatus"/> and error events, so the content here stays raw.
+/// </summary>
 public sealed class CallsUpdate : FieldValue, IPhoneNumberValue
 {
     /// <summary>Always <c>whatsapp</c>.</summary>
