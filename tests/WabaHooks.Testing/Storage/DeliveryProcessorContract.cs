@@ -12,36 +12,9 @@ namespace WabaHooks.Testing.Storage;
 /// The processor over every store: each delivery becomes the events its JSON implies, once each, with its sinks'
 /// work; a crash before a commit loses nothing and duplicates nothing. SQLite and PostgreSQL derive from it.
 /// </summary>
-public abstract class DeliveryProcessorContract : IAsyncLifetime
+public abstract class DeliveryProcessorContract : StoreContract<IWabaHooksStore>
 {
     private const string StoryWamid = "wamid.HBgMNDQ3NzAwOTAwNDU2FQIAERgSQkFEQzBGRkVFMDAwMDAwMQA=";
-    private IWabaHooksStore? _store;
-
-    /// <summary>The store under test, initialised.</summary>
-    protected IWabaHooksStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
-
-    /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<IWabaHooksStore> CreateStoreAsync();
-
-    /// <inheritdoc/>
-    public async ValueTask InitializeAsync()
-    {
-        _store = await CreateStoreAsync();
-        await _store.InitializeAsync(Ct);
-    }
-
-    /// <inheritdoc/>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private DeliveryProcessor Processor(IEventStore? events = null, params SinkRegistration[] sinks) =>
         new(Store, events ?? Store, new SinkRouter(sinks), new ProcessorOptions { BatchSize = 16 });

@@ -9,41 +9,13 @@ namespace WabaHooks.Testing.Storage;
 /// What every <see cref="IDeliveryStore"/> must do. Each store's test class derives from this, so SQLite and
 /// PostgreSQL are held to exactly the same behaviour.
 /// </summary>
-public abstract class DeliveryStoreContract : IAsyncLifetime
+public abstract class DeliveryStoreContract : StoreContract<IDeliveryStore>
 {
-    private IDeliveryStore? _store;
-
-    /// <summary>The store under test, initialised.</summary>
-    protected IDeliveryStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
-
-    /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<IDeliveryStore> CreateStoreAsync();
-
     /// <summary>A second store instance over the same data, as after a process restart.</summary>
     protected abstract Task<IDeliveryStore> ReopenStoreAsync();
 
     /// <summary>Makes another connection hold the store's write lock until the returned handle is disposed.</summary>
     protected abstract Task<IAsyncDisposable> HoldWriteLockAsync();
-
-    /// <inheritdoc/>
-    public async ValueTask InitializeAsync()
-    {
-        _store = await CreateStoreAsync();
-        await _store.InitializeAsync(TestContext.Current.CancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static InboundDelivery Delivery(string body, string appId = "app-1", DeliveryFlags flags = DeliveryFlags.None, long atMs = 1_767_261_601_123) =>
         new(Encoding.UTF8.GetBytes(body), DateTimeOffset.FromUnixTimeMilliseconds(atMs), appId, flags);
@@ -117,7 +89,7 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         }
 
         var reopened = await ReopenStoreAsync();
-        _store = reopened;
+        Replace(reopened);
         await reopened.InitializeAsync(Ct);
 
         var stored = await reopened.GetAsync(ids[0], Ct);

@@ -9,39 +9,15 @@ namespace WabaHooks.Testing.Storage;
 /// The group-commit writer over every store: concurrent appends share transactions, a failed commit fails only the
 /// appends it carried, and completing commits what is queued. SQLite and PostgreSQL derive from it.
 /// </summary>
-public abstract class GroupCommitWriterContract : IAsyncLifetime
+public abstract class GroupCommitWriterContract : StoreContract<IDeliveryStore>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private IDeliveryStore? _store;
 
-    /// <summary>The store under test, initialised.</summary>
-    protected IDeliveryStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
-
-    /// <summary>A fresh, empty store whose writes fail within a second while <see cref="HoldWriteLockAsync"/> holds.</summary>
-    protected abstract Task<IDeliveryStore> CreateStoreAsync();
-
-    /// <summary>Makes another connection hold the store's write lock until the returned handle is disposed.</summary>
+    /// <summary>
+    /// Makes another connection hold the store's write lock until the returned handle is disposed; the store's writes
+    /// must then fail within a second.
+    /// </summary>
     protected abstract Task<IAsyncDisposable> HoldWriteLockAsync();
-
-    /// <inheritdoc/>
-    public async ValueTask InitializeAsync()
-    {
-        _store = await CreateStoreAsync();
-        await _store.InitializeAsync(Ct);
-    }
-
-    /// <inheritdoc/>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static InboundDelivery Delivery(int n) =>
         new(Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"), DateTimeOffset.FromUnixTimeSeconds(1_767_261_601), "app", DeliveryFlags.None);

@@ -11,37 +11,8 @@ namespace WabaHooks.Testing.Storage;
 /// No delivery can stop the processor, on every store: odd values give the events they can, a delivery whose content
 /// breaks processing or that the store refuses is marked failed alone, and only the store being unavailable pauses.
 /// </summary>
-public abstract class PoisonDeliveryContract : IAsyncLifetime
+public abstract class PoisonDeliveryContract : StoreContract<IWabaHooksStore>
 {
-    private IWabaHooksStore? _store;
-
-    /// <summary>The store under test.</summary>
-    protected IWabaHooksStore Store => _store ?? throw new InvalidOperationException("Not initialised.");
-
-    /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<IWabaHooksStore> CreateStoreAsync();
-
-    /// <inheritdoc/>
-    public async ValueTask InitializeAsync()
-    {
-        _store = await CreateStoreAsync();
-        await _store.InitializeAsync(Ct);
-    }
-
-    /// <inheritdoc/>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>The test's cancellation token.</summary>
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>The example payload with one piece of its text replaced, as a signed body would carry it.</summary>
     protected static byte[] Edited(string payload, string find, string replace)
     {
