@@ -54,6 +54,10 @@ internal static class ServeCommand
         {
             Description = $"Addresses where Prometheus metrics are served at /metrics, separated by ';'; \"\" turns them off [default: {ServeOptions.DefaultMetricsUrls}].",
         };
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "Log a line per processed delivery (id, size, app, events) and per destination attempt.",
+        };
         var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
@@ -74,6 +78,7 @@ internal static class ServeCommand
         command.Options.Add(silenceWarning);
         command.Options.Add(readyzDetails);
         command.Options.Add(metricsUrls);
+        command.Options.Add(verbose);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -86,6 +91,7 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Serve", "HttpsKey"), parse.GetValue(httpsKey)),
                 (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
                 (CliConfiguration.Key("Serve", "MetricsUrls"), parse.GetValue(metricsUrls)),
+                (CliConfiguration.Key("Serve", "Verbose"), parse.GetValue(verbose) ? "true" : null),
                 (CliConfiguration.Key("VerifyToken"), parse.GetValue(verifyToken)),
                 (CliConfiguration.Key("MaxBodyBytes"), parse.GetValue(maxBody)),
                 (CliConfiguration.Key("Sqlite", "FreeSpaceReserveBytes"), parse.GetValue(reserve)),

@@ -27,6 +27,12 @@ internal sealed class ServeOptions
     /// </summary>
     public bool ReadyzDetails { get; set; }
 
+    /// <summary>
+    /// Whether to log a line per processed delivery (id, size, app, event count) and per destination attempt: WabaHooks'
+    /// own Debug level. Default false.
+    /// </summary>
+    public bool Verbose { get; set; }
+
     /// <summary>The default of <see cref="MetricsUrls"/>: loopback only, beside the default callback address.</summary>
     public const string DefaultMetricsUrls = "http://127.0.0.1:8081";
 

@@ -44,6 +44,13 @@ internal static class GatewayHost
         // The HTTP client factory logs every destination request and Graph call at Information; destinations and the
         // watchdog log what matters themselves.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        if (serve.Verbose)
+        {
+            // The per-delivery and per-attempt lines are WabaHooks' Debug level; a library user turns them on the same
+            // way, with "Logging:LogLevel:WabaHooks": "Debug".
+            builder.Logging.AddFilter("WabaHooks", LogLevel.Debug);
+        }
+
 
         // The slim builder leaves out HTTPS unless asked: Meta calls only HTTPS endpoints.
         builder.WebHost.UseKestrelHttpsConfiguration();

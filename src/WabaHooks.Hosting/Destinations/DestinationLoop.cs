@@ -167,7 +167,11 @@ internal sealed class DestinationLoop(
             recorder.Post(new SinkOutcome(item, attempt, retryAt));
         }
 
-        if (!response.Succeeded && firstRetry is { } next)
+        if (response.Succeeded)
+        {
+            DestinationLog.Delivered(logger, Name, items.Length, items[0].Attempts + 1, response.StatusCode ?? 0, (long)response.Latency.TotalMilliseconds);
+        }
+        else if (firstRetry is { } next)
         {
             DestinationLog.WillRetry(logger, Name, items.Length, items[0].Attempts + 1, response.Error ?? "failed", next);
         }

@@ -103,7 +103,18 @@ internal sealed partial class ProcessorService(
         {
             LogDeliveryFailed(logger, failed.DeliveryId, failed.Reason);
         }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var delivery in report.Split)
+            {
+                LogDeliveryProcessed(logger, delivery.DeliveryId, delivery.Length, delivery.AppId, delivery.Events, delivery.Test ? " (test)" : "");
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {DeliveryId}: {Length} bytes from app {AppId}, {Events} event(s){Test}")]
+    private static partial void LogDeliveryProcessed(ILogger logger, long deliveryId, int length, string appId, int events, string test);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Duplicates} duplicate events (stored {Stored})")]
     private static partial void LogDuplicates(ILogger logger, int duplicates, int stored);

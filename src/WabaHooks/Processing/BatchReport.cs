@@ -13,7 +13,18 @@ public sealed record BatchReport(int Deliveries, int Stored, int Duplicates, IRe
 {
     /// <summary>Nothing to process.</summary>
     public static BatchReport Empty { get; } = new(0, 0, 0, []);
+
+    /// <summary>Each delivery of the batch and how many events it gave, in inbox order, for a per-delivery log.</summary>
+    public IReadOnlyList<DeliverySplitSummary> Split { get; init; } = [];
 }
+
+/// <summary>One delivery of a batch and what splitting it gave.</summary>
+/// <param name="DeliveryId">The inbox id.</param>
+/// <param name="AppId">The app whose secret verified it.</param>
+/// <param name="Length">Its body length in bytes.</param>
+/// <param name="Events">The events it gave (before Meta's redeliveries are dropped); 0 when it was marked failed.</param>
+/// <param name="Test">Whether it is marked as test traffic.</param>
+public sealed record DeliverySplitSummary(long DeliveryId, string AppId, int Length, int Events, bool Test);
 
 /// <summary>A delivery marked failed, and why.</summary>
 /// <param name="DeliveryId">The inbox id.</param>

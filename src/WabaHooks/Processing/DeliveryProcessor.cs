@@ -77,7 +77,14 @@ public sealed class DeliveryProcessor
             processed[i] = Process(deliveries[i], failed);
         }
 
-        return await CommitIsolatingAsync(processed, new BatchReport(deliveries.Count, 0, 0, failed), cancellationToken).ConfigureAwait(false);
+        var split = new DeliverySplitSummary[deliveries.Count];
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            var summary = deliveries[i].Summary;
+            split[i] = new DeliverySplitSummary(summary.Id, summary.AppId, summary.Length, processed[i].Events.Count, summary.Flags.HasFlag(DeliveryFlags.Test));
+        }
+
+        return await CommitIsolatingAsync(processed, new BatchReport(deliveries.Count, 0, 0, failed) { Split = split }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Commits <paramref name="batch"/>; when the store refuses it for its content, halves it to find the culprit.</summary>
