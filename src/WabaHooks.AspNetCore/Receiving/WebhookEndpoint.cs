@@ -201,10 +201,13 @@ internal sealed partial class WebhookEndpoint(
 
     private Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
-        // Keyed by status and reason, not by sender: a sender that repeats a mistake is logged once per interval.
-        if (_failures.ShouldLog(string.Create(CultureInfo.InvariantCulture, $"Refused {statusCode}: {reason}"), LogLevel.Warning))
+        // Keyed by status, reason and sender: each sender's repeated mistake is logged once per interval with a count,
+        // and a flood from many addresses is bounded by the log's key limit (the rest are counted under one line).
+        // Metrics count every refusal.
+        var remote = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (_failures.ShouldLog(string.Create(CultureInfo.InvariantCulture, $"Refused {statusCode} from {remote}: {reason}"), LogLevel.Warning))
         {
-            LogRefused(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", statusCode, reason);
+            LogRefused(logger, context.Request.Method, context.Request.Path, remote, statusCode, reason);
         }
 
         context.Response.StatusCode = statusCode;

@@ -58,6 +58,7 @@ internal static class ServeCommand
         {
             Description = "Log a line per processed delivery (id, size, app, events) and per destination attempt.",
         };
+        var logFormat = new Option<string?>("--log-format") { Description = "simple (readable lines) or json (one object a line, for log shippers) [default: simple]." };
         var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
@@ -79,6 +80,7 @@ internal static class ServeCommand
         command.Options.Add(readyzDetails);
         command.Options.Add(metricsUrls);
         command.Options.Add(verbose);
+        command.Options.Add(logFormat);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,6 +94,7 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
                 (CliConfiguration.Key("Serve", "MetricsUrls"), parse.GetValue(metricsUrls)),
                 (CliConfiguration.Key("Serve", "Verbose"), parse.GetValue(verbose) ? "true" : null),
+                (CliConfiguration.Key("Serve", "LogFormat"), parse.GetValue(logFormat)),
                 (CliConfiguration.Key("VerifyToken"), parse.GetValue(verifyToken)),
                 (CliConfiguration.Key("MaxBodyBytes"), parse.GetValue(maxBody)),
                 (CliConfiguration.Key("Sqlite", "FreeSpaceReserveBytes"), parse.GetValue(reserve)),
@@ -152,7 +155,7 @@ internal static class ServeCommand
             await using var metrics = metricsOn.Count > 0 ? await MetricsListener.StartAsync(app, metricsOn, cancellationToken).ConfigureAwait(false) : null;
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             StartupBanner.Write(
-                Console.Out,
+                serve.LogFormat == LogFormat.Json ? Console.Error : Console.Out,
                 addresses,
                 serve.Path,
                 credentials,

@@ -33,6 +33,12 @@ internal sealed class ServeOptions
     /// </summary>
     public bool Verbose { get; set; }
 
+    /// <summary>
+    /// <c>simple</c> (one readable line per entry) or <c>json</c> (one JSON object per line, with the entry's fields and
+    /// trace id; the banner then goes to standard error). Default <c>simple</c>.
+    /// </summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Simple;
+
     /// <summary>The default of <see cref="MetricsUrls"/>: loopback only, beside the default callback address.</summary>
     public const string DefaultMetricsUrls = "http://127.0.0.1:8081";
 

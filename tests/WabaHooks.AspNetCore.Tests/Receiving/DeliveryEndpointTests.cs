@@ -326,7 +326,7 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
         var lines = _gateway.Logs.Lines.Where(l => l.Contains("Refused", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, lines.Count);
         Assert.StartsWith("Warning: Refused POST /webhook from 127.0.0.1: 401", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("Warning: 29 more within 10 s of the one logged, not logged one by one: Refused 401: ", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("Warning: 29 more within 10 s of the one logged, not logged one by one: Refused 401 from 127.0.0.1: ", lines[1], StringComparison.Ordinal);
     }
 
     [Theory]
