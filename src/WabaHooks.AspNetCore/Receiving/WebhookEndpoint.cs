@@ -1,4 +1,3 @@
-using WabaHooks.Hosting;
 using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using WabaHooks.Hosting;
 using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
@@ -152,6 +152,7 @@ internal sealed partial class WebhookEndpoint(
             // rather than stored unmarked: test traffic must never pass for Meta's.
             if (!TestMark.Verify(body, testMark.ToString(), signature.MatchedSecret!))
             {
+                metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Signature);
                 await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"{TestMark.HeaderName} does not match the body").ConfigureAwait(false);
                 return;
             }

@@ -1,11 +1,11 @@
-using WabaHooks.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WabaHooks.Graph;
 using WabaHooks.Graph.Watchdog;
+using WabaHooks.Hosting;
 using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Health;
-using WabaHooks.Graph;
 using WabaHooks.Storage;
 
 // In AddWabaHooks' namespace, so AddSubscriptionWatchdog shows up wherever AddWabaHooks is used.

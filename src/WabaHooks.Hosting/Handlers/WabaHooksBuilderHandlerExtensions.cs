@@ -1,11 +1,11 @@
-using WabaHooks.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using WabaHooks.Hosting.Sinks;
-using WabaHooks.Hosting.Handlers;
 using WabaHooks.Events;
+using WabaHooks.Hosting;
+using WabaHooks.Hosting.Handlers;
+using WabaHooks.Hosting.Sinks;
 using WabaHooks.Payloads;
 using WabaHooks.Sinks;
 

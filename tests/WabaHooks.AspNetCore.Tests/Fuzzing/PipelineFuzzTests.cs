@@ -1,5 +1,5 @@
-using WabaHooks.Hosting;
 using System.Globalization;
+using WabaHooks.Hosting;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Fuzzing;
 

@@ -1,7 +1,7 @@
-using WabaHooks.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Hosting;
 using WabaHooks.Hosting.Handlers;
 using WabaHooks.Payloads;
 using WabaHooks.Testing;

@@ -1,6 +1,6 @@
-using WabaHooks.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WabaHooks.Hosting;
 using WabaHooks.Hosting.Handlers;
 using WabaHooks.Payloads;
 using WabaHooks.Testing;

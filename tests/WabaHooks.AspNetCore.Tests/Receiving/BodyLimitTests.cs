@@ -1,5 +1,5 @@
-using WabaHooks.Hosting;
 using System.Globalization;
+using WabaHooks.Hosting;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
 using WabaHooks.Testing;

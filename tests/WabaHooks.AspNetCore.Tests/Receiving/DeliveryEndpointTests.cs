@@ -1,8 +1,8 @@
-using WabaHooks.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using WabaHooks.Hosting;
 using WabaHooks.Inbox;
 using WabaHooks.Signatures;
 using WabaHooks.Testing;

@@ -1,7 +1,7 @@
-using WabaHooks.Hosting;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using WabaHooks.Hosting;
 using WabaHooks.Testing;
 
 namespace WabaHooks.AspNetCore.Tests.Receiving;
