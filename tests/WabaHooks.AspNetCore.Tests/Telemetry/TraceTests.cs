@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.Payloads;
 using WabaHooks.Testing;
 using WabaHooks.Testing.Destinations;
 using Dest = WabaHooks.AspNetCore.Tests.Destinations.Destinations;
@@ -52,6 +54,42 @@ public sealed class TraceTests
         var traceParent = server.Received[0].Header("traceparent");
         var httpClient = Assert.Single(activities.Stopped, a => a.Source.Name == "System.Net.Http" && a.ParentSpanId == send.SpanId);
         Assert.Equal($"00-{send.TraceId}-{httpClient.SpanId}-01", traceParent);
+    }
+
+    [Fact]
+    public async Task A_handler_runs_inside_a_process_span_with_the_messaging_attributes_linked_to_the_receive_span()
+    {
+        using var activities = new ActivityCollector();
+        using var dir = new TempDirectory();
+        var current = new TaskCompletionSource<(ActivityTraceId Trace, ActivitySpanId Span, string EventId)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gateway = await TestGateway.StartAsync(
+            dir.Path,
+            options => options.Handlers.PollInterval = TimeSpan.FromMilliseconds(20),
+            hooks => hooks.On<TextMessage>(
+                (e, ct) =>
+                {
+                    current.TrySetResult((Activity.Current?.TraceId ?? default, Activity.Current?.SpanId ?? default, e.EventId));
+                    return Task.CompletedTask;
+                },
+                name: "texts"));
+        var callerTrace = ActivityTraceId.CreateRandom();
+        using var request = TestGateway.SignedPost(ExamplePayloads.Read("messages-text.json"));
+        request.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var (trace, span, eventId) = await Await.Within(current);
+        await Await.UntilAsync(
+            () => Receive(activities, callerTrace) is { } r && activities.LinkedTo(r.Context).Any(a => a.SpanId == span), "the handler's span to stop");
+
+        var process = Assert.Single(activities.Stopped, a => a.SpanId == span);
+        Assert.Equal(trace, process.TraceId);
+        Assert.Equal(ActivityKind.Consumer, process.Kind);
+        Assert.Equal("wabahooks", process.GetTagItem("messaging.system"));
+        Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+        Assert.Equal($"process {process.GetTagItem("messaging.destination.name")}", process.DisplayName);
+        Assert.Contains("texts", (string)process.GetTagItem("messaging.destination.name")!, StringComparison.Ordinal);
+        Assert.Equal(eventId, process.GetTagItem("messaging.message.id"));
     }
 
     private static Activity? Receive(ActivityCollector activities, ActivityTraceId trace) =>
