@@ -144,7 +144,7 @@ internal sealed class DestinationLoop(
     {
         // Current while the request is sent, so HttpClient's propagation gives the request this span's traceparent.
         using var activity = WabaHooksActivities.StartSinkAttempt(
-            "send", ActivityKind.Producer, Name, [.. items.Select(i => i.EventId)], items[0].DeliveryId, items[0].Attempts + 1, traceParent);
+            "send", ActivityKind.Producer, Name, items[0], items.Length, traceParent);
         var startedAt = time.GetUtcNow();
         var response = await send(abort).ConfigureAwait(false);
         if (activity is not null)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WabaHooks.Diagnostics;
+using WabaHooks.Storage;
 
 namespace WabaHooks.Hosting.Diagnostics;
 
@@ -28,12 +29,10 @@ internal static class WabaHooksActivities
     /// <param name="operation">The messaging operation type: <c>send</c> for a destination, <c>process</c> for a handler.</param>
     /// <param name="kind">Producer for a send, consumer for a process.</param>
     /// <param name="sink">The destination's or handler's name.</param>
-    /// <param name="eventIds">The idempotency keys of the events in the attempt (one, or a Meta envelope's several).</param>
-    /// <param name="deliveryId">The delivery they came in.</param>
-    /// <param name="attempt">1 for the first attempt.</param>
+    /// <param name="first">The (first) claimed work item: its event, delivery and attempt count.</param>
+    /// <param name="events">How many events the attempt carries: one, or a Meta envelope's several from one delivery.</param>
     /// <param name="traceParent">The context stored with the delivery, if any.</param>
-    public static Activity? StartSinkAttempt(
-        string operation, ActivityKind kind, string sink, IReadOnlyList<string> eventIds, long deliveryId, int attempt, string? traceParent)
+    public static Activity? StartSinkAttempt(string operation, ActivityKind kind, string sink, SinkWorkItem first, int events, string? traceParent)
     {
         if (!Source.HasListeners())
         {
@@ -49,17 +48,18 @@ internal static class WabaHooksActivities
         activity.SetTag("messaging.system", "wabahooks");
         activity.SetTag("messaging.operation.type", operation);
         activity.SetTag("messaging.destination.name", sink);
-        if (eventIds.Count == 1)
+        if (events == 1)
         {
-            activity.SetTag("messaging.message.id", eventIds[0]);
+            activity.SetTag("messaging.message.id", first.EventId);
         }
         else
         {
-            activity.SetTag("messaging.batch.message_count", eventIds.Count);
+            // Several events in one request have no single id: the conventions' batch count stands instead.
+            activity.SetTag("messaging.batch.message_count", events);
         }
 
-        activity.SetTag(DeliveryId, deliveryId);
-        activity.SetTag("wabahooks.attempt", attempt);
+        activity.SetTag(DeliveryId, first.DeliveryId);
+        activity.SetTag("wabahooks.attempt", first.Attempts + 1);
         return activity;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class HandlerInvoker(
     {
         var attempt = item.Attempts + 1;
         // Current while the handler runs, so spans the handler starts are its children.
-        using var activity = WabaHooksActivities.StartSinkAttempt("process", ActivityKind.Consumer, handler.Name, [e.Id], item.DeliveryId, attempt, traceParent);
+        using var activity = WabaHooksActivities.StartSinkAttempt("process", ActivityKind.Consumer, handler.Name, item, 1, traceParent);
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         string? error = null;
