@@ -101,7 +101,13 @@ public static class WabaHooksServiceCollectionExtensions
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WabaHooksOptions>>().Value.Processor);
         services.TryAddSingleton(sp => new SinkRouter(sp.GetServices<SinkRegistration>()));
-        services.TryAddSingleton<DeliveryProcessor>();
+        services.TryAddSingleton(sp => new DeliveryProcessor(
+            sp.GetRequiredService<IDeliveryStore>(),
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<SinkRouter>(),
+            sp.GetRequiredService<ProcessorOptions>(),
+            sp.GetRequiredService<IPipelineObserver>(),
+            WabaHooksActivities.Source));
         services.TryAddSingleton<SinkWorkSignal>();
         services.TryAddSingleton<ProcessingProgress>();
         services.AddHostedService<ProcessorService>();

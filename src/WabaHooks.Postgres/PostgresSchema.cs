@@ -114,6 +114,11 @@ internal static class PostgresSchema
         -- routed only to sinks that opt in. Existing events came from Meta.
         ALTER TABLE events ADD COLUMN test boolean NOT NULL DEFAULT false;
         """,
+        """
+        -- The W3C traceparent of the span that received each delivery, so processing and sink spans link back to it
+        -- after a restart. Null when nothing listened, and for deliveries stored before.
+        ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     public static Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, CancellationToken cancellationToken) =>

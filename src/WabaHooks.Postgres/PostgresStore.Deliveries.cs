@@ -5,7 +5,7 @@ namespace WabaHooks.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string SummaryColumns = "id, received_at, app_id, length, flags";
+    private const string SummaryColumns = "id, received_at, app_id, length, flags, trace_parent";
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliverySummary>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ public sealed partial class PostgresStore
         ReadFirstAsync(
             $"SELECT {SummaryColumns}, body FROM deliveries WHERE id = @id;",
             c => c.Long("id", id),
-            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(5)),
+            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(6)),
             cancellationToken);
 
     /// <inheritdoc/>
@@ -40,7 +40,7 @@ public sealed partial class PostgresStore
         return ReadRowsAsync(
             sql,
             c => c.Long("after", afterId).Int("limit", limit),
-            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(5)),
+            r => new Delivery(ReadSummary(r), (byte[])r.GetValue(6)),
             cancellationToken);
     }
 
@@ -49,5 +49,6 @@ public sealed partial class PostgresStore
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
         reader.GetString(2),
         reader.GetInt32(3),
-        (DeliveryFlags)reader.GetInt32(4));
+        (DeliveryFlags)reader.GetInt32(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5));
 }

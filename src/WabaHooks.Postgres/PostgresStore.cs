@@ -93,12 +93,13 @@ public sealed partial class PostgresStore : IWabaHooksStore
             foreach (var delivery in batch)
             {
                 var command = new NpgsqlBatchCommand(
-                    "INSERT INTO deliveries (received_at, app_id, length, flags, body) VALUES ($1, $2, $3, $4, $5) RETURNING id;");
+                    "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;");
                 command.Parameters.Add(new NpgsqlParameter { Value = delivery.ReceivedAt.ToUnixTimeMilliseconds() });
                 command.Parameters.Add(new NpgsqlParameter { Value = delivery.AppId });
                 command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.Length });
                 command.Parameters.Add(new NpgsqlParameter { Value = (int)delivery.Flags });
                 command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)delivery.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                 commands.BatchCommands.Add(command);
             }
 

@@ -115,6 +115,11 @@ internal static class SqliteSchema
         -- routed only to sinks that opt in. Existing events came from Meta.
         ALTER TABLE events ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
         """,
+        """
+        -- The W3C traceparent of the span that received each delivery, so processing and sink spans link back to it
+        -- after a restart. Null when nothing listened, and for deliveries stored before.
+        ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

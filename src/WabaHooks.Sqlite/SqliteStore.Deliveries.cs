@@ -5,7 +5,7 @@ namespace WabaHooks.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string SummaryColumns = "id, received_at, app_id, length, flags";
+    private const string SummaryColumns = "id, received_at, app_id, length, flags, trace_parent";
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliverySummary>> ListAsync(int limit, long? beforeId, CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ public sealed partial class SqliteStore
         command.CommandText = $"SELECT {SummaryColumns}, body FROM deliveries WHERE id = $id;";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? new Delivery(ReadSummary(reader), (byte[])reader.GetValue(5)) : null);
+        return Task.FromResult(reader.Read() ? new Delivery(ReadSummary(reader), (byte[])reader.GetValue(6)) : null);
     }
 
     /// <inheritdoc/>
@@ -57,7 +57,7 @@ public sealed partial class SqliteStore
         var list = new List<Delivery>();
         while (reader.Read())
         {
-            list.Add(new Delivery(ReadSummary(reader), (byte[])reader.GetValue(5)));
+            list.Add(new Delivery(ReadSummary(reader), (byte[])reader.GetValue(6)));
         }
 
         return Task.FromResult<IReadOnlyList<Delivery>>(list);
@@ -68,5 +68,6 @@ public sealed partial class SqliteStore
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
         reader.GetString(2),
         reader.GetInt32(3),
-        (DeliveryFlags)reader.GetInt32(4));
+        (DeliveryFlags)reader.GetInt32(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5));
 }

@@ -200,6 +200,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
             p[2].Value = delivery.Body.Length;
             p[3].Value = (int)delivery.Flags;
             p[4].Value = AsArray(delivery.Body);
+            p[5].Value = (object?)delivery.TraceParent ?? DBNull.Value;
             insert.ExecuteNonQuery();
 
             // Cheaper than RETURNING, which opens a data reader per row.
@@ -300,12 +301,13 @@ public sealed partial class SqliteStore : IWabaHooksStore
             _checkpoints ??= Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token));
             _insertDelivery = _writer.CreateCommand();
             _insertDelivery.CommandText =
-                "INSERT INTO deliveries (received_at, app_id, length, flags, body) VALUES ($received_at, $app_id, $length, $flags, $body);";
+                "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES ($received_at, $app_id, $length, $flags, $body, $trace_parent);";
             _insertDelivery.Parameters.Add("$received_at", SqliteType.Integer);
             _insertDelivery.Parameters.Add("$app_id", SqliteType.Text);
             _insertDelivery.Parameters.Add("$length", SqliteType.Integer);
             _insertDelivery.Parameters.Add("$flags", SqliteType.Integer);
             _insertDelivery.Parameters.Add("$body", SqliteType.Blob);
+            _insertDelivery.Parameters.Add("$trace_parent", SqliteType.Text);
             _insertDelivery.Prepare();
         }
 

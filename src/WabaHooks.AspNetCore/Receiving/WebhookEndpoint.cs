@@ -160,12 +160,18 @@ internal sealed partial class WebhookEndpoint(
             flags |= DeliveryFlags.Test;
         }
 
-        var delivery = new InboundDelivery(body, receivedAt, signature.MatchedSecret!.AppId, flags);
+        var appId = signature.MatchedSecret!.AppId;
+        // A child of the server's request span; null when nothing listens, and then nothing more is done. Its context is
+        // stored with the delivery, so the spans of processing and of every sink link back to it.
+        using var activity = WabaHooksActivities.Source.StartActivity(WabaHooksActivities.Receive);
+        activity?.SetTag(WabaHooksActivities.AppId, appId);
+        var delivery = new InboundDelivery(body, receivedAt, appId, flags, activity?.IdFormat == System.Diagnostics.ActivityIdFormat.W3C ? activity.Id : null);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_options.AppendTimeout);
         try
         {
-            await writer.AppendAsync(delivery, timeout.Token).ConfigureAwait(false);
+            var id = await writer.AppendAsync(delivery, timeout.Token).ConfigureAwait(false);
+            activity?.SetTag(WabaHooksActivities.DeliveryId, id);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -174,6 +180,7 @@ internal sealed partial class WebhookEndpoint(
         catch (Exception ex) when (ex is StoreUnavailableException or OperationCanceledException)
         {
             metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.StoreUnavailable);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "store unavailable");
             var reason = ex is OperationCanceledException
                 ? $"the inbox did not commit within {_options.AppendTimeout.TotalSeconds:0.###} s"
                 : "the inbox is unavailable";

@@ -46,7 +46,7 @@ internal static class GatewayTelemetry
 
         if (otlp)
         {
-            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            telemetry.WithTracing(tracing => tracing.AddSource(WabaHooksTelemetry.ActivitySourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
                 .WithLogging()
                 .UseOtlpExporter();
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
@@ -115,7 +116,7 @@ internal sealed class DestinationLoop(
                 var claimed = sendable.Select(s => s.Item).ToArray();
                 if (TryBuild(claimed, () => MetaEnvelope.Narrow(events!.Delivery.Body, events.All, [.. sendable.Select(s => s.Event)])) is { } envelope)
                 {
-                    _inFlight.Start(() => SendAsync(claimed, ct => client.SendEnvelopeAsync(envelope, ct), abort));
+                    _inFlight.Start(() => SendAsync(claimed, events!.Delivery.Summary.TraceParent, ct => client.SendEnvelopeAsync(envelope, ct), abort));
                     requests++;
                 }
             }
@@ -125,7 +126,7 @@ internal sealed class DestinationLoop(
                 {
                     if (TryBuild([item], () => EventEnvelope.Write(e)) is { } body)
                     {
-                        _inFlight.Start(() => SendAsync([item], ct => client.SendEventAsync(item.EventId, body, ct), abort));
+                        _inFlight.Start(() => SendAsync([item], events!.Delivery.Summary.TraceParent, ct => client.SendEventAsync(item.EventId, body, ct), abort));
                         requests++;
                     }
                 }
@@ -135,10 +136,30 @@ internal sealed class DestinationLoop(
         return requests;
     }
 
-    private async Task SendAsync(SinkWorkItem[] items, Func<CancellationToken, Task<DestinationResponse>> send, CancellationToken abort)
+    /// <param name="items">The claimed work the request carries, all from one delivery.</param>
+    /// <param name="traceParent">The context stored with their delivery, for the attempt span's link.</param>
+    /// <param name="send">Sends the request.</param>
+    /// <param name="abort">Cancelled at shutdown.</param>
+    private async Task SendAsync(SinkWorkItem[] items, string? traceParent, Func<CancellationToken, Task<DestinationResponse>> send, CancellationToken abort)
     {
+        // Current while the request is sent, so HttpClient's propagation gives the request this span's traceparent.
+        using var activity = WabaHooksActivities.StartSinkAttempt(
+            "send", ActivityKind.Producer, Name, items[0], items.Length, traceParent);
         var startedAt = time.GetUtcNow();
         var response = await send(abort).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            if (response.StatusCode is { } status)
+            {
+                activity.SetTag("http.response.status_code", status);
+            }
+
+            if (!response.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, response.TimedOut ? "timeout" : "failed");
+            }
+        }
+
         var interrupted = !response.Succeeded && abort.IsCancellationRequested;
         metrics.DestinationAttempted(
             Name, WabaHooksMetrics.AttemptOutcomes.Of(response.StatusCode, response.Succeeded, response.TimedOut, interrupted), response.Latency);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WabaHooks.Hosting.Diagnostics;
@@ -17,9 +18,15 @@ internal sealed class HandlerInvoker(
     TimeProvider time,
     ILogger logger)
 {
-    public async Task RunAsync(SinkWorkItem item, WabaEvent e, CancellationToken abort)
+    /// <param name="item">The claimed work.</param>
+    /// <param name="e">Its event.</param>
+    /// <param name="traceParent">The context stored with the event's delivery, for the invocation span's link.</param>
+    /// <param name="abort">Cancelled at shutdown.</param>
+    public async Task RunAsync(SinkWorkItem item, WabaEvent e, string? traceParent, CancellationToken abort)
     {
         var attempt = item.Attempts + 1;
+        // Current while the handler runs, so spans the handler starts are its children.
+        using var activity = WabaHooksActivities.StartSinkAttempt("process", ActivityKind.Consumer, handler.Name, item, 1, traceParent);
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         string? error = null;
@@ -53,6 +60,12 @@ internal sealed class HandlerInvoker(
         finally
         {
             await DisposeWhenDoneAsync(scope, running).ConfigureAwait(false);
+        }
+
+        if (error is not null)
+        {
+            // The kind of failure only: an exception's message may quote the event.
+            activity?.SetStatus(ActivityStatusCode.Error, interrupted ? "interrupted" : timedOut ? "timeout" : "failed");
         }
 
         var elapsed = time.GetElapsedTime(started);

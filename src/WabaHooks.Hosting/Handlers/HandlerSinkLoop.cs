@@ -82,7 +82,7 @@ internal sealed class HandlerSinkLoop(
                 }
                 else
                 {
-                    _inFlight.Start(() => invoker.RunAsync(item, e, abort));
+                    _inFlight.Start(() => invoker.RunAsync(item, e, events.Delivery.Summary.TraceParent, abort));
                 }
             }
         }

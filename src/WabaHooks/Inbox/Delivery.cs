@@ -6,7 +6,8 @@ namespace WabaHooks.Inbox;
 /// <param name="AppId">The app whose secret verified the signature.</param>
 /// <param name="Length">The body length in bytes.</param>
 /// <param name="Flags">Parse problems found when it arrived.</param>
-public sealed record DeliverySummary(long Id, DateTimeOffset ReceivedAt, string AppId, int Length, DeliveryFlags Flags);
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the span that received it; <see langword="null"/> when none was recorded.</param>
+public sealed record DeliverySummary(long Id, DateTimeOffset ReceivedAt, string AppId, int Length, DeliveryFlags Flags, string? TraceParent = null);
 
 /// <summary>A stored delivery with its body, byte for byte as received.</summary>
 /// <param name="Summary">The delivery's metadata.</param>

@@ -5,4 +5,8 @@ namespace WabaHooks.Inbox;
 /// <param name="ReceivedAt">When the request arrived.</param>
 /// <param name="AppId">The app whose secret verified the signature (<see cref="Signatures.AppSecret.AppId"/>).</param>
 /// <param name="Flags">Whether the body parses as a WhatsApp notification.</param>
-public sealed record InboundDelivery(ReadOnlyMemory<byte> Body, DateTimeOffset ReceivedAt, string AppId, DeliveryFlags Flags);
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the span that received it, when something listened: stored with the delivery so the
+/// processing and sink spans link back to it, even after a restart.
+/// </param>
+public sealed record InboundDelivery(ReadOnlyMemory<byte> Body, DateTimeOffset ReceivedAt, string AppId, DeliveryFlags Flags, string? TraceParent = null);

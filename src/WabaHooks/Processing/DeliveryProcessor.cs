@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using WabaHooks.Diagnostics;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
@@ -29,6 +30,7 @@ public sealed class DeliveryProcessor
     private readonly SinkRouter _router;
     private readonly ProcessorOptions _options;
     private readonly IPipelineObserver? _observer;
+    private readonly ActivitySource? _activities;
 
     /// <summary>Creates a processor.</summary>
     /// <param name="inbox">Where deliveries are read.</param>
@@ -36,7 +38,12 @@ public sealed class DeliveryProcessor
     /// <param name="router">Which sinks each event goes to.</param>
     /// <param name="options">Batch size.</param>
     /// <param name="observer">Told the processing lag and the events produced, for metrics; optional.</param>
-    public DeliveryProcessor(IDeliveryStore inbox, IEventStore events, SinkRouter router, ProcessorOptions options, IPipelineObserver? observer = null)
+    /// <param name="activities">
+    /// Where a span per batch starts, linked to the spans that received its deliveries; optional. The host passes
+    /// WabaHooks' own source (named <see cref="TraceLinks.SourceName"/>).
+    /// </param>
+    public DeliveryProcessor(
+        IDeliveryStore inbox, IEventStore events, SinkRouter router, ProcessorOptions options, IPipelineObserver? observer = null, ActivitySource? activities = null)
     {
         ArgumentNullException.ThrowIfNull(inbox);
         ArgumentNullException.ThrowIfNull(events);
@@ -47,6 +54,7 @@ public sealed class DeliveryProcessor
         _router = router;
         _options = options;
         _observer = observer;
+        _activities = activities;
     }
 
     /// <summary>
@@ -69,6 +77,8 @@ public sealed class DeliveryProcessor
             return BatchReport.Empty;
         }
 
+        using var activity = StartBatchActivity(deliveries);
+
         // Failures found while splitting are committed like any outcome, and reported with the ones the store refuses.
         var failed = new List<FailedDelivery>();
         var processed = new ProcessedDelivery[deliveries.Count];
@@ -84,7 +94,26 @@ public sealed class DeliveryProcessor
             split[i] = new DeliverySplitSummary(summary.Id, summary.AppId, summary.Length, processed[i].Events.Count, summary.Flags.HasFlag(DeliveryFlags.Test));
         }
 
-        return await CommitIsolatingAsync(processed, new BatchReport(deliveries.Count, 0, 0, failed) { Split = split }, cancellationToken).ConfigureAwait(false);
+        var report = await CommitIsolatingAsync(processed, new BatchReport(deliveries.Count, 0, 0, failed) { Split = split }, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("wabahooks.events.stored", report.Stored);
+        activity?.SetTag("wabahooks.events.duplicates", report.Duplicates);
+        return report;
+    }
+
+    /// <summary>The batch's span, linked to the receive span of each delivery; null (and no links built) when nothing listens.</summary>
+    private Activity? StartBatchActivity(IReadOnlyList<Delivery> deliveries)
+    {
+        if (_activities is null || !_activities.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = _activities.StartActivity(
+            "wabahooks process", ActivityKind.Internal, parentContext: default, links: TraceLinks.To(deliveries.Select(d => d.Summary.TraceParent)));
+        activity?.SetTag("wabahooks.deliveries.count", deliveries.Count);
+        activity?.SetTag("wabahooks.delivery.id.first", deliveries[0].Id);
+        activity?.SetTag("wabahooks.delivery.id.last", deliveries[^1].Id);
+        return activity;
     }
 
     /// <summary>Commits <paramref name="batch"/>; when the store refuses it for its content, halves it to find the culprit.</summary>

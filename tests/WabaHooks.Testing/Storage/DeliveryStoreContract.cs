@@ -49,6 +49,19 @@ public abstract class DeliveryStoreContract : StoreContract<IDeliveryStore>
     }
 
     [Fact]
+    public async Task A_delivery_keeps_the_trace_context_it_was_received_under_and_one_without_reads_back_null()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var ids = await Store.AppendAsync(
+            [Delivery("{\"n\":1}") with { TraceParent = traceParent }, Delivery("{\"n\":2}")], Ct);
+
+        Assert.Equal(traceParent, (await Store.GetAsync(ids[0], Ct))?.Summary.TraceParent);
+        Assert.Null((await Store.GetAsync(ids[1], Ct))?.Summary.TraceParent);
+        Assert.Equal(traceParent, (await Store.ReadAfterAsync(ids[0] - 1, 1, Ct)).Single().Summary.TraceParent);
+        Assert.Equal(traceParent, (await Store.ListAsync(1, ids[0] + 1, Ct)).Single().TraceParent);
+    }
+
+    [Fact]
     public async Task Get_of_an_unknown_id_is_null()
     {
         Assert.Null(await Store.GetAsync(424242, Ct));
