@@ -666,12 +666,16 @@ internal sealed class DeliveryWalker
             }
         }
 
-        var hasErrors = IsNonEmptyArray(_body.Slice(change.Errors.Start, change.Errors.Length).Span);
+        var errors = _body.Slice(change.Errors.Start, change.Errors.Length);
+        var hasErrors = IsNonEmptyArray(errors.Span);
         if (hasErrors)
         {
             _events.Add(new WabaEvent(LazyPayload.Errors)
             {
-                Id = IdempotencyKeys.ForChange(entryId, field, time, value.Span),
+                // A call change's errors are keyed by the errors array alone, so an envelope narrowed for a destination
+                // (which keeps those bytes but drops other items) gives the same key. Message errors keep the whole
+                // value, as keys stored before calls were split were made.
+                Id = IdempotencyKeys.ForChange(entryId, field, time, isCalls ? errors.Span : value.Span),
                 Type = isCalls ? WabaEventTypes.CallsErrors : WabaEventTypes.MessagesErrors,
                 Kind = WabaEventKind.Errors,
                 Field = field,

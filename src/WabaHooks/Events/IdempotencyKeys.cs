@@ -16,7 +16,9 @@ namespace WabaHooks.Events;
 /// <item>anything else — other fields, value-level errors, and a message, status or call item that lacks its <c>id</c>,
 /// <c>status</c> or <c>event</c>:
 /// <c>sha256:{64 lowercase hex}</c> over the UTF-8 of <c>entry.id</c>, a 0 byte, <c>field</c>, a 0 byte, <c>entry.time</c> as
-/// decimal Unix seconds (empty when absent), a 0 byte, then the item's raw JSON bytes exactly as in the delivery.</item>
+/// decimal Unix seconds (empty when absent), a 0 byte, then the item's raw JSON bytes exactly as in the delivery (for
+/// the value-level errors of a <c>calls</c> change, the <c>errors</c> array; of a <c>messages</c> change, the whole
+/// value).</item>
 /// </list>
 /// Event and status values are kept as sent (a redelivery repeats the same bytes). Call IDs start <c>wacid.</c>, so
 /// no key of a call collides with a message's, even the <c>msg:{wacid}</c> of a voicemail.

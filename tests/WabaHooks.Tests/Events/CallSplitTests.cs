@@ -217,6 +217,21 @@ public sealed class CallSplitTests
         Assert.Equal("Priya Raman", Assert.Single(events[0].Contacts!).Profile!.Name);
     }
 
+    [Fact]
+    public void A_call_changes_errors_keep_their_key_in_an_envelope_narrowed_to_them_alone()
+    {
+        var body = Fixtures.Read("calls-terminate-with-errors.json");
+        var events = DeliverySplitter.Split(body, 1).Events;
+        var errors = events.Single(e => e.Type == "calls.errors");
+
+        // A destination that takes only the errors gets an envelope without the terminate item.
+        var narrowed = WabaHooks.Destinations.MetaEnvelope.Narrow(body, events, [errors]);
+        var again = Assert.Single(DeliverySplitter.Split(narrowed, 2).Events);
+
+        Assert.NotEqual(body.Length, narrowed.Length);
+        Assert.Equal(("calls.errors", errors.Id), (again.Type, again.Id));
+    }
+
     private static IReadOnlyList<WabaEvent> Split(string body)
     {
         var result = DeliverySplitter.Split(Encoding.UTF8.GetBytes(body), 1);
