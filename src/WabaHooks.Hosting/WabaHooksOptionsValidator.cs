@@ -11,8 +11,7 @@ internal sealed class WabaHooksOptionsValidator(ConfigurationProblems? binding =
     public ValidateOptionsResult Validate(string? name, WabaHooksOptions options)
     {
         // A setting that was given but could not be read is already reported; "is empty" would only mislead.
-        var refused = binding?.Of(typeof(WabaHooksOptions), name) ?? [];
-        bool Refused(string key) => refused.Any(p => p.Contains($":{key}", StringComparison.OrdinalIgnoreCase));
+        bool Refused(string key) => binding?.WasRefused(typeof(WabaHooksOptions), name, key) == true;
 
         var errors = new List<string>();
         if (string.IsNullOrEmpty(options.VerifyToken) && !Refused("VerifyToken"))

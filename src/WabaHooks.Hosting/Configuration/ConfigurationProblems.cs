@@ -38,6 +38,13 @@ internal sealed class ConfigurationProblems
     public void AddAtRegistration(Type type, string? name, string problem) =>
         _atRegistration.GetOrAdd((type, name ?? Options.DefaultName), _ => []).Add(problem);
 
+    /// <summary>
+    /// Whether the setting <paramref name="key"/> was given but could not be read, so a validator need not also say it
+    /// is missing. Every binding problem names its setting's path first (<c>WabaHooks:Destinations:0:Url is …</c>).
+    /// </summary>
+    public bool WasRefused(Type type, string? name, string key) =>
+        Of(type, name).Any(p => p.Contains($":{key} ", StringComparison.OrdinalIgnoreCase) || p.Contains($":{key}:", StringComparison.OrdinalIgnoreCase));
+
     public IReadOnlyList<string> Of(Type type, string? name)
     {
         var key = (type, name ?? Options.DefaultName);

@@ -9,7 +9,7 @@ internal sealed class DestinationOptionsValidator(ConfigurationProblems binding)
     public ValidateOptionsResult Validate(string? name, DestinationOptions options)
     {
         // A Url that was given but could not be read is already reported; "has no Url" would only mislead.
-        var urlRefused = binding.Of(typeof(DestinationOptions), name).Any(p => p.Contains(":Url is '", StringComparison.OrdinalIgnoreCase));
+        var urlRefused = binding.WasRefused(typeof(DestinationOptions), name, nameof(DestinationOptions.Url));
         var problems = options.Validate().Where(p => !(urlRefused && p.Contains(" has no Url", StringComparison.Ordinal))).ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

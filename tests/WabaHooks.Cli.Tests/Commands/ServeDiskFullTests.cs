@@ -207,12 +207,7 @@ public sealed class ServeDiskFullTests : IDisposable
     private static async Task AssertAllProcessedAsync(string dataDir, ICollection<string> acknowledged)
     {
         await using var store = new SqliteStore(SqliteStoreOptions.ForDataDirectory(dataDir));
-        var deadline = Stopwatch.StartNew();
-        while ((await store.ReadUnprocessedAsync(1, Ct)).Count > 0)
-        {
-            Assert.True(deadline.Elapsed < Deadline, $"the processor did not catch up within {Deadline}");
-            await Task.Delay(100, Ct);
-        }
+        await Await.UntilAsync(() => store.ReadUnprocessedAsync(1, Ct), unprocessed => unprocessed.Count == 0, "the processor to catch up", Deadline);
 
         var stored = new Dictionary<string, long>();
         foreach (var summary in await store.ListAsync(100_000, null, Ct))
