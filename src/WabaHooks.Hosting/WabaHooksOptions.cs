@@ -43,4 +43,7 @@ public sealed class WabaHooksOptions
 
     /// <summary>How in-process handlers are run, retried and dead-lettered.</summary>
     public HandlerOptions Handlers { get; } = new();
+
+    /// <summary>How long deliveries, events, attempts and dead letters are kept, and a cap on the store's size.</summary>
+    public Retention.RetentionOptions Retention { get; } = new();
 }

@@ -58,6 +58,7 @@ internal sealed class WabaHooksOptionsValidator(ConfigurationProblems? binding =
 
         ValidateProcessor(options.Processor, errors);
         ValidateHandlers(options.Handlers, errors);
+        Retention.RetentionOptionsValidator.Validate(options.Retention, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

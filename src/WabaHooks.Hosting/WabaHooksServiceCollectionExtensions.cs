@@ -112,6 +112,7 @@ public static class WabaHooksServiceCollectionExtensions
         services.TryAddSingleton<ProcessingProgress>();
         services.AddHostedService<ProcessorService>();
         services.AddHostedService<SinkBacklogMetrics>();
+        services.AddHostedService<WabaHooks.Hosting.Retention.RetentionService>();
 
         services.AddHealthChecks()
             .AddCheck<LivenessHealthCheck>(WabaHooksHealthChecks.Live, tags: [WabaHooksHealthChecks.LiveTag])

@@ -119,6 +119,22 @@ internal static class PostgresSchema
         -- after a restart. Null when nothing listened, and for deliveries stored before.
         ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- Retention. Each prune step seeks its oldest rows instead of scanning a table: processed deliveries by when
+        -- they were processed (partial, so an append before the 200 does not touch it), dead letters by their last
+        -- change, attempts by their start. Open (pending or dead) work by delivery answers "may this delivery go?" with
+        -- one seek. dedupe_keys keeps the idempotency key of an event removed inside Meta's redelivery horizon, so a
+        -- late redelivery is still recognised.
+        CREATE INDEX deliveries_by_processed ON deliveries (processed_at) WHERE processed_at IS NOT NULL;
+        CREATE INDEX sink_work_open_by_delivery ON sink_work (delivery_id) WHERE state <> 1;
+        CREATE INDEX sink_work_dead ON sink_work (updated_at) WHERE state = 2;
+        CREATE INDEX sink_attempts_by_started ON sink_attempts (started_at);
+        CREATE TABLE dedupe_keys (
+            id        TEXT   PRIMARY KEY,
+            stored_at BIGINT NOT NULL
+        );
+        CREATE INDEX dedupe_keys_by_stored ON dedupe_keys (stored_at);
+        """,
     ];
 
     public static Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, CancellationToken cancellationToken) =>

@@ -26,7 +26,8 @@ public sealed partial class PostgresStore
                     await using (var insert = write.Command(
                         """
                         INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
-                        VALUES (@id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test)
+                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test
+                        WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = @id) -- removed by retention, still inside the redelivery horizon
                         ON CONFLICT (id) DO NOTHING RETURNING seq;
                         """))
                     {

@@ -120,6 +120,23 @@ internal static class SqliteSchema
         -- after a restart. Null when nothing listened, and for deliveries stored before.
         ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- Retention. Each prune step seeks its oldest rows instead of scanning a table: processed deliveries by when
+        -- they were processed (a partial index, so an append on the path before the 200 does not touch it), dead
+        -- letters by their last change, attempts by their start. Open (pending or dead) work by delivery answers "may
+        -- this delivery go?" with one seek. dedupe_keys keeps the idempotency key of an event removed inside Meta's
+        -- redelivery horizon, so a late redelivery is still recognised. The file gives freed pages back
+        -- (auto_vacuum = INCREMENTAL): SqliteSchema turns it on, which for a file made before needs one VACUUM.
+        CREATE INDEX deliveries_by_processed ON deliveries (processed_at) WHERE processed_at IS NOT NULL;
+        CREATE INDEX sink_work_open_by_delivery ON sink_work (delivery_id) WHERE state <> 1;
+        CREATE INDEX sink_work_dead ON sink_work (updated_at) WHERE state = 2;
+        CREATE INDEX sink_attempts_by_started ON sink_attempts (started_at);
+        CREATE TABLE dedupe_keys (
+            id        TEXT    PRIMARY KEY,
+            stored_at INTEGER NOT NULL -- when its event was stored, unix milliseconds
+        ) WITHOUT ROWID;
+        CREATE INDEX dedupe_keys_by_stored ON dedupe_keys (stored_at);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -138,6 +155,12 @@ internal static class SqliteSchema
                 $"The database {connection.DataSource} has schema version {version}, newer than this wabahooks ({CurrentVersion}). Upgrade wabahooks.");
         }
 
+        if (version == 0)
+        {
+            // Only an empty file can take auto_vacuum without a VACUUM: before the first table exists.
+            Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
+        }
+
         for (var next = version; next < targetVersion; next++)
         {
             using var transaction = connection.BeginTransaction();
@@ -150,7 +173,32 @@ internal static class SqliteSchema
 
             transaction.Commit();
         }
+
+        if (targetVersion == CurrentVersion)
+        {
+            EnableIncrementalVacuum(connection);
+        }
     }
+
+    /// <summary>
+    /// Turns on <c>auto_vacuum = INCREMENTAL</c>, so pages freed by retention can be given back to the filesystem
+    /// (<c>PRAGMA incremental_vacuum</c>). A file made before the retention migration has it off, and changing it
+    /// needs one VACUUM, which rewrites the file: it runs once, at the first start of this version, outside any
+    /// transaction (VACUUM cannot run inside one). A new file has it from its creation and skips this.
+    /// </summary>
+    private static void EnableIncrementalVacuum(SqliteConnection connection)
+    {
+        if (Convert.ToInt64(Execute(connection, "PRAGMA auto_vacuum;"), System.Globalization.CultureInfo.InvariantCulture) == IncrementalVacuum)
+        {
+            return;
+        }
+
+        Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
+        Execute(connection, "VACUUM;");
+    }
+
+    /// <summary>The value of <c>PRAGMA auto_vacuum</c> for INCREMENTAL.</summary>
+    internal const long IncrementalVacuum = 2;
 
     private static object? Execute(SqliteConnection connection, string sql)
     {

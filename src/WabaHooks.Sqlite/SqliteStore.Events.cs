@@ -31,7 +31,8 @@ public sealed partial class SqliteStore
         using var insertEvent = connection.Command(transaction,
             """
             INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
-            VALUES ($id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test)
+            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test
+            WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = $id) -- removed by retention, still inside the redelivery horizon
             ON CONFLICT (id) DO NOTHING;
             """);
         var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test" }
