@@ -13,6 +13,8 @@ var root = new Command("wabahooks", "WabaHooks: a gateway for WhatsApp Business 
     ServeCommand.Create(),
     DeliveriesCommand.Create(),
     MigrateCommand.Create(),
+    PruneCommand.Create(),
+    BackupCommand.Create(),
     EventsCommand.Create(),
     DestinationsCommand.Create(),
     DeadLettersCommand.Create(),
