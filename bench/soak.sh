@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Retention soak, real time: `wabahooks serve` on SQLite with retention set to minutes, under a steady closed-loop load
+# from wrk (unique, correctly signed text messages), sampling the database file, its write-ahead log and the process's
+# RSS every interval. With retention working both plateau once the oldest data leaves as fast as new data arrives.
+# Usage: bench/soak.sh [DURATION_SECONDS=600] [RETENTION=00:02:00] [CONNECTIONS=2] [SAMPLE_SECONDS=15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-600}; retention=${2:-00:02:00}; connections=${3:-2}; sample=${4:-15}
+command -v wrk >/dev/null || { echo "Install wrk: apt-get install wrk"; exit 1; }
+dotnet build -c Release src/WabaHooks.Cli -v q -nologo >/dev/null
+cli=src/WabaHooks.Cli/bin/Release/net10.0/WabaHooks.Cli.dll
+work=$(mktemp -d /tmp/wabahooks-soak.XXXXXX)
+secret=0123456789abcdef0123456789abcdef
+port=$(( 20000 + RANDOM % 20000 ))
+trap 'kill "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# 5000 distinct pre-signed deliveries, so events are new (not deduplicated) until the retention has let them go.
+python3 - "$work/post.lua" "$secret" <<'PY'
+import hashlib, hmac, json, sys
+out, secret = sys.argv[1], sys.argv[2].encode()
+lines = ["local bodies, sigs = {}, {}"]
+for i in range(5000):
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+        "contacts": [{"profile": {"name": "Soak"}, "wa_id": "16505551234"}],
+        "messages": [{"from": "16505551234", "id": f"wamid.SOAK{i:08d}", "timestamp": "1767261601", "type": "text",
+                      "text": {"body": "soak " + "x" * 1500}}]}}]}]}, separators=(",", ":"))
+    sig = hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
+    lines.append(f"bodies[{i + 1}] = {json.dumps(body)}; sigs[{i + 1}] = \"sha256={sig}\"")
+lines.append("""local n = 0
+request = function()
+  n = n % #bodies + 1
+  return wrk.format("POST", "/webhook", { ["Content-Type"] = "application/json", ["X-Hub-Signature-256"] = sigs[n] }, bodies[n])
+end""")
+open(out, "w").write("\n".join(lines))
+PY
+
+WabaHooks__Retention__Deliveries=$retention WabaHooks__Retention__Events=$retention WabaHooks__Retention__Attempts=$retention \
+WabaHooks__Retention__DeadLetters=$retention WabaHooks__Retention__DedupeHorizon=$retention WabaHooks__Retention__Interval=00:00:10 \
+  dotnet "$cli" serve --urls "http://127.0.0.1:$port" --data-dir "$work/data" --verify-token soak --app-secret "$secret" >"$work/serve.log" 2>&1 &
+serve=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
+
+wrk -t 1 -c "$connections" -d "${duration}s" -s "$work/post.lua" "http://127.0.0.1:$port" >"$work/wrk.txt" &
+load=$!
+echo "| elapsed | wabahooks.db | -wal | RSS | deliveries kept |"
+echo "|---:|---:|---:|---:|---:|"
+start=$(date +%s)
+while kill -0 "$load" 2>/dev/null; do
+  sleep "$sample"
+  db=$(stat -c %s "$work/data/wabahooks.db" 2>/dev/null || echo 0)
+  wal=$(stat -c %s "$work/data/wabahooks.db-wal" 2>/dev/null || echo 0)
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
+  kept=$(python3 -c "import sqlite3,sys; print(sqlite3.connect('file:$work/data/wabahooks.db?mode=ro', uri=True, timeout=5).execute('select count(*) from deliveries').fetchone()[0])" 2>/dev/null || echo "?")
+  printf "| %ss | %.1f MiB | %.1f MiB | %.0f MiB | %s |\n" $(( $(date +%s) - start )) "$(echo "$db/1048576" | bc -l)" "$(echo "$wal/1048576" | bc -l)" "$(echo "$rss/1024" | bc -l)" "$kept"
+done
+wait "$load" || true
+grep -E "Requests/sec|Non-2xx|Latency" "$work/wrk.txt" || true
+grep -c "Retention removed" "$work/serve.log" | sed 's/^/retention rounds that removed rows: /'
