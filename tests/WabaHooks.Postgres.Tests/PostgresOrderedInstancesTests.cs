@@ -121,3 +121,101 @@ public sealed class PostgresOrderedInstancesTests(PostgresServer server)
         Assert.True(seen.Instances.Count > 1, "the conversations were shared between instances");
     }
 }
+
+/// <summary>
+/// The conversation lease under real concurrency: two stores on one database, several claimers each, while events keep
+/// arriving, some earlier than ones already handed over.
+/// </summary>
+public sealed class PostgresConversationLeaseTests(PostgresServer server)
+{
+    private const string Sink = "ordered";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Claimers_on_two_instances_never_hold_one_conversation_at_once_while_earlier_events_keep_arriving()
+    {
+        const int Conversations = 8, Batches = 30, PerBatch = 8;
+        var database = await server.CreateDatabaseAsync();
+        await using var first = new PostgresStore(new PostgresStoreOptions { ConnectionString = database });
+        await using var second = new PostgresStore(new PostgresStoreOptions { ConnectionString = database });
+        await first.InitializeAsync(Ct);
+        await second.InitializeAsync(Ct);
+
+        var running = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var overlaps = 0;
+        var handed = 0;
+        var late = 0;
+        var random = new Random(11);
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(1_767_261_601);
+        using var stop = new CancellationTokenSource();
+
+        async Task ClaimLoopAsync(PostgresStore store)
+        {
+            while (true)
+            {
+                var items = await store.ClaimDueInOrderAsync(Sink, 4, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None);
+                if (items.Count == 0)
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(2, CancellationToken.None);
+                    continue;
+                }
+
+                await Task.WhenAll(items.Select(async item =>
+                {
+                    if (item.IsLate)
+                    {
+                        Interlocked.Increment(ref late);
+                    }
+
+                    if (running.AddOrUpdate(item.ConversationKey!, 1, (_, n) => n + 1) > 1)
+                    {
+                        Interlocked.Increment(ref overlaps);
+                    }
+
+                    // Long enough for events to arrive while the conversation is held.
+                    await Task.Delay(15, CancellationToken.None);
+                    running.AddOrUpdate(item.ConversationKey!, 0, (_, n) => n - 1);
+                    Interlocked.Increment(ref handed);
+                    await ((ISinkWorkStore)store).RecordAttemptAsync(
+                        item, new SinkAttempt(item.EventId, Sink, 1, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(2), true, null, null, null), null, CancellationToken.None);
+                }));
+            }
+        }
+
+        var claimers = new[] { first, first, second, second }.Select(s => Task.Run(() => ClaimLoopAsync(s), Ct)).ToArray();
+        var sequence = 0;
+        for (var batch = 0; batch < Batches; batch++)
+        {
+            var delivery = (await first.AppendAsync([new InboundDelivery("{}"u8.ToArray(), t0, "app", DeliveryFlags.None)], Ct))[0];
+            var events = Enumerable.Range(0, PerBatch).Select(_ =>
+            {
+                var id = $"e{sequence++}";
+                // Timestamps jump around, so some events arrive after later ones of their conversation were handed over.
+                return new NewEvent(id, "messages.text", "messages", "waba", "phone", t0.AddSeconds(random.Next(0, 100)), 0, Encoding.UTF8.GetBytes("{}"), null, [Sink])
+                {
+                    ConversationKey = $"c{random.Next(Conversations)}",
+                    OrderedSinks = [Sink],
+                };
+            }).ToArray();
+            await (batch % 2 == 0 ? first : second).CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(delivery, null, events)]), Ct);
+
+            // Paced, not a wait for anything: arrivals spread over the time the claimers work.
+            await Task.Delay(10, Ct);
+        }
+
+        await Testing.Await.UntilAsync(() => Task.FromResult(Volatile.Read(ref handed)), h => h >= Batches * PerBatch, "every event handed over", TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await Task.WhenAll(claimers);
+
+        Assert.True(late > 0, "some events arrived after a later one of their conversation was handed over");
+        Assert.True(overlaps == 0, $"{overlaps} overlaps, {late} late");
+        Assert.Equal(Batches * PerBatch, handed);
+        var backlog = Assert.Single(await first.GetBacklogAsync(Ct), b => b.Sink == Sink);
+        Assert.Equal((0L, (long)(Batches * PerBatch)), (backlog.Pending, backlog.Done));
+    }
+}
