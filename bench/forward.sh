@@ -11,6 +11,7 @@
 #   --mode baseline (the same requests from the same DestinationClient with no store: the HTTP ceiling)
 #   --mode store-only --batch N (claim, load + split, record in a loop, no HTTP: what each store transaction costs)
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)
+#   --ordered N (the destination takes events in order per conversation; the backlog's customers are one of N)
 # FORMATS and CONCURRENCY override the matrix: FORMATS="event" CONCURRENCY="8" bash bench/forward.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

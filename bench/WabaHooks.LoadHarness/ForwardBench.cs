@@ -86,6 +86,10 @@ internal static partial class ForwardBench
         for (var i = 0; i < count; i++)
         {
             bodies[i] = MakeUnique(templates[i % templates.Length], idOffset + i);
+            if (options.Conversations > 0)
+            {
+                bodies[i] = InConversation(bodies[i], (idOffset + i) % options.Conversations);
+            }
         }
 
         var expected = CountEvents(bodies, out var totalEvents);
@@ -101,6 +105,8 @@ internal static partial class ForwardBench
             Format = options.Format == "event" ? DestinationFormat.Event : DestinationFormat.Meta,
             Secret = options.Format == "event" ? StandardWebhooks.GenerateSecret() : MetaSecret,
             MaxConcurrency = options.Concurrency,
+            Ordering = options.Conversations > 0 ? SinkOrdering.PerConversation : SinkOrdering.None,
+            ReorderWindow = TimeSpan.Zero,
         };
         var preload = Stopwatch.StartNew();
         if (options.Mode != "baseline")
@@ -361,7 +367,7 @@ internal static partial class ForwardBench
 
             if (split)
             {
-                var router = new SinkRouter([new SinkRegistration(destination.SinkName, destination.Filter)]);
+                var router = new SinkRouter([new SinkRegistration(destination.SinkName, destination.Filter) { Ordering = destination.Ordering }]);
                 var processor = new DeliveryProcessor(store, store, router, new ProcessorOptions { BatchSize = 1000 });
                 while ((await processor.ProcessNextBatchAsync(CancellationToken.None)).Deliveries > 0)
                 {
@@ -403,6 +409,16 @@ internal static partial class ForwardBench
     [GeneratedRegex("(\"id\"\\s*:\\s*\")([^\"\\\\]*)\"")]
     private static partial Regex IdString();
 
+    /// <summary>
+    /// <c>--ordered N</c>: makes the delivery's customer (<c>from</c>, <c>wa_id</c>, <c>recipient_id</c>) one of N, so
+    /// the backlog spreads over N conversations for a destination ordered per conversation.
+    /// </summary>
+    private static byte[] InConversation(byte[] body, long conversation) =>
+        Encoding.UTF8.GetBytes(CustomerString().Replace(Encoding.UTF8.GetString(body), m => $"{m.Groups[1].Value}4479{conversation:D8}\""));
+
+    [GeneratedRegex("(\"(?:from|wa_id|recipient_id)\"\\s*:\\s*\")([^\"\\\\]*)\"")]
+    private static partial Regex CustomerString();
+
     private static Process StartReceiver(string self, string url, string format)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -434,13 +450,13 @@ internal static partial class ForwardBench
 
 internal sealed record ForwardOptions(
     string Format, int Concurrency, int Deliveries, int Warmup, string Mode, int Batch, bool Inbox, bool Instrument,
-    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout)
+    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout, int Conversations)
 {
     public static ForwardOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var known = new[] { "--format", "--concurrency", "--deliveries", "--warmup", "--mode", "--batch", "--data-root", "--payloads", "--stall-timeout" };
+        var known = new[] { "--format", "--concurrency", "--deliveries", "--warmup", "--mode", "--batch", "--data-root", "--payloads", "--stall-timeout", "--ordered" };
         var flags = new[] { "--inbox", "--instrument" };
         for (var i = 0; i < args.Length; i++)
         {
@@ -453,7 +469,7 @@ internal sealed record ForwardOptions(
                 throw new ArgumentException(
                     $"Unknown option '{args[i]}'. forward [--format meta|event] [--concurrency 8] [--deliveries 20000] [--warmup 2000] "
                     + "[--mode gateway|baseline|store-only] [--batch N] "
-                    + "[--inbox] [--instrument] [--data-root DIR] [--payloads DIR] [--stall-timeout 60]");
+                    + "[--inbox] [--instrument] [--data-root DIR] [--payloads DIR] [--stall-timeout 60] [--ordered CONVERSATIONS]");
             }
         }
 
@@ -481,6 +497,7 @@ internal sealed record ForwardOptions(
             args.Contains("--instrument"),
             Value("--data-root") ?? Path.GetTempPath(),
             Value("--payloads") ?? HarnessOptions.DefaultPayloadDirectory(HarnessOptions.FindRepositoryRoot()),
-            TimeSpan.FromSeconds(Number("--stall-timeout", 60)));
+            TimeSpan.FromSeconds(Number("--stall-timeout", 60)),
+            Number("--ordered", 0));
     }
 }

@@ -39,6 +39,10 @@ internal sealed class TimedStore(SqliteStore inner) : IWabaHooksStore
     public Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
         WriteAsync(_claim, () => inner.ClaimDueAsync(sink, limit, now, lease, cancellationToken), items => items.Count, limit);
 
+    public Task<IReadOnlyList<SinkWorkItem>> ClaimDueInOrderAsync(
+        string sink, int limit, DateTimeOffset now, TimeSpan lease, TimeSpan reorderWindow, CancellationToken cancellationToken) =>
+        WriteAsync(_claim, () => inner.ClaimDueInOrderAsync(sink, limit, now, lease, reorderWindow, cancellationToken), items => items.Count, limit);
+
     public Task RecordAttemptsAsync(IReadOnlyList<SinkOutcome> outcomes, CancellationToken cancellationToken) =>
         WriteAsync(_record, async () => { await inner.RecordAttemptsAsync(outcomes, cancellationToken); return outcomes.Count; }, n => n);
 

@@ -112,5 +112,10 @@ internal sealed class WabaHooksOptionsValidator(ConfigurationProblems? binding =
         {
             errors.Add($"Handlers.PollInterval is {handlers.PollInterval}: it must be positive (the default is 250 milliseconds).");
         }
+
+        if (handlers.ReorderWindow < TimeSpan.Zero || handlers.ReorderWindow > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"Handlers.ReorderWindow is {handlers.ReorderWindow}: it must be between 0 and 10 minutes (the default is 1 second).");
+        }
     }
 }

@@ -25,15 +25,15 @@ public sealed partial class PostgresStore
                     long? seq;
                     await using (var insert = write.Command(
                         """
-                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
-                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test
+                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key)
+                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test, @conversation
                         WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = @id) -- removed by retention, still inside the redelivery horizon
                         ON CONFLICT (id) DO NOTHING RETURNING seq;
                         """))
                     {
                         insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
                             .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
-                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest);
+                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest).Text("conversation", e.ConversationKey);
                         seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
                     }
 
@@ -48,10 +48,12 @@ public sealed partial class PostgresStore
                     {
                         await using var work = write.Command(
                             """
-                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
-                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now, @now) ON CONFLICT (event_id, sink) DO NOTHING;
+                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
+                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now, @now, @conversation, @order) ON CONFLICT (event_id, sink) DO NOTHING;
                             """);
-                        work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now);
+                        var ordered = e.ConversationKey is not null && e.OrderedSinks.Contains(sink, StringComparer.Ordinal);
+                        work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now)
+                            .Text("conversation", ordered ? e.ConversationKey : null).Long("order", ordered ? e.OccurredAt?.ToUnixTimeMilliseconds() ?? now : null);
                         await work.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 

@@ -127,6 +127,7 @@ public sealed partial class PostgresStore
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await ReleaseConversationsAsync(write, outcomes, cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
     }
@@ -168,9 +169,9 @@ public sealed partial class PostgresStore
         return WriteAsync(async write =>
         {
             await using var command = write.Command(
-                """
-                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
-                SELECT id, @sink, seq, delivery_id, 0, 0, @now, 0, NULL, @now, @now FROM events WHERE id = ANY(@events)
+                $"""
+                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
+                SELECT id, @sink, seq, delivery_id, 0, 0, @now, 0, NULL, @now, @now, {ReplayConversation} FROM events WHERE id = ANY(@events)
                 ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = @now, lease_until = 0, updated_at = @now, scheduled_at = @now;
                 """);
             command.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds());

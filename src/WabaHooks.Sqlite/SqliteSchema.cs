@@ -137,6 +137,24 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX dedupe_keys_by_stored ON dedupe_keys (stored_at);
         """,
+        """
+        -- Sinks that take events in order per conversation. Each event keeps its conversation key, so a replay to such a
+        -- sink needs no parse; the work of an ordered sink carries the key and the ordering time (Meta's timestamp, or
+        -- when it was stored), and is found per conversation through its own index. Other sinks' work leaves both null
+        -- and stays out of that index. A conversation being worked holds a row in sink_conversations until its item's
+        -- outcome is recorded or the lease runs out.
+        ALTER TABLE events ADD COLUMN conversation_key TEXT;
+        ALTER TABLE sink_work ADD COLUMN conversation_key TEXT;
+        ALTER TABLE sink_work ADD COLUMN order_at INTEGER; -- unix milliseconds
+        CREATE INDEX sink_work_by_conversation ON sink_work (sink, conversation_key, state, order_at, event_seq) WHERE conversation_key IS NOT NULL;
+        CREATE TABLE sink_conversations (
+            sink             TEXT    NOT NULL,
+            conversation_key TEXT    NOT NULL,
+            event_id         TEXT    NOT NULL, -- the item being worked
+            lease_until      INTEGER NOT NULL,
+            PRIMARY KEY (sink, conversation_key)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -30,20 +30,20 @@ public sealed partial class SqliteStore
         var now = Now();
         using var insertEvent = connection.Command(transaction,
             """
-            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test)
-            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test
+            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key)
+            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test, $conversation_key
             WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = $id) -- removed by retention, still inside the redelivery horizon
             ON CONFLICT (id) DO NOTHING;
             """);
-        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test" }
+        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test", "$conversation_key" }
             .Select(insertEvent.Parameter).ToArray();
         using var insertWork = connection.Command(transaction,
             """
-            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
-            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now, $now)
+            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
+            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now, $now, $conversation_key, $order_at)
             ON CONFLICT (event_id, sink) DO NOTHING;
             """);
-        var w = new[] { "$event_id", "$sink", "$event_seq", "$delivery_id", "$now" }.Select(insertWork.Parameter).ToArray();
+        var w = new[] { "$event_id", "$sink", "$event_seq", "$delivery_id", "$now", "$conversation_key", "$order_at" }.Select(insertWork.Parameter).ToArray();
         using var markDelivery = connection.Command(transaction,
             "UPDATE deliveries SET processed_at = $now, event_count = $events, duplicate_count = $duplicates, parse_error = $error WHERE id = $id;");
         var d = new[] { "$now", "$events", "$duplicates", "$error", "$id" }.Select(markDelivery.Parameter).ToArray();
@@ -67,6 +67,7 @@ public sealed partial class SqliteStore
                 p[8].Value = now;
                 p[9].Value = AsArray(e.RawJson);
                 p[10].Value = e.IsTest ? 1 : 0;
+                p[11].Value = e.ConversationKey.Db();
                 if (insertEvent.ExecuteNonQuery() == 0)
                 {
                     deliveryDuplicates++;
@@ -82,6 +83,9 @@ public sealed partial class SqliteStore
                     w[2].Value = seq;
                     w[3].Value = delivery.DeliveryId;
                     w[4].Value = now;
+                    var ordered = e.ConversationKey is not null && e.OrderedSinks.Contains(sink, StringComparer.Ordinal);
+                    w[5].Value = ordered ? e.ConversationKey : DBNull.Value;
+                    w[6].Value = ordered ? e.OccurredAt?.ToUnixTimeMilliseconds() ?? now : DBNull.Value;
                     insertWork.ExecuteNonQuery();
                 }
 

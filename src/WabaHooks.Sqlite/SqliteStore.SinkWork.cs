@@ -132,6 +132,7 @@ public sealed partial class SqliteStore
                 update.ExecuteNonQuery();
             }
 
+            ReleaseConversations(connection, transaction, outcomes);
             return 0;
         }, cancellationToken, durable: false);
     }
@@ -191,9 +192,10 @@ public sealed partial class SqliteStore
         return WriteAsync((connection, transaction) =>
         {
             using var command = connection.Command(transaction,
-                """
-                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at)
-                SELECT id, $sink, seq, delivery_id, 0, 0, $now, 0, NULL, $now, $now FROM events WHERE id = $event
+                $"""
+                INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
+                SELECT id, $sink, seq, delivery_id, 0, 0, $now, 0, NULL, $now, $now, {ReplayConversation}
+                FROM events WHERE id = $event
                 ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now;
                 """);
             var eventId = command.Parameter("$event");

@@ -79,8 +79,8 @@ internal sealed class DestinationLoop(
 
     private async Task<int> ClaimAndStartAsync(int limit, CancellationToken abort)
     {
-        // Not cancellable: once claimed, work is sent (and its outcome recorded), never stranded under a lease.
-        var items = await work.ClaimDueAsync(_destination.SinkName, limit, time.GetUtcNow(), Lease, CancellationToken.None).ConfigureAwait(false);
+        var items = await ConversationOrder.ClaimAsync(
+            work, _destination.SinkName, _destination.Ordering, _destination.ReorderWindow, limit, time.GetUtcNow(), Lease).ConfigureAwait(false);
         var requests = 0;
         foreach (var fromOneDelivery in items.GroupBy(i => i.DeliveryId))
         {
@@ -88,6 +88,7 @@ internal sealed class DestinationLoop(
             var sendable = new List<(SinkWorkItem Item, WabaEvent Event)>();
             foreach (var item in fromOneDelivery)
             {
+                ConversationOrder.NoteIfLate(item, metrics, logger);
                 if (events is null)
                 {
                     GiveUp(item, $"delivery {item.DeliveryId} is no longer in the inbox");
@@ -181,6 +182,7 @@ internal sealed class DestinationLoop(
             {
                 metrics.DestinationDeadLettered(Name);
                 DestinationLog.DeadLettered(logger, Name, item.EventId, attempt.Number, response.Error ?? "failed");
+                attempt = attempt with { Error = ConversationOrder.DeadLetterError(item, response.Error ?? "failed", metrics, logger) };
             }
 
             firstRetry ??= interrupted ? null : retryAt;
@@ -240,6 +242,7 @@ internal sealed class DestinationLoop(
         var attempt = item.Attempts + 1;
         metrics.DestinationDeadLettered(Name);
         DestinationLog.DeadLettered(logger, Name, item.EventId, attempt, reason);
+        reason = ConversationOrder.DeadLetterError(item, reason, metrics, logger);
         recorder.Post(new SinkOutcome(item, new SinkAttempt(item.EventId, item.Sink, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null));
     }
 }

@@ -64,6 +64,22 @@ public sealed class DestinationOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// <see cref="SinkOrdering.PerConversation"/> sends one event at a time per conversation (business phone number and
+    /// customer, or the WABA for events about no conversation), in the order of Meta's timestamps and then of arrival; a
+    /// failing event holds back its own conversation only. Default <see cref="SinkOrdering.None"/>: events go as they come
+    /// due, <see cref="MaxConcurrency"/> at a time.
+    /// </summary>
+    public SinkOrdering Ordering { get; set; } = SinkOrdering.None;
+
+    /// <summary>
+    /// With <see cref="SinkOrdering.PerConversation"/>: how long an event waits after it was stored before it is sent, so
+    /// that an earlier event of its conversation that Meta delivers a little later still goes first. An earlier event
+    /// arriving after that is sent late. Zero sends events as soon as they are first in their conversation. Default 1
+    /// second.
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The retry policy.</summary>
     public DestinationRetryOptions Retry { get; } = new();
 
@@ -142,6 +158,16 @@ public sealed class DestinationOptions
         if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromHours(1))
         {
             problems.Add($"{who}: PollInterval must be positive and at most an hour (the default is 250 milliseconds).");
+        }
+
+        if (!Enum.IsDefined(Ordering))
+        {
+            problems.Add($"{who}: Ordering must be 'none' or 'perconversation'.");
+        }
+
+        if (ReorderWindow < TimeSpan.Zero || ReorderWindow > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"{who}: ReorderWindow must be between 0 and 10 minutes (the default is 1 second).");
         }
 
         if (MaxConcurrency is < 1 or > 1024)

@@ -30,7 +30,7 @@ internal sealed class DestinationService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _recorder = new OutcomeRecorder(work, time, logger);
+        _recorder = new OutcomeRecorder(work, time, logger, signal.Notify);
         foreach (var destination in destinations)
         {
             var client = new DestinationClient(destination, httpClientFactory, time);

@@ -18,13 +18,22 @@ internal sealed class OutcomeRecorder
     private readonly ISinkWorkStore _work;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action? _releasedConversations;
     private readonly Task _writing;
 
-    public OutcomeRecorder(ISinkWorkStore work, TimeProvider time, ILogger logger)
+    /// <param name="work">Where outcomes are written.</param>
+    /// <param name="time">For the pauses between tries.</param>
+    /// <param name="logger">Where outcomes given up are logged.</param>
+    /// <param name="releasedConversations">
+    /// Called after a batch that released conversations of ordered destinations is written: their next events are due
+    /// from that commit, not from when the request's slot was freed, so the loops are woken again then.
+    /// </param>
+    public OutcomeRecorder(ISinkWorkStore work, TimeProvider time, ILogger logger, Action? releasedConversations = null)
     {
         _work = work;
         _time = time;
         _logger = logger;
+        _releasedConversations = releasedConversations;
         _writing = Task.Run(WriteAsync);
     }
 
@@ -68,6 +77,11 @@ internal sealed class OutcomeRecorder
             {
                 // Not cancellable: an outcome reached during shutdown is still worth keeping.
                 await _work.RecordAttemptsAsync([.. batch], CancellationToken.None).ConfigureAwait(false);
+                if (_releasedConversations is not null && batch.Exists(o => o.Item.ConversationKey is not null))
+                {
+                    _releasedConversations();
+                }
+
                 return;
             }
             catch (Exception ex)

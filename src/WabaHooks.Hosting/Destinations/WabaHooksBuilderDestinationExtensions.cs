@@ -40,7 +40,7 @@ public static class WabaHooksBuilderDestinationExtensions
 
         var services = builder.Services;
         services.AddSingleton(new DestinationName(destination.Name));
-        services.AddSingleton(new SinkRegistration(destination.SinkName, destination.Filter));
+        services.AddSingleton(new SinkRegistration(destination.SinkName, destination.Filter) { Ordering = destination.Ordering });
         services.AddSingleton(destination);
         AddShared(services);
         return builder;
@@ -95,7 +95,7 @@ public static class WabaHooksBuilderDestinationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, ConfigurationProblemsValidator<DestinationOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, DestinationOptionsValidator>());
         services.AddSingleton(sp => Named(sp, name));
-        services.AddSingleton(sp => new SinkRegistration(DestinationOptions.SinkPrefix + name, Named(sp, name).Filter));
+        services.AddSingleton(sp => new SinkRegistration(DestinationOptions.SinkPrefix + name, Named(sp, name).Filter) { Ordering = Named(sp, name).Ordering });
         AddShared(services);
         return builder;
     }

@@ -33,6 +33,7 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _handlerDeadLetters;
     private readonly Counter<long> _watchdogChecks;
+    private readonly Counter<long> _orderingExceptions;
 
     // Ticks of the oldest unprocessed delivery's arrival, 0 when caught up: read by the lag gauge at collection time.
     private long _oldestUnprocessedTicks;
@@ -71,6 +72,9 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
             "wabahooks.handler.duration", "s", "How long each in-process handler attempt took.", tags: null, advice: new() { HistogramBucketBoundaries = SecondsBuckets });
         _handlerDeadLetters = _meter.CreateCounter<long>(
             "wabahooks.handler.dead_letters", "{event}", "Events an in-process handler did not take within its retry policy.");
+        _orderingExceptions = _meter.CreateCounter<long>(
+            "wabahooks.sink.ordering.exceptions", "{event}",
+            "For sinks ordered per conversation: events handed over after a later one of their conversation (late), and dead letters that released their conversation to its next event (released), by sink.");
         _watchdogChecks = _meter.CreateCounter<long>(
             "wabahooks.watchdog.checks", "{check}", "The watchdog's subscribed_apps checks, by WABA and result: subscribed, not_subscribed or check_failed.");
     }
@@ -158,6 +162,12 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
     public void HandlerDeadLettered(string handler) =>
         _handlerDeadLetters.Add(1, new KeyValuePair<string, object?>(Attributes.Handler, handler));
 
+    /// <summary>An ordered sink handed over an event late, or released a conversation by dead-lettering its first event.</summary>
+    /// <param name="sink">The sink's name (a handler's, or <c>destination:NAME</c>).</param>
+    /// <param name="exception"><c>late</c> or <c>released</c>.</param>
+    public void OrderingException(string sink, string exception) =>
+        _orderingExceptions.Add(1, new KeyValuePair<string, object?>(Attributes.Sink, sink), new KeyValuePair<string, object?>(Attributes.OrderingException, exception));
+
     /// <summary>The watchdog checked a WABA's subscription.</summary>
     /// <param name="wabaId">A watched (configured) WABA.</param>
     /// <param name="result"><c>subscribed</c>, <c>not_subscribed</c> or <c>check_failed</c>.</param>
@@ -188,6 +198,7 @@ internal sealed class WabaHooksMetrics : IPipelineObserver, IDisposable
         public const string EventType = "wabahooks.event.type";
         public const string Destination = "wabahooks.destination";
         public const string Handler = "wabahooks.handler";
+        public const string OrderingException = "wabahooks.ordering.exception";
         public const string AttemptOutcome = "wabahooks.attempt.outcome";
         public const string CircuitState = "wabahooks.circuit.state";
         public const string Sink = "wabahooks.sink";

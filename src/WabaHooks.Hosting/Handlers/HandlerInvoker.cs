@@ -25,6 +25,7 @@ internal sealed class HandlerInvoker(
     public async Task RunAsync(SinkWorkItem item, WabaEvent e, string? traceParent, CancellationToken abort)
     {
         var attempt = item.Attempts + 1;
+        ConversationOrder.NoteIfLate(item, metrics, logger);
         // Current while the handler runs, so spans the handler starts are its children.
         using var activity = WabaHooksActivities.StartSinkAttempt("process", ActivityKind.Consumer, handler.Name, item, 1, traceParent);
         var startedAt = time.GetUtcNow();
@@ -39,7 +40,7 @@ internal sealed class HandlerInvoker(
         Task? running = null;
         try
         {
-            running = handler.InvokeAsync(e, attempt, scope.ServiceProvider, linked.Token);
+            running = handler.InvokeAsync(e, attempt, item.IsLate, scope.ServiceProvider, linked.Token);
             // WaitAsync, so a handler that ignores its token still gives its slot back when the timeout fires.
             await running.WaitAsync(linked.Token).ConfigureAwait(false);
         }
@@ -97,6 +98,7 @@ internal sealed class HandlerInvoker(
         {
             metrics.HandlerDeadLettered(handler.Name);
             HandlerLog.DeadLettered(logger, handler.Name, e.Id, attempt, error);
+            error = ConversationOrder.DeadLetterError(item, error, metrics, logger);
         }
 
         await RecordAsync(item, new SinkAttempt(e.Id, handler.Name, attempt, startedAt, elapsed, error is null, null, error, null), retryAt)
@@ -109,6 +111,7 @@ internal sealed class HandlerInvoker(
         var attempt = item.Attempts + 1;
         metrics.HandlerDeadLettered(handler.Name);
         HandlerLog.DeadLettered(logger, handler.Name, item.EventId, attempt, reason);
+        reason = ConversationOrder.DeadLetterError(item, reason, metrics, logger);
         return RecordAsync(item, new SinkAttempt(item.EventId, handler.Name, attempt, time.GetUtcNow(), TimeSpan.Zero, false, null, reason, null), null);
     }
 

@@ -29,4 +29,13 @@ public sealed class HandlerOptions
     /// stored by this process wake handlers at once. Default 250 milliseconds.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// For handlers registered with <see cref="WabaHooks.Sinks.SinkOrdering.PerConversation"/>: how long an event waits
+    /// after it was stored before it is handed over, so that an earlier event of its conversation that Meta delivers a
+    /// little later still goes first. An earlier event arriving after that is handed over late
+    /// (<see cref="WabaHookContext{TPayload}.IsLate"/>). Zero hands events over as soon as they are first in their
+    /// conversation. Default 1 second; unordered handlers ignore it.
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -7,18 +7,21 @@ namespace WabaHooks.Hosting.Handlers;
 internal sealed class HandlerRegistration(
     string name,
     EventFilter filter,
-    Func<WabaEvent, int, IServiceProvider, CancellationToken, Task> invoke)
+    SinkOrdering ordering,
+    Func<WabaEvent, int, bool, IServiceProvider, CancellationToken, Task> invoke)
 {
     public string Name { get; } = name;
 
     /// <summary>What the router schedules the handler for when an event is stored.</summary>
-    public SinkRegistration Sink { get; } = new(name, filter);
+    public SinkRegistration Sink { get; } = new(name, filter) { Ordering = ordering };
+
+    public SinkOrdering Ordering => Sink.Ordering;
 
     /// <summary>Checked again before each call: the model may have changed since the work was scheduled.</summary>
     public bool Accepts(WabaEvent e) => Sink.Filter.Matches(e);
 
-    public Task InvokeAsync(WabaEvent e, int attempt, IServiceProvider services, CancellationToken cancellationToken) =>
-        invoke(e, attempt, services, cancellationToken);
+    public Task InvokeAsync(WabaEvent e, int attempt, bool isLate, IServiceProvider services, CancellationToken cancellationToken) =>
+        invoke(e, attempt, isLate, services, cancellationToken);
 
     /// <summary>
     /// A handler of <typeparamref name="TPayload"/> payloads among the events <paramref name="filter"/> selects. It is
@@ -26,7 +29,8 @@ internal sealed class HandlerRegistration(
     /// to drop one whose JSON does not fit the model.
     /// </summary>
     /// <exception cref="ArgumentException">No event's payload is ever a <typeparamref name="TPayload"/>.</exception>
-    public static HandlerRegistration Create<TPayload>(string name, EventFilter filter, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler)
+    public static HandlerRegistration Create<TPayload>(
+        string name, EventFilter filter, SinkOrdering ordering, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler)
         where TPayload : class
     {
         // Every payload is an object: selecting on the filter alone needs no type names and no payload.
@@ -46,6 +50,7 @@ internal sealed class HandlerRegistration(
         return new(
             name,
             filter,
-            (e, attempt, services, ct) => handler(new WabaHookContext<TPayload>(e, (TPayload)e.Payload, name, attempt, services), ct));
+            ordering,
+            (e, attempt, isLate, services, ct) => handler(new WabaHookContext<TPayload>(e, (TPayload)e.Payload, name, attempt, services) { IsLate = isLate }, ct));
     }
 }

@@ -60,9 +60,8 @@ internal sealed class HandlerSinkLoop(
 
     private async Task ClaimAndStartAsync(int free, CancellationToken abort)
     {
-        // Not cancellable: once claimed, work is started (and drained or released at shutdown), never stranded under
-        // a lease.
-        var items = await work.ClaimDueAsync(handler.Name, free, time.GetUtcNow(), Lease, CancellationToken.None).ConfigureAwait(false);
+        var items = await ConversationOrder.ClaimAsync(work, handler.Name, handler.Ordering, options.ReorderWindow, free, time.GetUtcNow(), Lease)
+            .ConfigureAwait(false);
         foreach (var fromOneDelivery in items.GroupBy(i => i.DeliveryId))
         {
             var events = await DeliveryEvents.LoadAsync(deliveries, fromOneDelivery.Key).ConfigureAwait(false);

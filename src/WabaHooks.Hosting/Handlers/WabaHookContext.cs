@@ -45,6 +45,13 @@ public sealed class WabaHookContext<TPayload>
     /// <summary>Which attempt this is: 1 for the first.</summary>
     public int Attempt { get; }
 
+    /// <summary>
+    /// For a handler ordered per conversation: whether this event reached the gateway after a later event of its
+    /// conversation had already been handed to this handler (Meta delivered it past the reorder window). Always false for
+    /// unordered handlers.
+    /// </summary>
+    public bool IsLate { get; internal init; }
+
     /// <summary>Services from a scope created for this invocation and disposed after it.</summary>
     public IServiceProvider Services { get; }
 }

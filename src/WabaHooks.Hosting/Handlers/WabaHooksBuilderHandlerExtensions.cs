@@ -50,28 +50,36 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="handler">Called once per matching event (more on retries); a thrown exception or a timeout is a failed attempt.</param>
     /// <param name="name">The sink name; default <c>handler:On&lt;TPayload&gt;</c> (plus <c>#n</c> when repeated).</param>
     /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
+    /// <param name="ordering">
+    /// <see cref="SinkOrdering.PerConversation"/> hands it one event at a time per conversation, in the order of Meta's
+    /// timestamps (see <see cref="HandlerOptions.ReorderWindow"/>); default <see cref="SinkOrdering.None"/>.
+    /// </param>
     /// <exception cref="ArgumentException">
     /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
     /// </exception>
-    public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false)
+    public static WabaHooksBuilder On<TPayload>(this WabaHooksBuilder builder, Func<WabaHookContext<TPayload>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false, SinkOrdering ordering = SinkOrdering.None)
         where TPayload : class =>
-        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", Filter(includeTestEvents), handler, name);
+        builder.AddHandler($"On<{HandlerNames.Of(typeof(TPayload))}>", Filter(includeTestEvents), ordering, handler, name);
 
     /// <summary>
     /// Handles every event whose payload is a <typeparamref name="TPayload"/> with a <typeparamref name="THandler"/>
     /// resolved from a service scope created for each invocation, so it can depend on scoped services.
     /// </summary>
-    /// <typeparam name="TPayload">A payload type, as for <see cref="On{TPayload}(WabaHooksBuilder, Func{WabaHookContext{TPayload}, CancellationToken, Task}, string?, bool)"/>.</typeparam>
+    /// <typeparam name="TPayload">A payload type, as for <see cref="On{TPayload}(WabaHooksBuilder, Func{WabaHookContext{TPayload}, CancellationToken, Task}, string?, bool, SinkOrdering)"/>.</typeparam>
     /// <typeparam name="THandler">
     /// The handler class. Registered as a scoped service unless it is registered already (then that registration is used).
     /// </typeparam>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="name">The sink name; default <c>handler:On&lt;TPayload,THandler&gt;</c> (plus <c>#n</c> when repeated).</param>
     /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
+    /// <param name="ordering">
+    /// <see cref="SinkOrdering.PerConversation"/> hands it one event at a time per conversation, in the order of Meta's
+    /// timestamps (see <see cref="HandlerOptions.ReorderWindow"/>); default <see cref="SinkOrdering.None"/>.
+    /// </param>
     /// <exception cref="ArgumentException">
     /// No event's payload is a <typeparamref name="TPayload"/>, or <paramref name="name"/> is blank or already taken.
     /// </exception>
-    public static WabaHooksBuilder On<TPayload, THandler>(this WabaHooksBuilder builder, string? name = null, bool includeTestEvents = false)
+    public static WabaHooksBuilder On<TPayload, THandler>(this WabaHooksBuilder builder, string? name = null, bool includeTestEvents = false, SinkOrdering ordering = SinkOrdering.None)
         where TPayload : class
         where THandler : class, IWabaHookHandler<TPayload>
     {
@@ -79,6 +87,7 @@ public static class WabaHooksBuilderHandlerExtensions
         builder.AddHandler<TPayload>(
             $"On<{HandlerNames.Of(typeof(TPayload))},{HandlerNames.Of(typeof(THandler))}>",
             Filter(includeTestEvents),
+            ordering,
             static (context, ct) => context.Services.GetRequiredService<THandler>().HandleAsync(context, ct),
             name);
 
@@ -92,18 +101,26 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="handler">Called once per message (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:OnMessage</c> (plus <c>#n</c> when repeated).</param>
     /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
+    /// <param name="ordering">
+    /// <see cref="SinkOrdering.PerConversation"/> hands it one event at a time per conversation, in the order of Meta's
+    /// timestamps (see <see cref="HandlerOptions.ReorderWindow"/>); default <see cref="SinkOrdering.None"/>.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false) =>
-        builder.AddHandler("OnMessage", Filter(includeTestEvents), handler, name);
+    public static WabaHooksBuilder OnMessage(this WabaHooksBuilder builder, Func<WabaHookContext<InboundMessage>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false, SinkOrdering ordering = SinkOrdering.None) =>
+        builder.AddHandler("OnMessage", Filter(includeTestEvents), ordering, handler, name);
 
     /// <summary>Handles every status of an outbound message: sent, delivered, read, played, failed and unknown ones.</summary>
     /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
     /// <param name="handler">Called once per status (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:OnStatus</c> (plus <c>#n</c> when repeated).</param>
     /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
+    /// <param name="ordering">
+    /// <see cref="SinkOrdering.PerConversation"/> hands it one event at a time per conversation, in the order of Meta's
+    /// timestamps (see <see cref="HandlerOptions.ReorderWindow"/>); default <see cref="SinkOrdering.None"/>.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false) =>
-        builder.AddHandler("OnStatus", Filter(includeTestEvents), handler, name);
+    public static WabaHooksBuilder OnStatus(this WabaHooksBuilder builder, Func<WabaHookContext<MessageStatus>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false, SinkOrdering ordering = SinkOrdering.None) =>
+        builder.AddHandler("OnStatus", Filter(includeTestEvents), ordering, handler, name);
 
     /// <summary>
     /// Handles every event of one field (<c>messages</c>, <c>account_update</c>, …). The payload is the typed
@@ -114,11 +131,15 @@ public static class WabaHooksBuilderHandlerExtensions
     /// <param name="handler">Called once per event of the field (more on retries).</param>
     /// <param name="name">The sink name; default <c>handler:On(field)</c> (plus <c>#n</c> when repeated).</param>
     /// <param name="includeTestEvents">Whether events marked as tests (from <c>wabahooks trigger</c> and <c>verify-endpoint</c>) reach it too; default false.</param>
+    /// <param name="ordering">
+    /// <see cref="SinkOrdering.PerConversation"/> hands it one event at a time per conversation, in the order of Meta's
+    /// timestamps (see <see cref="HandlerOptions.ReorderWindow"/>); default <see cref="SinkOrdering.None"/>.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="field"/> is empty, or <paramref name="name"/> is blank or already taken.</exception>
-    public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false)
+    public static WabaHooksBuilder On(this WabaHooksBuilder builder, string field, Func<WabaHookContext<object>, CancellationToken, Task> handler, string? name = null, bool includeTestEvents = false, SinkOrdering ordering = SinkOrdering.None)
     {
         ArgumentException.ThrowIfNullOrEmpty(field);
-        return builder.AddHandler($"On({field})", Filter(includeTestEvents) with { Fields = [field] }, handler, name);
+        return builder.AddHandler($"On({field})", Filter(includeTestEvents) with { Fields = [field] }, ordering, handler, name);
     }
 
     /// <summary>Every event; test events only when the handler opts in.</summary>
@@ -128,6 +149,7 @@ public static class WabaHooksBuilderHandlerExtensions
         this WabaHooksBuilder builder,
         string kind,
         EventFilter filter,
+        SinkOrdering ordering,
         Func<WabaHookContext<TPayload>, CancellationToken, Task> handler,
         string? name)
         where TPayload : class
@@ -136,7 +158,7 @@ public static class WabaHooksBuilderHandlerExtensions
         ArgumentNullException.ThrowIfNull(handler);
         var services = builder.Services;
         var sinkName = HandlerNames.Resolve(services, kind, name);
-        var registration = HandlerRegistration.Create(sinkName, filter, handler);
+        var registration = HandlerRegistration.Create(sinkName, filter, ordering, handler);
 
         services.AddSingleton(registration.Sink);
         services.AddSingleton(registration);

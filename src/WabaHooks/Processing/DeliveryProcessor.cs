@@ -170,6 +170,7 @@ public sealed class DeliveryProcessor
             foreach (var e in split.Events)
             {
                 _observer?.EventProduced(e.Type);
+                var sinks = _router.Route(e);
                 events.Add(new NewEvent(
                     e.Id,
                     e.Type,
@@ -180,8 +181,12 @@ public sealed class DeliveryProcessor
                     e.Position,
                     e.RawJson.ToArray(),
                     StatusChangeOf(e),
-                    _router.Route(e),
-                    e.IsTest));
+                    sinks,
+                    e.IsTest)
+                {
+                    ConversationKey = ConversationKeys.Of(e),
+                    OrderedSinks = OrderedAmong(sinks),
+                });
             }
 
             return new ProcessedDelivery(delivery.Id, null, events);
@@ -193,6 +198,26 @@ public sealed class DeliveryProcessor
             failed.Add(new FailedDelivery(delivery.Id, reason));
             return new ProcessedDelivery(delivery.Id, reason, []);
         }
+    }
+
+    /// <summary>The sinks among <paramref name="sinks"/> that take events in order; no list built when none does.</summary>
+    private IReadOnlyList<string> OrderedAmong(IReadOnlyList<string> sinks)
+    {
+        if (!_router.AnyOrdered)
+        {
+            return [];
+        }
+
+        List<string>? ordered = null;
+        foreach (var sink in sinks)
+        {
+            if (_router.IsOrdered(sink))
+            {
+                (ordered ??= []).Add(sink);
+            }
+        }
+
+        return ordered ?? (IReadOnlyList<string>)[];
     }
 
     /// <summary>

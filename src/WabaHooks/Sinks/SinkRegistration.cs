@@ -5,4 +5,8 @@ namespace WabaHooks.Sinks;
 /// Stable across restarts: pending work is recorded under it. Renaming a sink leaves its pending work behind.
 /// </param>
 /// <param name="Filter">Which events it receives.</param>
-public sealed record SinkRegistration(string Name, EventFilter Filter);
+public sealed record SinkRegistration(string Name, EventFilter Filter)
+{
+    /// <summary>Whether it receives events in order per conversation. Default <see cref="SinkOrdering.None"/>.</summary>
+    public SinkOrdering Ordering { get; init; }
+}

@@ -13,6 +13,7 @@ public sealed class SinkRouter
     {
         ArgumentNullException.ThrowIfNull(sinks);
         _sinks = [.. sinks];
+        AnyOrdered = Array.Exists(_sinks, s => s.Ordering == SinkOrdering.PerConversation);
         var duplicate = _sinks.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -22,6 +23,23 @@ public sealed class SinkRouter
 
     /// <summary>The registered sinks.</summary>
     public IReadOnlyList<SinkRegistration> Sinks => _sinks;
+
+    /// <summary>Whether <paramref name="sink"/> is registered with <see cref="SinkOrdering.PerConversation"/>.</summary>
+    public bool IsOrdered(string sink)
+    {
+        foreach (var registration in _sinks)
+        {
+            if (registration.Ordering == SinkOrdering.PerConversation && string.Equals(registration.Name, sink, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether any sink is registered with <see cref="SinkOrdering.PerConversation"/>.</summary>
+    public bool AnyOrdered { get; }
 
     /// <summary>The names of the sinks whose filter matches <paramref name="e"/>.</summary>
     public IReadOnlyList<string> Route(WabaEvent e)

@@ -13,6 +13,25 @@ public interface ISinkWorkStore
     /// </summary>
     Task<IReadOnlyList<SinkWorkItem>> ClaimDueAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> due items of a sink that receives events in order per conversation: at most
+    /// one per conversation, and only the first pending item of its conversation in the order of Meta's timestamp, then
+    /// storage. A conversation whose item is leased, or whose first item is waiting for a retry, gives nothing, so a
+    /// failing event holds back its own conversation and no other. The conversation stays leased until the item's
+    /// outcome is recorded (<see cref="RecordAttemptsAsync"/>) or the lease runs out.
+    /// </summary>
+    /// <param name="sink">The sink.</param>
+    /// <param name="limit">At most this many items (so this many conversations).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="lease">How long the item and its conversation stay taken.</param>
+    /// <param name="reorderWindow">
+    /// How long an item waits after it was scheduled before it may be handed over, so an earlier event Meta delivers a
+    /// little later still goes first. An earlier event that arrives after a later one was handed over goes next, marked
+    /// <see cref="SinkWorkItem.IsLate"/>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    Task<IReadOnlyList<SinkWorkItem>> ClaimDueInOrderAsync(string sink, int limit, DateTimeOffset now, TimeSpan lease, TimeSpan reorderWindow, CancellationToken cancellationToken);
+
     /// <summary>Records an attempt. Success completes the item; a failure schedules <paramref name="retryAt"/>, or dead-letters it when null.</summary>
     Task RecordAttemptAsync(SinkWorkItem item, SinkAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
         RecordAttemptsAsync([new SinkOutcome(item, attempt, retryAt)], cancellationToken);
@@ -65,7 +84,20 @@ public enum SinkWorkState
 /// When the pair was scheduled: when its event was stored, or last replayed or retried from the dead letters. A retry
 /// window counts from here.
 /// </param>
-public sealed record SinkWorkItem(string EventId, long EventSequence, long DeliveryId, string Sink, SinkWorkState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset ScheduledAt);
+public sealed record SinkWorkItem(string EventId, long EventSequence, long DeliveryId, string Sink, SinkWorkState State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset ScheduledAt)
+{
+    /// <summary>
+    /// The conversation whose lease this item holds, when it was claimed in order
+    /// (<see cref="ISinkWorkStore.ClaimDueInOrderAsync"/>); recording its outcome releases the conversation.
+    /// </summary>
+    public string? ConversationKey { get; init; }
+
+    /// <summary>
+    /// Claimed in order, but after a later event of its conversation was already handed over: Meta delivered it past the
+    /// reorder window.
+    /// </summary>
+    public bool IsLate { get; init; }
+}
 
 /// <summary>What became of one attempt, for <see cref="ISinkWorkStore.RecordAttemptsAsync"/>.</summary>
 /// <param name="Item">The claimed item.</param>

@@ -33,7 +33,20 @@ public sealed record NewEvent(
     ReadOnlyMemory<byte> RawJson,
     StatusChange? Status,
     IReadOnlyList<string> Sinks,
-    bool IsTest = false);
+    bool IsTest = false)
+{
+    /// <summary>
+    /// The conversation it belongs to (<see cref="Events.ConversationKeys"/>), stored with the event so a replay to an
+    /// ordered sink needs no parse; null when not computed.
+    /// </summary>
+    public string? ConversationKey { get; init; }
+
+    /// <summary>
+    /// The sinks among <see cref="Sinks"/> that take events in order per conversation: their work is stored with
+    /// <see cref="ConversationKey"/> and the ordering time (<see cref="OccurredAt"/>, or the storing time when unknown).
+    /// </summary>
+    public IReadOnlyList<string> OrderedSinks { get; init; } = [];
+}
 
 /// <summary>A status event's effect on the message status view.</summary>
 /// <param name="Wamid">The outbound message's id.</param>
