@@ -5,6 +5,7 @@ using WabaHooks.LoadHarness;
 
 // Usage: WabaHooks.LoadHarness [--duration SECONDS] [--connections N] [--threads N] [--payloads DIR] [--cli PATH]
 //        WabaHooks.LoadHarness forward [--format meta|event] [--concurrency N] [--deliveries N] ...   (see ForwardBench)
+//        WabaHooks.LoadHarness call-latency [--samples N] [--load-fraction F] [--connections N] ...   (see CallLatencyBench)
 //        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
@@ -24,6 +25,19 @@ if (args is ["receiver", var receiverUrl, var receiverFormat])
 if (args is ["crash-cycles", .. var crashArgs])
 {
     return await CrashCycles.RunAsync(crashArgs);
+}
+
+if (args is ["call-latency", .. var latencyArgs])
+{
+    try
+    {
+        return await CallLatencyBench.RunAsync(latencyArgs);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
 }
 
 if (args is ["fuzz", .. var fuzzArgs])

@@ -22,6 +22,7 @@ var root = new Command("wabahooks", "WabaHooks: a gateway for WhatsApp Business 
     DestinationsCommand.Create(),
     DeadLettersCommand.Create(),
     MessagesCommand.Create(),
+    MediaCommand.Create(),
     SubscribeCommand.Create(),
     SubscriptionsCommand.Create(),
     UnsubscribeCommand.Create(),

@@ -14,7 +14,7 @@ public sealed partial class GraphClient
     /// <param name="appId">Meta's app id.</param>
     /// <param name="callbackUrl">Where Meta delivers; an absolute https (or http) URL.</param>
     /// <param name="verifyToken">The verify token Meta echoes in the verification GET.</param>
-    /// <param name="fields">The fields, such as <c>messages</c> and <c>message_template_status_update</c>; sent as a comma list.</param>
+    /// <param name="fields">The fields, such as <c>messages</c> and <c>calls</c> (Meta's names: <see cref="Payloads.WhatsAppFields.Documented"/>); sent as a comma list.</param>
     /// <param name="includeValues">Meta's <c>include_values</c>: send changed values, not only field names. Default <see langword="true"/>.</param>
     /// <param name="cancellationToken">Cancels the call, retry waits included.</param>
     /// <exception cref="ArgumentException">An id, URL, token or field is missing or malformed, or no field is given.</exception>

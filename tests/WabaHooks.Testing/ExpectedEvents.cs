@@ -5,8 +5,8 @@ namespace WabaHooks.Testing;
 /// <summary>
 /// The events a delivery must yield, worked out from its JSON alone — on purpose apart from the code under test: one
 /// per message (<c>messages.{type}</c>, <c>messages.interactive.{reply}</c>), per status (<c>statuses.{status}</c>),
-/// per value-level error set (<c>messages.errors</c>), and one per change of any other field (its name, or
-/// <c>unknown</c>); a <c>messages</c> change with none of those is one <c>messages</c> event. A <c>calls</c> change
+/// per value-level error set (<c>messages.errors</c>), one per item of a list-holding field (<c>{field}.{item}</c>), and
+/// one per change of any other field (its name, or <c>unknown</c>); a <c>messages</c> change with none of those is one <c>messages</c> event. A <c>calls</c> change
 /// splits the same way: one per call (<c>calls.{event}</c>), per status (<c>calls.statuses.{status}</c> when its type is
 /// <c>call</c>, else as a message status), one <c>calls.errors</c>, or one <c>calls</c> event when none of those.
 /// </summary>
@@ -25,7 +25,23 @@ public static class ExpectedEvents
         "phone_number_name_update", "phone_number_quality_update", "security", "template_category_update",
         "user_preferences", "smb_message_echoes", "smb_app_state_sync", "history", "flows", "partner_solutions",
         "payment_configuration_update", "calls", "group_lifecycle_update", "group_settings_update", "group_participant_update",
+        "group_participants_update", "group_status_update", "account_settings_update", "automatic_events",
+        "business_username_updates", "messaging_handovers", "template_correct_category_detection", "tracking_events",
+        "user_id_update",
     ];
+
+    // Fields whose value is a list of independent items: the list's name and the name of one item's event.
+    private static readonly Dictionary<string, (string Array, string Item)> ItemFields = new()
+    {
+        ["automatic_events"] = ("automatic_events", "event"),
+        ["tracking_events"] = ("events", "event"),
+        ["user_id_update"] = ("user_id_update", "change"),
+        ["group_lifecycle_update"] = ("groups", "group"),
+        ["group_participants_update"] = ("groups", "group"),
+        ["group_settings_update"] = ("groups", "group"),
+        ["group_status_update"] = ("groups", "group"),
+        ["group_participant_update"] = ("groups", "group"),
+    };
 
     private static readonly HashSet<string> KnownStatuses = ["sent", "delivered", "read", "played", "failed"];
 
@@ -52,11 +68,20 @@ public static class ExpectedEvents
                     continue;
                 }
 
+                if (ItemFields.TryGetValue(field, out var list) && value.ValueKind == JsonValueKind.Object
+                    && value.TryGetProperty(list.Array, out var array) && array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0)
+                {
+                    types.AddRange(array.EnumerateArray().Select(_ => field + "." + list.Item));
+                    continue;
+                }
+
                 if (field != "messages")
                 {
                     // Meta's documented mislabel: a quality update sent under the status-update field.
                     var mislabelled = field == "message_template_status_update" && value.TryGetProperty("new_quality_score", out _);
-                    types.Add(mislabelled ? "message_template_quality_update" : ModelledFields.Contains(field) ? field : "unknown");
+                    types.Add(mislabelled ? "message_template_quality_update"
+                        : field == "business_username_update" ? "business_username_updates"
+                        : ModelledFields.Contains(field) ? field : "unknown");
                     continue;
                 }
 
@@ -136,6 +161,6 @@ public static class ExpectedEvents
         }
 
         var sub = message.GetProperty("interactive").GetProperty("type").GetString();
-        return sub is "button_reply" or "list_reply" or "nfm_reply" ? "messages.interactive." + sub : "messages.interactive.unknown";
+        return sub is "button_reply" or "list_reply" or "nfm_reply" or "call_permission_reply" ? "messages.interactive." + sub : "messages.interactive.unknown";
     }
 }

@@ -25,7 +25,7 @@ internal static class SubscribeCommand
         var preflight = new Preflight();
         var callbackUrl = new Option<string>("--callback-url") { Description = "Where Meta delivers, an https URL.", Required = true };
         var verifyToken = new Option<string>("--verify-token") { Description = "The verify token the endpoint expects.", Required = true };
-        var fields = new Option<string>("--fields") { Description = "The fields, comma-separated, such as messages,message_template_status_update.", Required = true };
+        var fields = new Option<string>("--fields") { Description = "The fields, comma-separated, such as messages,calls,message_template_status_update, or all for every field Meta documents.", Required = true };
         var command = new Command("app", "POST /{app-id}/subscriptions: the app's callback URL and fields for whatsapp_business_account.");
         app.AddTo(command);
         command.Options.Add(callbackUrl);
@@ -38,11 +38,7 @@ internal static class SubscribeCommand
             const string name = "subscribe app";
             var errors = new List<string>();
             var url = CallbackUrls.Parse(parse.GetValue(callbackUrl), "--callback-url", isOverride: false, errors);
-            var fieldList = SplitFields(parse.GetValue(fields));
-            if (fieldList.Count == 0)
-            {
-                errors.Add("--fields needs at least one field, such as messages.");
-            }
+            var fieldList = WebhookFieldList.Resolve(parse.GetValue(fields), "--fields", errors);
 
             var options = graph.Build(parse, errors, forApp: true, app.AppAccessToken(parse, errors));
             if (errors.Count > 0 || options is null || url is null)
@@ -175,7 +171,4 @@ internal static class SubscribeCommand
         });
         return command;
     }
-
-    internal static IReadOnlyList<string> SplitFields(string? value) =>
-        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 }

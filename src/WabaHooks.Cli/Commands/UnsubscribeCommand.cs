@@ -19,7 +19,7 @@ internal static class UnsubscribeCommand
     {
         var graph = new GraphCommandOptions();
         var app = new AppTokenOption();
-        var fields = new Option<string?>("--fields") { Description = "Remove only these fields, comma-separated [default: the whole whatsapp_business_account subscription]." };
+        var fields = new Option<string?>("--fields") { Description = "Remove only these fields, comma-separated, or all for every field Meta documents [default: the whole whatsapp_business_account subscription]." };
         var command = new Command("app", "DELETE /{app-id}/subscriptions for whatsapp_business_account.");
         app.AddTo(command);
         command.Options.Add(fields);
@@ -28,6 +28,8 @@ internal static class UnsubscribeCommand
         {
             const string name = "unsubscribe app";
             var errors = new List<string>();
+            // Any name may be removed, documented or not: an old or misspelt subscription must be removable.
+            var fieldList = parse.GetValue(fields) is { } given ? WebhookFieldList.Resolve(given, "--fields", errors, onlyDocumented: false) : null;
             var options = graph.Build(parse, errors, forApp: true, app.AppAccessToken(parse, errors));
             if (errors.Count > 0 || options is null)
             {
@@ -35,7 +37,6 @@ internal static class UnsubscribeCommand
             }
 
             var appId = parse.GetValue(app.AppId)!;
-            var fieldList = parse.GetValue(fields) is { } given ? SubscribeCommand.SplitFields(given) : null;
             var code = await GraphCall.RunAsync(name, options, c => c.UnsubscribeAppAsync(appId, fieldList, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (code == ExitCodes.Success)
             {

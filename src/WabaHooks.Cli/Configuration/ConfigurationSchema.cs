@@ -24,6 +24,8 @@ internal static class ConfigurationSchema
             "The PostgreSQL store, read by UsePostgres(); wabahooks uses it when ConnectionString is set."),
         new(WabaHooksBuilderWatchdogExtensions.SectionKey, typeof(WatchdogOptions), false,
             "The subscription and silence watchdog, read by AddSubscriptionWatchdog()."),
+        new(WabaHooksBuilderMediaExtensions.SectionKey, typeof(WabaHooks.Graph.Media.MediaOptions), false,
+            "Media kept on arrival, read by AddMedia(): each inbound media message's media downloaded, checked and kept."),
         new("Serve", typeof(ServeOptions), false,
             "Read by wabahooks serve only: where it listens and how. A library user sets these in Program.cs."),
     ]);

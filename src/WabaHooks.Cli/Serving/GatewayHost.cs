@@ -107,6 +107,13 @@ internal static class GatewayHost
             wabaHooks.AddSubscriptionWatchdog();
         }
 
+        if (section.GetSection(WabaHooksBuilderMediaExtensions.SectionKey).Exists())
+        {
+            // Media is kept beside the store unless Media:Directory says otherwise, where `media get` looks for it.
+            var mediaDirectory = Commands.MediaCommand.Directory(configuration);
+            wabaHooks.AddMedia(m => m.Directory = string.IsNullOrWhiteSpace(m.Directory) ? mediaDirectory : m.Directory);
+        }
+
         GatewayTelemetry.Add(builder, prometheus);
 
         var app = builder.Build();

@@ -12,4 +12,5 @@ namespace WabaHooks.Graph;
 [JsonSerializable(typeof(PhoneNumberWebhookConfiguration))]
 [JsonSerializable(typeof(WabaOverrideBody))]
 [JsonSerializable(typeof(PhoneNumberOverrideBody))]
+[JsonSerializable(typeof(GraphMedia))]
 internal sealed partial class GraphJsonContext : JsonSerializerContext;

@@ -84,6 +84,35 @@ internal sealed class GraphTransport
         }
     }
 
+    /// <summary>
+    /// One GET of a binary (a media download), copied to <paramref name="destination"/> as it arrives. Not retried here:
+    /// the caller's attempts (a sink's) decide, and a short-lived URL may need renewing first.
+    /// </summary>
+    /// <exception cref="GraphApiException">Any answer but 2xx.</exception>
+    /// <exception cref="TimeoutException">The download took longer than <paramref name="timeout"/>.</exception>
+    public async Task DownloadAsync(Func<HttpRequestMessage> createRequest, string request, Stream destination, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var http = _httpClient();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var message = createRequest();
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                throw GraphErrorReader.Read(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, request, _redactor, 1);
+            }
+
+            await response.Content.CopyToAsync(destination, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The download of {request} did not finish within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", ex);
+        }
+    }
+
     private static T Parse<T>(HttpStatusCode status, byte[] body, string? contentType, string request, JsonTypeInfo<T> typeInfo, int attempt, SecretRedactor redactor)
     {
         try

@@ -9,8 +9,8 @@ using WabaHooks.Storage;
 namespace WabaHooks.Hosting.Processing;
 
 /// <summary>
-/// Runs the processor after the 200: woken by each inbox commit, and polling when idle in case another process
-/// appended. A failing store pauses it; it never stops for good, and no delivery's content can stop it.
+/// Runs the processor after the 200: woken by each inbox commit (at once when it was idle, after the batch window
+/// while traffic flows), and polling when idle in case another process appended. A failing store pauses it; it never stops for good, and no delivery's content can stop it.
 /// </summary>
 internal sealed partial class ProcessorService(
     DeliveryProcessor processor,
@@ -70,12 +70,16 @@ internal sealed partial class ProcessorService(
                 catch (TimeoutException)
                 {
                     // Poll: another process may share the store.
-                    continue;
                 }
+
+                // Woken from idle by a commit: process it at once. A call rings for only tens of seconds, so the first
+                // delivery after a quiet spell must not wait out a batch window; the window is for traffic.
+                continue;
             }
 
-            // Caught up: let deliveries gather for a moment, so under load one commit carries many of them instead of
-            // one commit (and one turn of the store's write lock) per inbox commit.
+            // Caught up after a batch with work (traffic is flowing): let deliveries gather for a moment, so under load
+            // one commit carries many of them instead of one commit (and one turn of the store's write lock) per inbox
+            // commit.
             await Task.Delay(options.BatchWindow, timeProvider, stoppingToken).ConfigureAwait(false);
         }
     }

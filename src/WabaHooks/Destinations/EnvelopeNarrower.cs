@@ -43,7 +43,7 @@ internal sealed class EnvelopeNarrower
         _kept = kept;
         for (var i = 0; i < kept.Length; i++)
         {
-            if (kept[i] && all[i].Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
+            if (kept[i] && all[i].Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus or WabaEventKind.Item)
             {
                 _keptItems.Add(OffsetOf(all[i].RawJson.Span));
             }
@@ -260,7 +260,8 @@ internal sealed class EnvelopeNarrower
             keepErrors |= _all[i].Kind == WabaEventKind.Errors;
         }
 
-        // Only messages, calls, statuses and errors are kept, so the value is a messages or calls value (an object).
+        // Only messages, calls, statuses, errors and list items are kept, so the value is a messages or calls value or the
+        // value of a list-holding field (an object).
         writer.WriteStartObject();
         foreach (var property in change.EnumerateObject())
         {
@@ -271,7 +272,7 @@ internal sealed class EnvelopeNarrower
             else if (OffsetOf(JsonMarshal.GetRawUtf8Value(property.Value)) == events.ValueOffset)
             {
                 WriteName(writer, property);
-                WriteMessagesValue(writer, property.Value, keepErrors, isCalls: _all[events.First].Field == WhatsAppFields.Calls);
+                WriteMessagesValue(writer, property.Value, keepErrors, _all[events.First].Field);
             }
 
             // An earlier, repeated value is left out: the splitter never reads it, so nothing in it was chosen.
@@ -280,17 +281,21 @@ internal sealed class EnvelopeNarrower
         writer.WriteEndObject();
     }
 
-    private void WriteMessagesValue(Utf8JsonWriter writer, JsonElement value, bool keepErrors, bool isCalls)
+    private void WriteMessagesValue(Utf8JsonWriter writer, JsonElement value, bool keepErrors, string field)
     {
+        // A list-holding field's value keeps only the kept items of its one list; its errors are no event of their
+        // own, so they stay.
+        var itemArray = WhatsAppFields.ItemArrayOf(field);
+        var isCalls = field == WhatsAppFields.Calls;
         writer.WriteStartObject();
         foreach (var property in value.EnumerateObject())
         {
             // A calls value is narrowed as a messages value is: only the kept items of its split arrays stay.
-            if (property.NameIs(isCalls ? "calls"u8 : "messages"u8) || property.NameIs("statuses"u8))
+            if (itemArray is not null ? property.NameEquals(itemArray) : property.NameIs(isCalls ? "calls"u8 : "messages"u8) || property.NameIs("statuses"u8))
             {
                 WriteItems(writer, property);
             }
-            else if (!property.NameIs("errors"u8) || keepErrors)
+            else if (itemArray is not null || !property.NameIs("errors"u8) || keepErrors)
             {
                 Copy(writer, property);
             }

@@ -6,12 +6,15 @@ namespace WabaHooks.Events;
 /// <summary>
 /// Splits one delivery into <see cref="WabaEvent"/>s: one per inbound message, one per status, one per call event and
 /// call status of a <c>calls</c> change, one per set of value-level errors in a <c>messages</c> or <c>calls</c> change,
-/// and one per change of any other field. Every entry and every change is visited.
+/// one per item of a field whose value is a list of independent items (<c>automatic_events</c>, <c>tracking_events</c>,
+/// <c>user_id_update</c>, the group fields), and one per change of any other field. Every entry and every change is
+/// visited.
 /// </summary>
 /// <remarks>
-/// List-shaped newer fields (<c>user_preferences</c>, <c>smb_message_echoes</c>, <c>smb_app_state_sync</c>,
-/// <c>history</c>, group fields) give one event per change, not per item: their items have no documented identity to
-/// key on, and the change is what Meta delivers and redelivers as a unit.
+/// The list items of those fields are keyed by their own bytes (see <see cref="IdempotencyKeys"/>), as Meta gives them
+/// no ID; a redelivery repeats the bytes. Other list-shaped fields (<c>user_preferences</c>, <c>smb_message_echoes</c>,
+/// <c>smb_app_state_sync</c>, <c>history</c>) stay one event per change: their items depend on one another (history
+/// chunks, sync phases) or were stored that way before, and changing their keys would let redeliveries through.
 /// The bytes are read once by a forward reader that records where each item lies and reads only what routing and
 /// deduplication need: the ID (hence the key), the type name and the timestamp. A message's, call's, status's or errors'
 /// <see cref="WabaEvent.Payload"/> is deserialised from its own slice when first read, so a malformed item costs only

@@ -511,6 +511,7 @@ internal sealed class DeliveryWalker
                     : reader.TextEquals("button_reply"u8) ? "button_reply"
                     : reader.TextEquals("list_reply"u8) ? "list_reply"
                     : reader.TextEquals("nfm_reply"u8) ? "nfm_reply"
+                    : reader.TextEquals("call_permission_reply"u8) ? "call_permission_reply"
                     : "";
             }
 
@@ -585,10 +586,125 @@ internal sealed class DeliveryWalker
 
             EmitSplitValue(entryId, time, change);
         }
+        else if (WhatsAppFields.ItemArrayOf(change.Field) is { } array && !value.IsEmpty && value.Span[0] == (byte)'{')
+        {
+            EmitItemsValue(entryId, time, change.Field, array, value);
+        }
         else
         {
             EmitChange(entryId, time, change.Field, value, null);
         }
+    }
+
+    /// <summary>
+    /// Emits one event per item of the list a field's value holds (<paramref name="array"/>), keyed by the item's bytes;
+    /// the whole value as one event when the list is missing, empty or not an array, so nothing is dropped.
+    /// </summary>
+    private void EmitItemsValue(string entryId, long? time, string field, string array, ReadOnlyMemory<byte> value)
+    {
+        var reader = new Utf8JsonReader(value.Span, LazyPayloads.ReaderOptions);
+        reader.Read();
+        var items = new List<(int Start, int Length)>();
+        var metadataJson = ReadOnlySpan<byte>.Empty;
+        var odd = false;
+        var arrayName = System.Text.Encoding.UTF8.GetBytes(array);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.TextEquals(arrayName))
+            {
+                reader.Read();
+                items.Clear();
+                odd = false;
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        items.Add((start, (int)reader.BytesConsumed - start));
+                    }
+                }
+                else
+                {
+                    odd = reader.TokenType != JsonTokenType.Null;
+                    reader.Skip();
+                }
+            }
+            else if (reader.TextEquals("metadata"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                metadataJson = value.Span[start..(int)reader.BytesConsumed];
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        var metadata = ReadMetadata(metadataJson);
+        if (odd || items.Count == 0)
+        {
+            EmitChange(entryId, time, field, value, metadata);
+            return;
+        }
+
+        var type = WabaEventTypes.ForItem(field)!;
+        var payload = array switch
+        {
+            "automatic_events" => LazyPayload.AutomaticEvent,
+            "events" => LazyPayload.TrackingEvent,
+            "user_id_update" => LazyPayload.UserIdChange,
+            _ => LazyPayload.GroupChange,
+        };
+        foreach (var (start, length) in items)
+        {
+            var raw = value.Slice(start, length);
+            _events.Add(new WabaEvent(payload)
+            {
+                Id = IdempotencyKeys.ForChange(entryId, field, time, raw.Span),
+                Type = type,
+                Kind = WabaEventKind.Item,
+                Field = field,
+                WabaId = entryId,
+                PhoneNumberId = metadata?.PhoneNumberId,
+                OccurredAt = ReadItemTimestamp(raw.Span) ?? FromSeconds(time),
+                DeliveryId = _deliveryId,
+                IsTest = _isTest,
+                Position = _events.Count,
+                RawJson = raw,
+                Metadata = metadata,
+            });
+        }
+    }
+
+    /// <summary>The top-level <c>timestamp</c> of an item, as <see cref="UnixTimestampConverter"/> reads it.</summary>
+    private static DateTimeOffset? ReadItemTimestamp(ReadOnlySpan<byte> item)
+    {
+        var reader = new Utf8JsonReader(item, LazyPayloads.ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        DateTimeOffset? timestamp = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isTimestamp = reader.TextEquals("timestamp"u8);
+            reader.Read();
+            if (isTimestamp)
+            {
+                timestamp = ReadTimestamp(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return timestamp;
     }
 
     private void EmitChange(string entryId, long? time, string field, ReadOnlyMemory<byte> value, Metadata? metadata)

@@ -13,8 +13,9 @@ namespace WabaHooks.Events;
 /// <item>a status: <c>status:{wamid}:{status}</c>, or <c>status:{wamid}:{status}:{recipient_participant_id}</c> for a group send;</item>
 /// <item>a <c>calls[]</c> item of a <c>calls</c> change: <c>call:{wacid}:{event}</c>;</item>
 /// <item>a call status (<c>statuses[]</c> item with <c>type: "call"</c>): <c>call-status:{wacid}:{status}</c>;</item>
-/// <item>anything else — other fields, value-level errors, and a message, status or call item that lacks its <c>id</c>,
-/// <c>status</c> or <c>event</c>:
+/// <item>anything else — other fields, value-level errors, an item of a list-holding field (<c>automatic_events[]</c>,
+/// <c>tracking_events</c>' <c>events[]</c>, <c>user_id_update[]</c>, a group field's <c>groups[]</c>), and a message,
+/// status or call item that lacks its <c>id</c>, <c>status</c> or <c>event</c>:
 /// <c>sha256:{64 lowercase hex}</c> over the UTF-8 of <c>entry.id</c>, a 0 byte, <c>field</c>, a 0 byte, <c>entry.time</c> as
 /// decimal Unix seconds (empty when absent), a 0 byte, then the item's raw JSON bytes exactly as in the delivery (for
 /// the value-level errors of a <c>calls</c> change, the <c>errors</c> array; of a <c>messages</c> change, the whole

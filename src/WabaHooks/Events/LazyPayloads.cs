@@ -40,6 +40,18 @@ internal enum LazyPayload : byte
 
     /// <summary>A <c>statuses[]</c> item with <c>type: "call"</c>.</summary>
     CallStatus,
+
+    /// <summary>An <c>automatic_events[]</c> item.</summary>
+    AutomaticEvent,
+
+    /// <summary>An <c>events[]</c> item of <c>tracking_events</c>.</summary>
+    TrackingEvent,
+
+    /// <summary>A <c>user_id_update[]</c> item.</summary>
+    UserIdChange,
+
+    /// <summary>A <c>groups[]</c> item of a group field.</summary>
+    GroupChange,
 }
 
 /// <summary>
@@ -63,6 +75,10 @@ internal static class LazyPayloads
         LazyPayload.CallTranscriptionAvailable => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallTranscriptionAvailable, "calls[]"),
         LazyPayload.CallUnknown => ReadItem(raw.Span, WhatsAppJsonContext.Default.UnknownCallEvent, "calls[]"),
         LazyPayload.CallStatus => ReadItem(raw.Span, WhatsAppJsonContext.Default.CallStatus, "statuses[]"),
+        LazyPayload.AutomaticEvent => ReadItem(raw.Span, WhatsAppJsonContext.Default.AutomaticEvent, "automatic_events[]"),
+        LazyPayload.TrackingEvent => ReadItem(raw.Span, WhatsAppJsonContext.Default.TrackingEvent, "events[]"),
+        LazyPayload.UserIdChange => ReadItem(raw.Span, WhatsAppJsonContext.Default.UserIdChange, "user_id_update[]"),
+        LazyPayload.GroupChange => ReadItem(raw.Span, WhatsAppJsonContext.Default.GroupChange, "groups[]"),
         _ => throw new InvalidOperationException("The event has no lazily read payload."),
     };
 

@@ -20,4 +20,10 @@ public enum WabaEventKind
 
     /// <summary>One <c>statuses[]</c> item with <c>type: "call"</c> of a <c>calls</c> change.</summary>
     CallStatus,
+
+    /// <summary>
+    /// One item of a field whose value is a list of independent items: <c>automatic_events[]</c>, the <c>events[]</c> of
+    /// <c>tracking_events</c>, <c>user_id_update[]</c>, the <c>groups[]</c> of a group field.
+    /// </summary>
+    Item,
 }

@@ -7,7 +7,8 @@ namespace WabaHooks.Events;
 /// maps to an <c>unknown</c> name — so a consumer can subscribe to names without guessing:
 /// <list type="bullet">
 /// <item><c>messages.{type}</c> for each type in <see cref="MessageTypes"/> except <c>interactive</c>, for example <c>messages.text</c>, <c>messages.reaction</c>, <c>messages.unsupported</c>;</item>
-/// <item><c>messages.interactive.button_reply</c>, <c>messages.interactive.list_reply</c>, <c>messages.interactive.nfm_reply</c>, and <c>messages.interactive.unknown</c> for any other reply type;</item>
+/// <item><c>messages.interactive.button_reply</c>, <c>messages.interactive.list_reply</c>, <c>messages.interactive.nfm_reply</c>,
+/// <c>messages.interactive.call_permission_reply</c>, and <c>messages.interactive.unknown</c> for any other reply type;</item>
 /// <item><c>messages.unknown</c> for a message type the library does not model;</item>
 /// <item><c>statuses.sent</c>, <c>statuses.delivered</c>, <c>statuses.read</c>, <c>statuses.played</c>, <c>statuses.failed</c>, and <c>statuses.unknown</c> for any other status;</item>
 /// <item><c>messages.errors</c> for the value-level <c>errors</c> of a <c>messages</c> change;</item>
@@ -19,8 +20,13 @@ namespace WabaHooks.Events;
 /// <c>statuses[]</c> items of a <c>calls</c> change are named as message statuses);</item>
 /// <item><c>calls.errors</c> for the value-level <c>errors</c> of a <c>calls</c> change;</item>
 /// <item><c>calls</c> for a <c>calls</c> change that holds none of calls, statuses or errors;</item>
+/// <item>one event per item of a field whose value is a list of independent items: <c>automatic_events.event</c>,
+/// <c>tracking_events.event</c>, <c>user_id_update.change</c>, and <c>{field}.group</c> for the group fields
+/// (<c>group_lifecycle_update</c>, <c>group_participants_update</c>, <c>group_settings_update</c>,
+/// <c>group_status_update</c>); the field name alone when such a value holds no item;</item>
 /// <item>the field name for every other field in <see cref="WhatsAppFields"/>, for example <c>account_update</c> —
-/// with <c>message_template_quality_update</c> also for a quality update mislabelled <c>message_template_status_update</c>;</item>
+/// with <c>message_template_quality_update</c> also for a quality update mislabelled <c>message_template_status_update</c>,
+/// and <c>business_username_updates</c> also for Meta's singular <c>business_username_update</c>;</item>
 /// <item><c>unknown</c> for a field the library does not model.</item>
 /// </list>
 /// </summary>
@@ -66,6 +72,7 @@ public static partial class WabaEventTypes
             "button_reply" => "messages.interactive.button_reply",
             "list_reply" => "messages.interactive.list_reply",
             "nfm_reply" => "messages.interactive.nfm_reply",
+            "call_permission_reply" => MessagesInteractiveCallPermissionReply,
             _ => "messages.interactive.unknown",
         },
         _ => MessagesUnknown,

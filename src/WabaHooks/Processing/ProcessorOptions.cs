@@ -7,8 +7,9 @@ public sealed class ProcessorOptions
     public int BatchSize { get; set; } = 256;
 
     /// <summary>
-    /// How long a caught-up processor lets new deliveries gather before its next batch: events are stored this much
-    /// later, and under load each commit carries many deliveries. Default 25 milliseconds.
+    /// How long a caught-up processor that has just processed deliveries lets new ones gather before its next batch: while
+    /// traffic flows, events are stored up to this much later and each commit carries many deliveries. A processor woken
+    /// from idle by a commit does not wait. Default 25 milliseconds.
     /// </summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(25);
 

@@ -14,7 +14,8 @@ namespace WabaHooks.Testing.Graph;
 /// <summary>
 /// A local stand-in for graph.facebook.com on a real Kestrel server (127.0.0.1, a port of its own). It records every
 /// request and answers as Meta's reference documents: app subscriptions, a WABA's <c>subscribed_apps</c>, a phone
-/// number's <c>webhook_configuration</c>, message sends, and Graph's error object for a wrong token or path. It keeps
+/// number's <c>webhook_configuration</c>, message sends, media (<c>GET /{media-id}</c> and its short-lived download
+/// URL), and Graph's error object for a wrong token or path. It keeps
 /// just enough state for a read to reflect earlier writes; tests may set that state up directly. Scripted replies,
 /// when queued, answer the next requests instead.
 /// </summary>
@@ -118,6 +119,11 @@ public sealed partial class GraphStub : IAsyncDisposable
             return;
         }
 
+        if (await TryServeMediaAsync(context, request))
+        {
+            return;
+        }
+
         var (status, answer) = Answer(request);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=UTF-8";
@@ -184,7 +190,7 @@ public sealed partial class GraphStub : IAsyncDisposable
                 "subscriptions" => _state.AppSubscriptions(request, version, id),
                 "subscribed_apps" => RequireBearer(request) ?? _state.SubscribedApps(request, id),
                 "messages" => RequireBearer(request) ?? _state.Messages(request),
-                null => RequireBearer(request) ?? _state.PhoneNumber(request, id),
+                null => MediaInfo(request, id) ?? RequireBearer(request) ?? _state.PhoneNumber(request, id),
                 _ => GraphErrors.UnknownPath(request.Path),
             };
         }

@@ -44,10 +44,13 @@ public sealed class DeliverySplitterTests
 
         Assert.All(result.Events, e =>
         {
-            if (e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus)
+            if (e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus or WabaEventKind.Item)
             {
                 using var raw = JsonDocument.Parse(e.RawJson);
-                var seconds = long.Parse(raw.RootElement.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                var timestamp = raw.RootElement.GetProperty("timestamp");
+                var seconds = timestamp.ValueKind == JsonValueKind.Number
+                    ? timestamp.GetInt64()
+                    : long.Parse(timestamp.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
                 Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(seconds), e.OccurredAt);
             }
             else
@@ -55,7 +58,7 @@ public sealed class DeliverySplitterTests
                 Assert.Equal(entryTime, e.OccurredAt);
             }
 
-            if (e.Field is "messages" or "calls")
+            if (e.Field is "messages" or "calls" or "automatic_events" or "tracking_events" or "user_id_update" || e.Field.StartsWith("group_", StringComparison.Ordinal))
             {
                 Assert.Equal("118765432100002", e.PhoneNumberId);
             }

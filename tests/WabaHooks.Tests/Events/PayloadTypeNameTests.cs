@@ -27,6 +27,9 @@ public sealed class PayloadTypeNameTests
         typeof(SmbMessageEchoes), typeof(SmbAppStateSync), typeof(HistoryUpdate), typeof(FlowsUpdate), typeof(PartnerSolutionsUpdate),
         typeof(PaymentConfigurationUpdate), typeof(CallsUpdate), typeof(GroupUpdate), typeof(CallConnect), typeof(CallTerminate),
         typeof(CallCreated), typeof(CallRecordingAvailable), typeof(CallTranscriptionAvailable), typeof(UnknownCallEvent), typeof(CallStatus),
+        typeof(GroupChange), typeof(AutomaticEventsUpdate), typeof(AutomaticEvent), typeof(TrackingEventsUpdate), typeof(TrackingEvent),
+        typeof(UserIdUpdate), typeof(UserIdChange), typeof(AccountSettingsUpdate), typeof(BusinessUsernameUpdate), typeof(MessagingHandover),
+        typeof(TemplateCorrectCategoryDetection),
     ];
 
     private static readonly Type[] BaseTypes =
@@ -99,7 +102,8 @@ public sealed class PayloadTypeNameTests
             ["calls.connect", "calls.terminate", "calls.call_created", "calls.call_recording_available", "calls.call_transcription_available", "calls.unknown"],
             WabaEventTypes.ForPayload(typeof(CallEvent)));
         Assert.Equal(
-            ["message_template_quality_update", "message_template_status_update", "message_template_components_update", "template_category_update"],
+            ["message_template_quality_update", "message_template_status_update", "message_template_components_update", "template_category_update",
+             "template_correct_category_detection"],
             WabaEventTypes.ForPayload(typeof(TemplateFieldValue)));
         Assert.Empty(WabaEventTypes.ForPayload(typeof(string)));
         Assert.Equal(WabaEventTypes.ForPayload(typeof(object)), WabaEventTypes.ForPayload(typeof(UnparsedPayload)));

@@ -79,9 +79,20 @@ internal sealed class NarrowedEnvelopeAssert
             return;
         }
 
-        // A calls value is split on calls[] and statuses[], a messages value on messages[] and statuses[].
-        var items = before.EnumerateObject().LastOrDefault(p => p.Name == "field").Value is { ValueKind: JsonValueKind.String } field
-            && field.GetString() == "calls" ? "calls" : "messages";
+        // A calls value is split on calls[] and statuses[], a messages value on messages[] and statuses[], a list-holding
+        // field's value on its one list.
+        var fieldName = before.EnumerateObject().LastOrDefault(p => p.Name == "field").Value is { ValueKind: JsonValueKind.String } field
+            ? field.GetString() : null;
+        var items = fieldName switch
+        {
+            "calls" => "calls",
+            "automatic_events" => "automatic_events",
+            "tracking_events" => "events",
+            "user_id_update" => "user_id_update",
+            "group_lifecycle_update" or "group_participants_update" or "group_settings_update" or "group_status_update"
+                or "group_participant_update" => "groups",
+            _ => "messages",
+        };
         Object(before, after, (name, b, a) =>
         {
             if (name == "value")
@@ -95,9 +106,11 @@ internal sealed class NarrowedEnvelopeAssert
         });
     }
 
+    private static bool IsListField(string items) => items is not ("calls" or "messages");
+
     private void Value(string name, JsonElement before, JsonElement after, string items)
     {
-        if (name == items || name == "statuses")
+        if (name == items || (name == "statuses" && !IsListField(items)))
         {
             Filtered(before, after, IsKeptItem, SameBytes);
         }
@@ -109,14 +122,15 @@ internal sealed class NarrowedEnvelopeAssert
 
     private bool KeepsValueProperty(JsonProperty property, JsonElement value, string items) => property.Name switch
     {
+        var name when name == items => property.Value.EnumerateArray().Any(IsKeptItem),
+        _ when IsListField(items) => true,
         "statuses" => property.Value.EnumerateArray().Any(IsKeptItem),
         "errors" => _kept.Any(e => e.Kind == WabaEventKind.Errors && Within(e.RawJson.Span, value)),
-        var name when name == items => property.Value.EnumerateArray().Any(IsKeptItem),
         _ => true,
     };
 
     private bool IsKeptItem(JsonElement item) =>
-        _kept.Any(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus
+        _kept.Any(e => e.Kind is WabaEventKind.Message or WabaEventKind.Status or WabaEventKind.Call or WabaEventKind.CallStatus or WabaEventKind.Item
             && Offset(e.RawJson.Span) == Offset(Raw(item)));
 
     private bool HasKept(JsonElement element) => _kept.Any(e => Within(e.RawJson.Span, element));

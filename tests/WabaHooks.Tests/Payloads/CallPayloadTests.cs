@@ -94,6 +94,44 @@ public sealed class CallPayloadTests
         Assert.Equal("""{"sdp":"v=0\r\n","type":"answer"}""", connect.Connection!.Webrtc!.Sdp);
     }
 
+    [Fact]
+    public void A_sip_call_created_event_is_typed_without_a_session()
+    {
+        var e = Single("calls-call-created-sip.json");
+
+        Assert.Equal(WabaEventTypes.CallsCallCreated, e.Type);
+        var created = Assert.IsType<CallCreated>(e.Payload);
+        Assert.Equal(("USER_INITIATED", "447700900456"), (created.Direction, created.From));
+    }
+
+    [Fact]
+    public void A_transcription_available_event_carries_the_transcript_media()
+    {
+        var e = Single("calls-transcription-available.json");
+
+        Assert.Equal(WabaEventTypes.CallsCallTranscriptionAvailable, e.Type);
+        var transcript = Assert.IsType<CallTranscriptionAvailable>(e.Payload).CallTranscript!.Document!;
+        Assert.Equal(("1300000000000212", "application/json"), (transcript.Id, transcript.MimeType));
+    }
+
+    [Fact]
+    public void An_unanswered_terminate_has_no_start_end_or_duration()
+    {
+        var terminate = Assert.IsType<CallTerminate>(Single("calls-terminate-unanswered.json").Payload);
+
+        Assert.Equal("COMPLETED", terminate.Status);
+        Assert.Equal((null, null, null), (terminate.StartTime, terminate.EndTime, terminate.Duration));
+    }
+
+    [Fact]
+    public void Value_level_call_errors_alone_are_one_calls_errors_event()
+    {
+        var e = Single("calls-value-errors.json");
+
+        Assert.Equal((WabaEventTypes.CallsErrors, WabaEventKind.Errors), (e.Type, e.Kind));
+        Assert.Equal(131044, Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<WhatsAppError>>(e.Payload)).Code);
+    }
+
     private static WabaEvent Single(string file)
     {
         var result = DeliverySplitter.Split(Fixtures.Read(file), 1);

@@ -144,8 +144,8 @@ public sealed class FieldPayloadTests
              "type":"group_add_participants","request_id":"r1","added_participants":[{"input":"+44 7700","wa_id":"447700"}]}]}
             """);
 
-        Assert.Equal("group_participant_update", e.Type);
-        var group = Assert.Single(Assert.IsType<GroupUpdate>(e.Payload).Groups!);
+        Assert.Equal(("group_participant_update.group", WabaEventKind.Item), (e.Type, e.Kind));
+        var group = Assert.IsType<GroupChange>(e.Payload);
         Assert.Equal(("G1", "447700"), (group.GroupId, group.AddedParticipants![0].WaId));
         Assert.Equal("P", e.PhoneNumberId);
     }
@@ -163,12 +163,12 @@ public sealed class FieldPayloadTests
     public void An_unknown_field_is_an_unknown_event_that_keeps_its_raw_value()
     {
         const string value = """{"purchase":{"value":12.5,"currency":"GBP"}}""";
-        var e = Split("automatic_events", value);
+        var e = Split("standby", value);
 
-        Assert.Equal(("unknown", "automatic_events", WabaEventKind.Change), (e.Type, e.Field, e.Kind));
+        Assert.Equal(("unknown", "standby", WabaEventKind.Change), (e.Type, e.Field, e.Kind));
         Assert.Equal(value, e.GetRawText());
         var unknown = Assert.IsType<UnknownFieldValue>(e.Payload);
-        Assert.Equal("automatic_events", unknown.Field);
+        Assert.Equal("standby", unknown.Field);
         Assert.Equal(12.5m, unknown.Raw.GetProperty("purchase").GetProperty("value").GetDecimal());
         Assert.True(unknown.ExtensionData!.ContainsKey("purchase"));
     }

@@ -240,13 +240,29 @@ public sealed class MessagePayloadTests
     public void A_message_with_no_type_and_an_unknown_interactive_reply_are_kept()
     {
         var untyped = Split("""{"from":"44","id":"wamid.NOTYPE","timestamp":"1767261601"}""");
-        var permission = Split("""{"id":"wamid.CALL","type":"interactive","interactive":{"type":"call_permission_reply","call_permission_reply":{"response":"accept"}}}""");
+        var poll = Split("""{"id":"wamid.POLL","type":"interactive","interactive":{"type":"poll_reply","poll_reply":{"option":"B"}}}""");
 
         Assert.Equal("messages.unknown", untyped.Type);
         Assert.IsType<UnknownMessage>(untyped.Payload);
-        Assert.Equal("messages.interactive.unknown", permission.Type);
-        var interactive = Assert.IsType<InteractiveMessage>(permission.Payload).Interactive!;
-        Assert.True(interactive.ExtensionData!.ContainsKey("call_permission_reply"));
+        Assert.Equal("messages.interactive.unknown", poll.Type);
+        var interactive = Assert.IsType<InteractiveMessage>(poll.Payload).Interactive!;
+        Assert.True(interactive.ExtensionData!.ContainsKey("poll_reply"));
+    }
+
+    [Fact]
+    public void A_call_permission_reply_is_typed_with_an_expiry_sent_as_a_string_or_a_number()
+    {
+        var asString = Split("""{"id":"wamid.CPR1","type":"interactive","context":{"from":"1555","id":"wacid.CALL"},"interactive":{"type":"call_permission_reply","call_permission_reply":{"response":"accept","is_permanent":false,"expiration_timestamp":"1767868501","response_source":"automatic"}}}""");
+        var asNumber = Split("""{"id":"wamid.CPR2","type":"interactive","interactive":{"type":"call_permission_reply","call_permission_reply":{"response":"reject","is_permanent":true,"expiration_timestamp":1767868501,"response_source":"user_action"}}}""");
+
+        Assert.Equal("messages.interactive.call_permission_reply", asString.Type);
+        var first = Assert.IsType<InteractiveMessage>(asString.Payload);
+        var reply = first.Interactive!.CallPermissionReply!;
+        Assert.Equal(("accept", false, "automatic"), (reply.Response, reply.IsPermanent, reply.ResponseSource));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767868501), reply.ExpirationTimestamp);
+        Assert.Equal("wacid.CALL", first.Context!.Wamid);
+        var second = Assert.IsType<InteractiveMessage>(asNumber.Payload).Interactive!.CallPermissionReply!;
+        Assert.Equal(("reject", true, DateTimeOffset.FromUnixTimeSeconds(1767868501)), (second.Response, second.IsPermanent, second.ExpirationTimestamp));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 namespace WabaHooks.Payloads;
 
 /// <summary>
-/// <c>group_lifecycle_update</c>, <c>group_settings_update</c> and <c>group_participant_update</c> (Groups API): one
-/// shape for all three.
+/// <c>group_lifecycle_update</c>, <c>group_participants_update</c>, <c>group_settings_update</c> and
+/// <c>group_status_update</c> (Groups API; also the singular <c>group_participant_update</c> an older note spells): one
+/// shape for all. The splitter gives one event per <see cref="GroupChange"/>; this whole value is the payload only
+/// when it holds none.
 /// </summary>
 public sealed class GroupUpdate : FieldValue, IPhoneNumberValue
 {
@@ -25,7 +27,11 @@ public sealed class GroupChange : PayloadObject
     /// <summary>The group ID.</summary>
     public string? GroupId { get; set; }
 
-    /// <summary><c>group_create</c>, <c>group_delete</c>, <c>group_settings_update</c>, <c>group_add_participants</c>, <c>group_remove_participants</c>, …</summary>
+    /// <summary>
+    /// What happened; dispatch on it: <c>group_create</c>, <c>group_delete</c>, <c>group_settings_update</c>,
+    /// <c>group_participants_add</c>, <c>group_participants_remove</c>, <c>group_join_request_created</c>,
+    /// <c>group_join_request_revoked</c>, suspension and clearance, … Keep it open.
+    /// </summary>
     public string? Type { get; set; }
 
     /// <summary>The ID of the API request that caused it.</summary>
@@ -45,6 +51,9 @@ public sealed class GroupChange : PayloadObject
 
     /// <summary>The new group picture.</summary>
     public GroupProfilePicture? ProfilePicture { get; set; }
+
+    /// <summary>Why a requested change failed, when it did.</summary>
+    public IReadOnlyList<WhatsAppError>? Errors { get; set; }
 }
 
 /// <summary>A group member in <c>added_participants</c> or <c>removed_participants</c>.</summary>

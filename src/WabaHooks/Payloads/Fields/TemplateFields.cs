@@ -122,3 +122,13 @@ public sealed class TemplateButton : PayloadObject
     /// <summary>The phone number (phone buttons).</summary>
     public string? MessageTemplateButtonPhoneNumber { get; set; }
 }
+
+/// <summary><c>template_correct_category_detection</c>: Meta suggests a template belongs to another category.</summary>
+public sealed class TemplateCorrectCategoryDetection : TemplateFieldValue
+{
+    /// <summary>The category Meta suggests: <c>MARKETING</c>, <c>UTILITY</c> or <c>AUTHENTICATION</c>.</summary>
+    public string? SuggestedCategory { get; set; }
+
+    /// <summary>The template's category now.</summary>
+    public string? CurrentCategory { get; set; }
+}

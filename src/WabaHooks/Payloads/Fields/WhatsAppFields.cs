@@ -30,7 +30,40 @@ public static class WhatsAppFields
     public const string GroupLifecycleUpdate = "group_lifecycle_update";
     public const string GroupSettingsUpdate = "group_settings_update";
     public const string GroupParticipantUpdate = "group_participant_update";
+    public const string GroupParticipantsUpdate = "group_participants_update";
+    public const string GroupStatusUpdate = "group_status_update";
+    public const string AccountSettingsUpdate = "account_settings_update";
+    public const string AutomaticEvents = "automatic_events";
+    public const string BusinessUsernameUpdates = "business_username_updates";
+    public const string MessagingHandovers = "messaging_handovers";
+    public const string TemplateCorrectCategoryDetection = "template_correct_category_detection";
+    public const string TrackingEvents = "tracking_events";
+    public const string UserIdUpdate = "user_id_update";
 #pragma warning restore CS1591
+
+    /// <summary>
+    /// <c>business_username_update</c>: the singular that Meta's sample puts in <c>field</c> for
+    /// <see cref="BusinessUsernameUpdates"/> (its page heads it plural). Read as that field; not a subscription name.
+    /// </summary>
+    public const string BusinessUsernameUpdate = "business_username_update";
+
+    /// <summary>
+    /// Every <c>whatsapp_business_account</c> field name Meta documents for subscriptions (the Graph v25.0 app dashboard
+    /// list of 2026-07, plus <c>user_id_update</c> from the business-scoped user ID page), in alphabetical order. Some
+    /// have no typed model yet (<c>business_status_update</c>, <c>message_echoes</c>, <c>standby</c>: their shape is
+    /// not documented); their changes are kept as <see cref="UnknownFieldValue"/> with the raw JSON.
+    /// </summary>
+    public static IReadOnlyList<string> Documented { get; } =
+    [
+        "account_alerts", "account_review_update", "account_settings_update", "account_update", "automatic_events",
+        "business_capability_update", "business_status_update", "business_username_updates", "calls", "flows",
+        "group_lifecycle_update", "group_participants_update", "group_settings_update", "group_status_update", "history",
+        "message_echoes", "message_template_components_update", "message_template_quality_update",
+        "message_template_status_update", "messages", "messaging_handovers", "partner_solutions",
+        "payment_configuration_update", "phone_number_name_update", "phone_number_quality_update", "security",
+        "smb_app_state_sync", "smb_message_echoes", "standby", "template_category_update",
+        "template_correct_category_detection", "tracking_events", "user_id_update", "user_preferences",
+    ];
 
     private static readonly string[] Known =
     [
@@ -38,6 +71,8 @@ public static class WhatsAppFields
         MessageTemplateStatusUpdate, MessageTemplateComponentsUpdate, PhoneNumberNameUpdate, PhoneNumberQualityUpdate,
         Security, TemplateCategoryUpdate, UserPreferences, SmbMessageEchoes, SmbAppStateSync, History, Flows,
         PartnerSolutions, PaymentConfigurationUpdate, Calls, GroupLifecycleUpdate, GroupSettingsUpdate, GroupParticipantUpdate,
+        GroupParticipantsUpdate, GroupStatusUpdate, AccountSettingsUpdate, AutomaticEvents, BusinessUsernameUpdates,
+        BusinessUsernameUpdate, MessagingHandovers, TemplateCorrectCategoryDetection, TrackingEvents, UserIdUpdate,
     ];
 
     /// <summary>Whether the library has a typed value for <paramref name="field"/>.</summary>
@@ -96,7 +131,15 @@ public static class WhatsAppFields
             PartnerSolutions => JsonSerializer.Deserialize(value, context.PartnerSolutionsUpdate),
             PaymentConfigurationUpdate => JsonSerializer.Deserialize(value, context.PaymentConfigurationUpdate),
             Calls => JsonSerializer.Deserialize(value, context.CallsUpdate),
-            GroupLifecycleUpdate or GroupSettingsUpdate or GroupParticipantUpdate => JsonSerializer.Deserialize(value, context.GroupUpdate),
+            GroupLifecycleUpdate or GroupSettingsUpdate or GroupParticipantUpdate or GroupParticipantsUpdate or GroupStatusUpdate =>
+                JsonSerializer.Deserialize(value, context.GroupUpdate),
+            AccountSettingsUpdate => JsonSerializer.Deserialize(value, context.AccountSettingsUpdate),
+            AutomaticEvents => JsonSerializer.Deserialize(value, context.AutomaticEventsUpdate),
+            BusinessUsernameUpdates => JsonSerializer.Deserialize(value, context.BusinessUsernameUpdate),
+            MessagingHandovers => JsonSerializer.Deserialize(value, context.MessagingHandover),
+            TemplateCorrectCategoryDetection => JsonSerializer.Deserialize(value, context.TemplateCorrectCategoryDetection),
+            TrackingEvents => JsonSerializer.Deserialize(value, context.TrackingEventsUpdate),
+            UserIdUpdate => JsonSerializer.Deserialize(value, context.UserIdUpdate),
             _ => null,
         };
 
@@ -105,10 +148,25 @@ public static class WhatsAppFields
 
     /// <summary>
     /// The field whose model fits the value: <paramref name="field"/> itself, except for the mislabelled template
-    /// quality update.
+    /// quality update and the singular <see cref="BusinessUsernameUpdate"/>.
     /// </summary>
     internal static string TypeNameOf(string field, ReadOnlySpan<byte> value) =>
-        field == MessageTemplateStatusUpdate && HasTopLevelProperty(value, "new_quality_score"u8) ? MessageTemplateQualityUpdate : field;
+        field == MessageTemplateStatusUpdate && HasTopLevelProperty(value, "new_quality_score"u8) ? MessageTemplateQualityUpdate
+        : field == BusinessUsernameUpdate ? BusinessUsernameUpdates
+        : field;
+
+    /// <summary>
+    /// For a field whose value holds a list of independent items, the name of that array: the splitter gives one event
+    /// per item. <see langword="null"/> for every other field.
+    /// </summary>
+    internal static string? ItemArrayOf(string field) => field switch
+    {
+        AutomaticEvents => "automatic_events",
+        TrackingEvents => "events",
+        UserIdUpdate => "user_id_update",
+        GroupLifecycleUpdate or GroupSettingsUpdate or GroupParticipantUpdate or GroupParticipantsUpdate or GroupStatusUpdate => "groups",
+        _ => null,
+    };
 
     private static UnknownFieldValue ReadUnknown(string field, ReadOnlySpan<byte> value)
     {
