@@ -47,7 +47,7 @@ public sealed class SystemdUnitTests : IDisposable
             Assert.Equal(value, unit.Single("Service", key));
         }
 
-        Assert.Contains("--data-dir ${STATE_DIRECTORY}", unit.Single("Service", "ExecStart"), StringComparison.Ordinal);
+        Assert.Contains("--data-dir %S/wabahooks", unit.Single("Service", "ExecStart"), StringComparison.Ordinal);
         // .NET's JIT writes code and then runs it: this option would kill serve at its first method call.
         Assert.Empty(unit.All("Service", "MemoryDenyWriteExecute"));
     }
