@@ -47,7 +47,9 @@ public sealed class InstalledToolTests(PackagesFixture packages) : IClassFixture
         var (code, output) = await PackagesFixture.RunAsync(
             "dotnet",
             ["tool", "install", "--tool-path", toolPath, "--add-source", packages.Folder, "--ignore-failed-sources", "WabaHooks.Cli", "--version", PackagesFixture.Version],
-            InstallTimeout);
+            InstallTimeout,
+            // A package cache of its own: the machine's would hand back an earlier build of the same version.
+            new Dictionary<string, string> { ["NUGET_PACKAGES"] = _dir.Combine("nuget-packages") });
         Assert.True(code == 0, $"dotnet tool install exited {code} ({packages.Origin}):\n{output}");
         var command = Path.Combine(toolPath, "wabahooks");
         Assert.True(File.Exists(command), $"no wabahooks command in {toolPath}:\n{output}");
