@@ -9,6 +9,11 @@ internal sealed record DoctorRun(int ExitCode, IReadOnlyDictionary<string, (stri
     public static async Task<DoctorRun> RunAsync(params string[] arguments)
     {
         var result = await CliProcess.RunAsync(["doctor", "--json", .. arguments], timeout: TimeSpan.FromSeconds(120));
+        return Parse(result);
+    }
+
+    public static DoctorRun Parse(CliResult result)
+    {
         var output = result.StandardOutput + "\n" + result.StandardError;
         using var json = JsonDocument.Parse(result.StandardOutput);
         var findings = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(
