@@ -54,6 +54,7 @@ internal sealed class DiskSpaceCheck : IDoctorCheck
     {
         >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB",
         >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
         _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
     };
 }
