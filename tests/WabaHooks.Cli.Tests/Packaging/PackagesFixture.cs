@@ -12,7 +12,8 @@ namespace WabaHooks.Cli.Tests.Packaging;
 public sealed class PackagesFixture : IAsyncLifetime
 {
     public const string PackagesVariable = "WABAHOOKS_PACKAGES";
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(6);
+    // Packing is mostly waiting for an incremental build (about 20 s of CPU); the bound is for a loaded machine.
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
 
     private readonly TempDirectory _dir = new();
 
