@@ -27,6 +27,7 @@ var root = new Command("wabahooks", "WabaHooks: a gateway for WhatsApp Business 
     SubscriptionsCommand.Create(),
     UnsubscribeCommand.Create(),
     VerifyEndpointCommand.Create(),
+    DoctorCommand.Create(),
     TriggerCommand.Create(),
     ConfigCommand.Create(),
 };

@@ -156,6 +156,9 @@ internal static class PostgresSchema
         """,
     ];
 
+    /// <summary>The schema version this build writes (the highest row of <c>wabahooks_schema</c>).</summary>
+    public static int CurrentVersion => Migrations.Length;
+
     public static Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, CancellationToken cancellationToken) =>
         MigrateAsync(dataSource, lockTimeout, Migrations.Length, cancellationToken);
 

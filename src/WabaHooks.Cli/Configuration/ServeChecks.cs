@@ -11,7 +11,10 @@ namespace WabaHooks.Cli.Configuration;
 /// </summary>
 internal static class ServeChecks
 {
-    public static IReadOnlyList<Uri> Urls(ServeOptions serve, ICollection<string> errors)
+    /// <param name="serve">serve's settings.</param>
+    /// <param name="errors">Receives every problem.</param>
+    /// <param name="checkPortsFree">Whether a port in use is a problem: not for doctor, which checks a serve that holds them.</param>
+    public static IReadOnlyList<Uri> Urls(ServeOptions serve, ICollection<string> errors, bool checkPortsFree = true)
     {
         var urls = new List<Uri>();
         var errorsBefore = errors.Count;
@@ -34,7 +37,11 @@ internal static class ServeChecks
             errors.Add($"--urls is empty: give at least one address, e.g. {ServeOptions.DefaultUrls}.");
         }
 
-        CheckPortsFree(urls, errors);
+        if (checkPortsFree)
+        {
+            CheckPortsFree(urls, errors);
+        }
+
         return urls;
     }
 

@@ -62,7 +62,20 @@ public sealed partial class CliProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} is not beside the test binaries: reference its project from the test project.", path);
         }
 
-        var info = new ProcessStartInfo("dotnet")
+        return StartProgram("dotnet", [path, .. arguments], workingDirectory, environment);
+    }
+
+    /// <summary>
+    /// Starts any program (such as the <c>wabahooks</c> command a <c>dotnet tool install</c> put in a tool path) with the
+    /// same clean environment, captured output and bounded waits as <see cref="Start"/>.
+    /// </summary>
+    /// <param name="program">The program: a full path, or a name found on PATH.</param>
+    /// <param name="arguments">Its command-line arguments.</param>
+    /// <param name="workingDirectory">Its working folder; default the test binaries' folder.</param>
+    /// <param name="environment">Extra environment variables; <c>WABAHOOKS*</c> variables of the test's own environment are removed first.</param>
+    public static CliProcess StartProgram(string program, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,7 +83,6 @@ public sealed partial class CliProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(path);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -110,6 +122,14 @@ public sealed partial class CliProcess : IAsyncDisposable
         await using var cli = Start(arguments, workingDirectory, environment);
         var code = await cli.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return new CliResult(code, cli.StandardOutput, cli.StandardError);
+    }
+
+    /// <summary>Runs any program (see <see cref="StartProgram"/>) to its end and returns its exit code and output.</summary>
+    public static async Task<CliResult> RunProgramAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        await using var process = StartProgram(program, arguments, workingDirectory, environment);
+        var code = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return new CliResult(code, process.StandardOutput, process.StandardError);
     }
 
     /// <summary>Runs a command and returns its standard output as raw bytes (for <c>--raw</c>).</summary>
