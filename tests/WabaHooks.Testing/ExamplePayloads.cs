@@ -2,20 +2,34 @@ using Xunit;
 
 namespace WabaHooks.Testing;
 
-/// <summary>The example notifications in <c>shared/payloads</c>, beside the repository: the fixtures every test uses.</summary>
+/// <summary>
+/// The example notifications every test uses: Meta's examples in <c>shared/payloads</c> beside the repository, plus the
+/// examples this repository wrote from the documented facts (they live only in the CLI's trigger catalog).
+/// </summary>
 public static class ExamplePayloads
 {
-    private static readonly Lazy<string> DirectoryPath = new(Locate);
+    private static readonly Lazy<(string? Shared, string Embedded)> Folders = new(Locate);
 
-    /// <summary>The folder that holds the example payload files.</summary>
-    public static string Directory => DirectoryPath.Value;
+    /// <summary>
+    /// <c>shared/payloads</c> beside the repository (as CI lays it out), or null when the repository was cloned on its
+    /// own; then the copies the CLI embeds for <c>trigger</c> stand in.
+    /// </summary>
+    public static string? SharedDirectory => Folders.Value.Shared;
 
-    /// <summary>Every example payload file, by name, sorted.</summary>
+    /// <summary>The trigger catalog's folder: a byte-for-byte copy of every shared example, and our own examples.</summary>
+    public static string EmbeddedDirectory => Folders.Value.Embedded;
+
+    /// <summary>Every example payload file, by name, sorted: the shared ones and our own.</summary>
     public static IReadOnlyList<string> Names =>
-        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        FileNames(EmbeddedDirectory).Union(SharedDirectory is null ? [] : FileNames(SharedDirectory), StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The exact bytes of one payload file.</summary>
-    public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Directory, name));
+    /// <summary>The exact bytes of one payload file; a shared example is read from <c>shared/payloads</c> itself.</summary>
+    public static byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
+
+    /// <summary>Where one example is read from.</summary>
+    public static string PathOf(string name) =>
+        SharedDirectory is { } shared && File.Exists(Path.Combine(shared, name)) ? Path.Combine(shared, name) : Path.Combine(EmbeddedDirectory, name);
 
     /// <summary>xUnit theory data: one row per payload file.</summary>
     public static TheoryData<string> All()
@@ -29,35 +43,25 @@ public static class ExamplePayloads
         return data;
     }
 
-    private static string Locate()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("WABAHOOKS_PAYLOADS");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
+    /// <summary>File names of the JSON examples in one folder.</summary>
+    public static IEnumerable<string> FileNames(string folder) =>
+        System.IO.Directory.GetFiles(folder, "*.json").Select(Path.GetFileName).OfType<string>();
 
+    private static (string? Shared, string Embedded) Locate()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "WabaHooks.slnx")))
             {
-                // The source of truth is shared/payloads beside the repository (as CI lays it out); the copy the CLI
-                // embeds for `trigger` stands in when the repository was cloned on its own.
-                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "payloads"));
+                var fromEnvironment = Environment.GetEnvironmentVariable("WABAHOOKS_PAYLOADS");
+                var shared = string.IsNullOrEmpty(fromEnvironment)
+                    ? Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "payloads"))
+                    : fromEnvironment;
                 var embedded = Path.Combine(dir.FullName, "src", "WabaHooks.Cli", "Trigger", "Templates");
-                foreach (var candidate in new[] { shared, embedded })
-                {
-                    if (System.IO.Directory.Exists(candidate))
-                    {
-                        return candidate;
-                    }
-                }
-
-                throw new InvalidOperationException(
-                    $"The example payloads are expected at {shared} (shared/ beside the repository). Set WABAHOOKS_PAYLOADS to their folder.");
+                return (System.IO.Directory.Exists(shared) ? shared : null, embedded);
             }
         }
 
-        throw new InvalidOperationException("WabaHooks.slnx not found above the test binaries; set WABAHOOKS_PAYLOADS.");
+        throw new InvalidOperationException("WabaHooks.slnx not found above the test binaries.");
     }
 }

@@ -61,7 +61,7 @@ public sealed class PayloadTypeNameTests
     [Fact]
     public void Mutated_examples_never_carry_a_payload_the_names_for_its_type_leave_out()
     {
-        var mutator = new PayloadMutator(20_261_125, PayloadMutator.ReadTemplates(ExamplePayloads.Directory), maxBodyBytes: 4 * 1024 * 1024);
+        var mutator = new PayloadMutator(20_261_125, PayloadMutator.ReadTemplates(ExamplePayloads.EmbeddedDirectory), maxBodyBytes: 4 * 1024 * 1024);
         for (var i = 0; i < 3000; i++)
         {
             var fuzz = mutator.Make(i);
