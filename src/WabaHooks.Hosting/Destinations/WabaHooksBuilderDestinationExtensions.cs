@@ -135,16 +135,19 @@ public static class WabaHooksBuilderDestinationExtensions
             typeof(TSettings),
             (sp, d) => Settings(sp, d.Name).Validate(d),
             (sp, d) => create(sp, d, Settings(sp, d.Name))));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TSettings>, ConfigurationProblemsValidator<TSettings>>());
+        // Its binding's problems are reported with the destination's (DestinationOptionsValidator), not by a validator
+        // of its own, which would throw from inside that one and hide the rest.
         var problems = ConfigurationProblems.In(services);
-        var common = Setting.Of(typeof(DestinationOptions)).Select(s => s.Key).ToArray();
+        var own = Setting.Of(typeof(TSettings));
         foreach (var section in builder.Configuration?.GetSection(WabaHooksServiceCollectionExtensions.DestinationsKey).GetChildren() ?? [])
         {
             var name = section["Name"]?.Trim() ?? "";
             if (name.Length > 0 && string.Equals(section["Kind"]?.Trim(), kind, StringComparison.OrdinalIgnoreCase))
             {
+                // Every key that is not its own is left alone: the common binding reports the unknown ones, once.
+                var others = section.GetChildren().Select(c => c.Key).Where(k => !own.Any(s => string.Equals(s.Key, k, StringComparison.OrdinalIgnoreCase))).ToArray();
                 services.AddOptions<TSettings>(name).Configure(o =>
-                    SettingsBinder.Bind(section, o, section.Path, problems.Binding(typeof(TSettings), name), common));
+                    SettingsBinder.Bind(section, o, section.Path, problems.Binding(typeof(TSettings), name), others));
             }
         }
 
