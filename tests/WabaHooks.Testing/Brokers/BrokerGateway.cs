@@ -35,12 +35,20 @@ public sealed class BrokerGateway : IAsyncDisposable
     /// <summary>The store's sink work and attempts.</summary>
     public ISinkWorkStore Work => Services.GetRequiredService<ISinkWorkStore>();
 
-    /// <summary>Builds and starts the host.</summary>
+    /// <summary>Builds and starts the host on a SQLite file in <paramref name="dataDir"/>.</summary>
     /// <param name="dataDir">Where its SQLite file goes.</param>
     /// <param name="destination">The one destination's settings, as keys of its item in the <c>Destinations</c> list (<c>Kind</c>, <c>Url</c>, <c>Exchange</c>…).</param>
     /// <param name="kinds">Adds the broker kinds, as the application would.</param>
     /// <exception cref="Exception">Whatever start-up throws: a configuration error, a missing exchange or stream.</exception>
-    public static async Task<BrokerGateway> StartAsync(string dataDir, IReadOnlyDictionary<string, string> destination, Action<WabaHooksBuilder> kinds)
+    public static Task<BrokerGateway> StartAsync(string dataDir, IReadOnlyDictionary<string, string> destination, Action<WabaHooksBuilder> kinds) =>
+        StartAsync(destination, b =>
+        {
+            b.UseSqlite(dataDir);
+            kinds(b);
+        });
+
+    /// <summary>Builds and starts the host; <paramref name="setUp"/> chooses the store and adds the broker kinds.</summary>
+    public static async Task<BrokerGateway> StartAsync(IReadOnlyDictionary<string, string> destination, Action<WabaHooksBuilder> setUp)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -57,7 +65,7 @@ public sealed class BrokerGateway : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
-        kinds(builder.Services.AddWabaHooks(builder.Configuration.GetSection("WabaHooks")).UseSqlite(dataDir));
+        setUp(builder.Services.AddWabaHooks(builder.Configuration.GetSection("WabaHooks")));
         var host = builder.Build();
         try
         {
