@@ -12,6 +12,7 @@
 #   --mode store-only --batch N (claim, load + split, record in a loop, no HTTP: what each store transaction costs)
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)
 # FORMATS and CONCURRENCY override the matrix: FORMATS="event" CONCURRENCY="8" bash bench/forward.sh
+# Broker destinations (RabbitMQ, NATS JetStream) have their own: bench/forward-brokers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release bench/WabaHooks.LoadHarness -v q -nologo

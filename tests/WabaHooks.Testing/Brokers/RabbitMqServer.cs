@@ -88,7 +88,7 @@ public sealed class RabbitMqServer : IAsyncLifetime
             }
             finally
             {
-                StopEpmd();
+                await StopEpmdAsync();
             }
         }
 
@@ -98,7 +98,7 @@ public sealed class RabbitMqServer : IAsyncLifetime
     private int? NodePid() =>
         File.Exists(_dir.Combine("rabbitmq.pid")) && int.TryParse(File.ReadAllText(_dir.Combine("rabbitmq.pid")).Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
-    private void StopEpmd()
+    private async Task StopEpmdAsync()
     {
         var epmd = new[] { "/usr/bin/epmd", "/usr/lib/erlang/bin/epmd" }.FirstOrDefault(File.Exists);
         if (epmd is null)
@@ -106,12 +106,28 @@ public sealed class RabbitMqServer : IAsyncLifetime
             return;
         }
 
-        using var kill = Process.Start(new ProcessStartInfo(epmd, ["-port", _epmdPort.ToString(CultureInfo.InvariantCulture), "-kill"])
+        // epmd refuses to stop while it still lists the node it has not yet seen die: ask again for a few seconds.
+        for (var attempt = 0; attempt < 50; attempt++)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        });
-        kill?.WaitForExit(10_000);
+            using var kill = Process.Start(new ProcessStartInfo(epmd, ["-port", _epmdPort.ToString(CultureInfo.InvariantCulture), "-kill"])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (kill is null)
+            {
+                return;
+            }
+
+            var said = kill.StandardOutput.ReadToEnd() + kill.StandardError.ReadToEnd();
+            kill.WaitForExit(10_000);
+            if (said.StartsWith("Killed", StringComparison.Ordinal) || said.Contains("Cannot connect", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }
