@@ -13,6 +13,7 @@
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)
 #   --ordered N (the destination takes events in order per conversation; the backlog's customers are one of N)
 # FORMATS and CONCURRENCY override the matrix: FORMATS="event" CONCURRENCY="8" bash bench/forward.sh
+# Broker destinations (RabbitMQ, NATS JetStream) have their own: bench/forward-brokers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release bench/WabaHooks.LoadHarness -v q -nologo

@@ -6,6 +6,7 @@ using WabaHooks.LoadHarness;
 // Usage: WabaHooks.LoadHarness [--duration SECONDS] [--connections N] [--threads N] [--payloads DIR] [--cli PATH]
 //        WabaHooks.LoadHarness forward [--format meta|event] [--concurrency N] [--deliveries N] ...   (see ForwardBench)
 //        WabaHooks.LoadHarness call-latency [--samples N] [--load-fraction F] [--connections N] ...   (see CallLatencyBench)
+//        WabaHooks.LoadHarness forward-broker --kind nats|rabbitmq --url URL [--format] [--concurrency N] [--deliveries N]
 //        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
@@ -43,6 +44,19 @@ if (args is ["call-latency", .. var latencyArgs])
 if (args is ["fuzz", .. var fuzzArgs])
 {
     return await FuzzBench.RunAsync(fuzzArgs);
+}
+
+if (args is ["forward-broker", .. var brokerArgs])
+{
+    try
+    {
+        return await ForwardBench.RunBrokerAsync(brokerArgs);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
 }
 
 if (args is ["forward", .. var forwardArgs])

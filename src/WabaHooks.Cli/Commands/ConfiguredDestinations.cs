@@ -14,7 +14,7 @@ internal static class ConfiguredDestinations
     public static IReadOnlyList<DestinationOptions> Read(IConfiguration configuration, ICollection<string> errors)
     {
         var services = new ServiceCollection();
-        services.AddWabaHooks(configuration.GetSection(CliConfiguration.Section));
+        services.AddWabaHooks(configuration.GetSection(CliConfiguration.Section)).AddBrokerDestinations();
         using var provider = services.BuildServiceProvider();
         var problems = provider.GetRequiredService<ConfigurationProblems>();
         foreach (var problem in problems.Of(typeof(Hosting.WabaHooksOptions), null))

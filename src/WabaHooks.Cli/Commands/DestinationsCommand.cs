@@ -14,7 +14,7 @@ internal static class DestinationsCommand
 {
     public static Command Create()
     {
-        var command = new Command("destinations", "The HTTP destinations events are forwarded to (configured under \"Destinations\").");
+        var command = new Command("destinations", "The destinations events are forwarded to, over HTTP or to a broker (configured under \"Destinations\").");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateTest());
         return command;
@@ -89,7 +89,7 @@ internal static class DestinationsCommand
         var name = new Argument<string>("NAME") { Description = "The destination's name, from destinations list." };
         var command = new Command(
             "test",
-            "Send the destination a signed test in its format (a wabahooks.test event, or a messages notification for Meta's format) and report the answer and latency. Exit code 0 on a 2xx.");
+            "Send the destination a test in its format (a wabahooks.test event, or a messages notification for Meta's format; signed over HTTP, published to a broker) and report the answer and latency. Exit code 0 on a 2xx or a broker's confirmation.");
         common.AddTo(command);
         command.Arguments.Add(name);
         command.SetAction(async (parse, cancellationToken) =>
@@ -102,15 +102,34 @@ internal static class DestinationsCommand
                 return CommonOptions.Fail("destinations test", errors);
             }
 
-            // The same named client, with the same rules, as the gateway sends through.
-            using var services = new ServiceCollection().AddDestinationHttpClients().BuildServiceProvider();
-            var client = new DestinationClient(destination, services.GetRequiredService<IHttpClientFactory>());
-            var response = await client.SendTestAsync(cancellationToken).ConfigureAwait(false);
+            // The same transport, with the same rules, as the gateway sends through: for HTTP the named client, for a
+            // broker its connection, checked first as at start-up (a missing exchange or stream is said so).
+            var services = new ServiceCollection();
+            services.AddWabaHooks(configuration.GetSection(CliConfiguration.Section)).AddBrokerDestinations();
+            await using var provider = services.BuildServiceProvider();
+            var transport = provider.GetRequiredService<DestinationTransports>().Create(destination);
+            await using var _ = transport.ConfigureAwait(false);
+            DestinationResponse response;
+            try
+            {
+                await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+                response = await transport.SendTestAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return ExitCodes.Failure;
+            }
+
             var latency = response.Latency.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
             var output = response.Succeeded ? Console.Out : Console.Error;
-            output.WriteLine(response.StatusCode is { } status
-                ? $"{destination.Name}: HTTP {status.ToString(CultureInfo.InvariantCulture)} in {latency} ms ({(response.Succeeded ? "accepted" : response.Error)})"
-                : $"{destination.Name}: no answer after {latency} ms ({response.Error})");
+            output.WriteLine(response switch
+            {
+                { StatusCode: { } status } => $"{destination.Name}: HTTP {status.ToString(CultureInfo.InvariantCulture)} in {latency} ms ({(response.Succeeded ? "accepted" : response.Error)})",
+                { Succeeded: true } => $"{destination.Name}: confirmed in {latency} ms",
+                _ when DestinationKinds.IsHttp(destination.Kind) => $"{destination.Name}: no answer after {latency} ms ({response.Error})",
+                _ => $"{destination.Name}: refused after {latency} ms ({response.Error})",
+            });
             if (response.Head is { Length: > 0 } head)
             {
                 output.WriteLine($"  answer: {head.ReplaceLineEndings(" ")}");

@@ -17,7 +17,8 @@ internal static class ConfigurationSchema
     public static string Generate() => SettingsSchema.Write(typeof(WabaHooksOptions), CliConfiguration.Section,
     [
         new(Microsoft.Extensions.DependencyInjection.WabaHooksServiceCollectionExtensions.DestinationsKey, typeof(DestinationOptions), true,
-            "The HTTP destinations events go to, each with its own name, filters, retries and circuit breaker. Read by AddWabaHooks(configuration)."),
+            "The destinations events go to (HTTP, or a broker by Kind), each with its own name, filters, retries and circuit breaker. Read by AddWabaHooks(configuration).",
+            [typeof(WabaHooks.RabbitMQ.RabbitMqDestinationOptions), typeof(WabaHooks.Nats.NatsDestinationOptions)]),
         new(WabaHooksBuilderSqliteExtensions.SectionKey, typeof(SqliteStoreOptions), false,
             "The embedded SQLite store, read by UseSqlite(); wabahooks uses it unless Postgres:ConnectionString is set."),
         new(WabaHooksBuilderPostgresExtensions.SectionKey, typeof(PostgresStoreOptions), false,

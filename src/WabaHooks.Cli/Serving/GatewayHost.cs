@@ -92,7 +92,7 @@ internal static class GatewayHost
             builder.Services.AddSingleton(new ClaimedSection(WabaHooksBuilderSqliteExtensions.SectionKey));
         }
 
-        var wabaHooks = builder.Services.AddWabaHooks(section);
+        var wabaHooks = builder.Services.AddWabaHooks(section).AddBrokerDestinations();
         if (postgres)
         {
             wabaHooks.UsePostgres();

@@ -15,7 +15,11 @@ internal static class SettingsSchema
     /// <param name="Type">The options type it binds to.</param>
     /// <param name="IsList">Whether it is a list of such objects (<c>Destinations</c>).</param>
     /// <param name="Description">What it is, and who reads it.</param>
-    public sealed record Section(string Key, Type Type, bool IsList, string Description);
+    /// <param name="KindSettings">
+    /// The settings types of the destination kinds whose keys the same objects may hold (a RabbitMQ destination's
+    /// <c>Exchange</c>); a key two kinds share is described once.
+    /// </param>
+    public sealed record Section(string Key, Type Type, bool IsList, string Description, IReadOnlyList<Type>? KindSettings = null);
 
     public static string Write(Type root, string rootKey, IReadOnlyList<Section> sections)
     {
@@ -36,9 +40,10 @@ internal static class SettingsSchema
             json.WriteEndObject();
 
             json.WriteStartObject("$defs");
+            var kinds = sections.Where(s => s.KindSettings is not null).ToDictionary(s => s.Type, s => s.KindSettings!);
             for (var i = 0; i < definitions.Count; i++)
             {
-                WriteObject(json, definitions[i], definitions, docs, definitions[i] == root ? sections : []);
+                WriteObject(json, definitions[i], definitions, docs, definitions[i] == root ? sections : [], kinds.GetValueOrDefault(definitions[i]) ?? []);
             }
 
             WriteCommonDefinitions(json);
@@ -59,7 +64,7 @@ internal static class SettingsSchema
         return "#/$defs/" + type.Name;
     }
 
-    private static void WriteObject(Utf8JsonWriter json, Type type, List<Type> definitions, XmlDocs docs, IReadOnlyList<Section> sections)
+    private static void WriteObject(Utf8JsonWriter json, Type type, List<Type> definitions, XmlDocs docs, IReadOnlyList<Section> sections, IReadOnlyList<Type> kindSettings)
     {
         json.WriteStartObject(type.Name);
         if (docs.Of(type) is { } summary)
@@ -70,17 +75,21 @@ internal static class SettingsSchema
         json.WriteString("type", "object");
         json.WriteBoolean("additionalProperties", false);
         json.WriteStartObject("properties");
-        var defaults = Activator.CreateInstance(type);
-        foreach (var setting in Setting.Of(type))
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var owner in new[] { type }.Concat(kindSettings))
         {
-            json.WriteStartObject(setting.Key);
-            if (docs.Of(setting.Property) is { } description)
+            var defaults = Activator.CreateInstance(owner);
+            foreach (var setting in Setting.Of(owner).Where(s => written.Add(s.Key)))
             {
-                json.WriteString("description", description);
-            }
+                json.WriteStartObject(setting.Key);
+                if (docs.Of(setting.Property) is { } description)
+                {
+                    json.WriteString("description", owner == type ? description : $"({KindOf(owner)}) {description}");
+                }
 
-            WriteShape(json, setting, setting.Property.GetValue(defaults), definitions);
-            json.WriteEndObject();
+                WriteShape(json, setting, setting.Property.GetValue(defaults), definitions);
+                json.WriteEndObject();
+            }
         }
 
         foreach (var section in sections)
@@ -105,6 +114,10 @@ internal static class SettingsSchema
         json.WriteEndObject();
         json.WriteEndObject();
     }
+
+    // RabbitMqDestinationOptions → rabbitmq destinations: the kind a settings type belongs to, for its keys' descriptions.
+    private static string KindOf(Type settings) =>
+        settings.Name.Replace("DestinationOptions", "", StringComparison.Ordinal).ToLowerInvariant() + " destinations";
 
     private static void WriteShape(Utf8JsonWriter json, Setting setting, object? defaultValue, List<Type> definitions)
     {

@@ -14,7 +14,7 @@ namespace WabaHooks.Hosting.Destinations;
 /// (<see cref="WabaHooksHttpClients.Destination"/>), on which redirects are not followed (a 3xx is a failure) and
 /// cookies are not kept; the answer's body is read only up to <see cref="HeadBytes"/>.
 /// </summary>
-public sealed class DestinationClient
+public sealed class DestinationClient : IDestinationTransport
 {
     /// <summary>How much of an answer's body is kept with the attempt.</summary>
     public const int HeadBytes = 512;
@@ -86,18 +86,33 @@ public sealed class DestinationClient
     }
 
     /// <summary>
-    /// Sends a signed test in the destination's format: for <see cref="DestinationFormat.Event"/> a
-    /// <c>wabahooks.test</c> event; for <see cref="DestinationFormat.Meta"/> a <c>messages</c> notification holding a
-    /// text message from the test numbers Meta's dashboard uses, with a wamid that says it is a test.
+    /// Sends a signed test in the destination's format (<see cref="DestinationTestMessage.Create"/>): for
+    /// <see cref="DestinationFormat.Event"/> a <c>wabahooks.test</c> event; for <see cref="DestinationFormat.Meta"/> a
+    /// <c>messages</c> notification holding a text message from the test numbers Meta's dashboard uses.
     /// </summary>
-    public Task<DestinationResponse> SendTestAsync(CancellationToken cancellationToken)
+    public Task<DestinationResponse> SendTestAsync(CancellationToken cancellationToken) =>
+        SendAsync(DestinationTestMessage.Create(_destination.Format, _time.GetUtcNow()), cancellationToken);
+
+    /// <inheritdoc/>
+    public bool OneEventPerMessage => _destination.Format == DestinationFormat.Event;
+
+    /// <summary>Nothing to check before the first request: an HTTP endpoint answers each request for itself.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// POSTs <paramref name="message"/>: in Meta's format with <see cref="SendEnvelopeAsync"/>, in the event format with
+    /// <see cref="SendEventAsync"/> (its <c>webhook-id</c> being the message's id).
+    /// </summary>
+    public Task<DestinationResponse> SendAsync(DestinationMessage message, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var id = $"test:{Guid.NewGuid():N}";
+        ArgumentNullException.ThrowIfNull(message);
         return _destination.Format == DestinationFormat.Event
-            ? SendEventAsync(id, EventEnvelope.WriteTest(id, now), cancellationToken)
-            : SendEnvelopeAsync(TestEnvelope(id, now), cancellationToken);
+            ? SendEventAsync(message.Id, message.Body, cancellationToken)
+            : SendEnvelopeAsync(message.Body, cancellationToken);
     }
+
+    /// <summary>Nothing to release: the factory owns the HTTP handlers.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private HttpRequestMessage NewRequest(ReadOnlyMemory<byte> body)
     {
@@ -182,16 +197,4 @@ public sealed class DestinationClient
         { Date: { } date } => date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
-
-    private static byte[] TestEnvelope(string id, DateTimeOffset now)
-    {
-        var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var wamid = "wamid.wabahooks-" + id.Replace(':', '-');
-        return Encoding.UTF8.GetBytes(
-            "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"0\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\","
-            + "\"metadata\":{\"display_phone_number\":\"16505551111\",\"phone_number_id\":\"123456123\"},"
-            + "\"contacts\":[{\"profile\":{\"name\":\"test user name\"},\"wa_id\":\"16315551181\"}],"
-            + $"\"messages\":[{{\"from\":\"16315551181\",\"id\":\"{wamid}\",\"timestamp\":\"{seconds}\",\"type\":\"text\",\"text\":{{\"body\":\"A test from wabahooks destinations test.\"}}}}]}},"
-            + "\"field\":\"messages\"}]}]}");
-    }
 }

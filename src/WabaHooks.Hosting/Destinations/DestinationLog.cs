@@ -8,8 +8,8 @@ namespace WabaHooks.Hosting.Destinations;
 /// </summary>
 internal static partial class DestinationLog
 {
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Destination {Destination}: {Count} event(s) delivered (attempt {Attempt}), HTTP {Status} in {Milliseconds} ms")]
-    public static partial void Delivered(ILogger logger, string destination, int count, int attempt, int status, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Destination {Destination}: {Count} event(s) delivered (attempt {Attempt}), {Answer} in {Milliseconds} ms")]
+    public static partial void Delivered(ILogger logger, string destination, int count, int attempt, string answer, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Destination {Destination}: {Count} event(s) failed (attempt {Attempt}): {Error}; next attempt at {RetryAt:O}")]
     public static partial void WillRetry(ILogger logger, string destination, int count, int attempt, string error, DateTimeOffset retryAt);

@@ -9,13 +9,15 @@ using WabaHooks.Storage;
 namespace WabaHooks.Hosting.Destinations;
 
 /// <summary>
-/// Feeds one destination: claims its due work up to its free request slots (one slot while the circuit is open and the
-/// pause is over, none before), rebuilds the events from their deliveries, and starts the requests without awaiting
-/// them. In Meta's format the claimed events of one delivery travel in one request, as one narrowed envelope; in the
-/// event format each event is its own request. Outcomes go to the <see cref="OutcomeRecorder"/>.
+/// Feeds one destination, whatever its transport: claims its due work up to its free request slots (one slot while the
+/// circuit is open and the pause is over, none before), rebuilds the events from their deliveries, and starts the sends
+/// without awaiting them. Over HTTP in Meta's format the claimed events of one delivery travel in one request, as one
+/// narrowed envelope; otherwise each event is its own message (in Meta's format, an envelope narrowed to it). Outcomes
+/// go to the <see cref="OutcomeRecorder"/>.
 /// </summary>
 internal sealed class DestinationLoop(
-    DestinationClient client,
+    DestinationOptions destination,
+    IDestinationTransport transport,
     ISinkWorkStore work,
     IDeliveryStore deliveries,
     SinkWorkSignal signal,
@@ -26,8 +28,8 @@ internal sealed class DestinationLoop(
     ILogger logger) : ISinkLoop
 {
     private readonly InFlight _inFlight = new();
-    private readonly DestinationOptions _destination = client.Destination;
-    private readonly CircuitBreaker _breaker = new(client.Destination.CircuitBreaker, time);
+    private readonly DestinationOptions _destination = destination;
+    private readonly CircuitBreaker _breaker = new(destination.CircuitBreaker, time);
 
     /// <summary>How the destination stands in this process.</summary>
     public DestinationStatus Status() => new(_destination.Name, _breaker.State, _breaker.OpenUntil, _inFlight.Count);
@@ -112,12 +114,15 @@ internal sealed class DestinationLoop(
                 continue;
             }
 
-            if (_destination.Format == DestinationFormat.Meta)
+            var traceParent = events!.Delivery.Summary.TraceParent;
+            if (!transport.OneEventPerMessage)
             {
                 var claimed = sendable.Select(s => s.Item).ToArray();
-                if (TryBuild(claimed, () => MetaEnvelope.Narrow(events!.Delivery.Body, events.All, [.. sendable.Select(s => s.Event)])) is { } envelope)
+                var carried = sendable.Select(s => s.Event).ToArray();
+                if (TryBuild(claimed, () => MetaEnvelope.Narrow(events.Delivery.Body, events.All, carried)) is { } envelope)
                 {
-                    _inFlight.Start(() => SendAsync(claimed, events!.Delivery.Summary.TraceParent, ct => client.SendEnvelopeAsync(envelope, ct), abort));
+                    var message = new DestinationMessage(claimed[0].EventId, envelope, carried);
+                    _inFlight.Start(() => SendAsync(claimed, traceParent, message, abort));
                     requests++;
                 }
             }
@@ -125,9 +130,13 @@ internal sealed class DestinationLoop(
             {
                 foreach (var (item, e) in sendable)
                 {
-                    if (TryBuild([item], () => EventEnvelope.Write(e)) is { } body)
+                    var body = _destination.Format == DestinationFormat.Meta
+                        ? TryBuild([item], () => MetaEnvelope.Narrow(events.Delivery.Body, events.All, [e]))
+                        : TryBuild([item], () => EventEnvelope.Write(e));
+                    if (body is { } built)
                     {
-                        _inFlight.Start(() => SendAsync([item], events!.Delivery.Summary.TraceParent, ct => client.SendEventAsync(item.EventId, body, ct), abort));
+                        var message = new DestinationMessage(item.EventId, built, [e]);
+                        _inFlight.Start(() => SendAsync([item], traceParent, message, abort));
                         requests++;
                     }
                 }
@@ -139,15 +148,26 @@ internal sealed class DestinationLoop(
 
     /// <param name="items">The claimed work the request carries, all from one delivery.</param>
     /// <param name="traceParent">The context stored with their delivery, for the attempt span's link.</param>
-    /// <param name="send">Sends the request.</param>
+    /// <param name="message">What to send.</param>
     /// <param name="abort">Cancelled at shutdown.</param>
-    private async Task SendAsync(SinkWorkItem[] items, string? traceParent, Func<CancellationToken, Task<DestinationResponse>> send, CancellationToken abort)
+    private async Task SendAsync(SinkWorkItem[] items, string? traceParent, DestinationMessage message, CancellationToken abort)
     {
-        // Current while the request is sent, so HttpClient's propagation gives the request this span's traceparent.
+        // Current while the message is sent, so the transport's propagation (HttpClient's, the broker client's) gives it
+        // this span's traceparent.
         using var activity = WabaHooksActivities.StartSinkAttempt(
             "send", ActivityKind.Producer, Name, items[0], items.Length, traceParent);
         var startedAt = time.GetUtcNow();
-        var response = await send(abort).ConfigureAwait(false);
+        DestinationResponse response;
+        try
+        {
+            response = await transport.SendAsync(message, abort).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A transport should answer with a failure, not throw; one that throws still only fails this attempt.
+            response = DestinationResponse.Refused(time.GetUtcNow() - startedAt, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
         if (activity is not null)
         {
             if (response.StatusCode is { } status)
@@ -192,7 +212,7 @@ internal sealed class DestinationLoop(
 
         if (response.Succeeded)
         {
-            DestinationLog.Delivered(logger, Name, items.Length, items[0].Attempts + 1, response.StatusCode ?? 0, (long)response.Latency.TotalMilliseconds);
+            DestinationLog.Delivered(logger, Name, items.Length, items[0].Attempts + 1, response.StatusCode is { } code ? $"HTTP {code}" : response.Head ?? "confirmed", (long)response.Latency.TotalMilliseconds);
         }
         else if (firstRetry is { } next)
         {

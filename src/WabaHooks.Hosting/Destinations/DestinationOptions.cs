@@ -5,8 +5,8 @@ using WabaHooks.Sinks;
 namespace WabaHooks.Hosting.Destinations;
 
 /// <summary>
-/// An HTTP endpoint that gets events after the 200 to Meta: each (event, destination) pair at least once, with its own
-/// attempts, backoff, dead letter and replay. A slow or failing destination never holds up another one, the
+/// Where events go after the 200 to Meta — an HTTP endpoint, or a broker of a <see cref="Kind"/> its package adds — each
+/// (event, destination) pair at least once, with its own attempts, backoff, dead letter and replay. A slow or failing destination never holds up another one, the
 /// processing of new deliveries, or the answer to Meta.
 /// </summary>
 public sealed class DestinationOptions
@@ -20,14 +20,24 @@ public sealed class DestinationOptions
     /// </summary>
     public string Name { get; set; } = "";
 
-    /// <summary>Where events are POSTed: an absolute <c>http</c> or <c>https</c> URL. Redirects are not followed.</summary>
+    /// <summary>
+    /// How events travel: <c>http</c> (the default), or a broker kind its package adds — <c>rabbitmq</c>
+    /// (<c>AddRabbitMqDestinations()</c>) or <c>nats</c> (<c>AddNatsDestinations()</c>). A kind no package handles stops
+    /// start-up.
+    /// </summary>
+    public string Kind { get; set; } = DestinationKinds.Http;
+
+    /// <summary>
+    /// Where events go. HTTP: the absolute <c>http</c> or <c>https</c> URL they are POSTed to; redirects are not
+    /// followed. A broker: its address (<c>amqp://user:pass@host:5672/vhost</c>, <c>nats://host:4222</c>).
+    /// </summary>
     public Uri? Url { get; set; }
 
     /// <summary>What is sent. Default <see cref="DestinationFormat.Meta"/>.</summary>
     public DestinationFormat Format { get; set; } = DestinationFormat.Meta;
 
     /// <summary>
-    /// The signing secret. For <see cref="DestinationFormat.Meta"/>, any string, used as an app secret is; for
+    /// HTTP only: the signing secret (a broker authenticates the gateway itself). For <see cref="DestinationFormat.Meta"/>, any string, used as an app secret is; for
     /// <see cref="DestinationFormat.Event"/>, a Standard Webhooks secret (<c>whsec_</c> + base64, see
     /// <see cref="StandardWebhooks.ParseSecret"/>).
     /// </summary>
@@ -52,10 +62,16 @@ public sealed class DestinationOptions
     /// </summary>
     public bool IncludeTestEvents { get; set; }
 
-    /// <summary>How long one request may take, answer included; past it the attempt fails. Default 10 seconds.</summary>
+    /// <summary>
+    /// How long one request may take, answer included (for a broker: the publish and its confirmation); past it the
+    /// attempt fails. Default 10 seconds.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Requests to this destination in flight at once. Default 8.</summary>
+    /// <summary>
+    /// Requests (for a broker: unconfirmed publishes) to this destination in flight at once. Default 8; a broker takes
+    /// hundreds, its confirmations awaited together.
+    /// </summary>
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>
@@ -118,11 +134,14 @@ public sealed class DestinationOptions
             problems.Add($"{who}: the name may hold only letters, digits, '-', '_' and '.'.");
         }
 
+        var http = DestinationKinds.IsHttp(Kind);
         if (Url is null)
         {
-            problems.Add($"{who} has no Url: set the absolute http(s) URL events are POSTed to.");
+            problems.Add(http
+                ? $"{who} has no Url: set the absolute http(s) URL events are POSTed to."
+                : $"{who} has no Url: set the address of the {Kind} broker.");
         }
-        else if (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
+        else if (http && (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)))
         {
             problems.Add($"{who}: Url '{Url}' is not an absolute http or https URL.");
         }
@@ -132,7 +151,14 @@ public sealed class DestinationOptions
             problems.Add($"{who}: Format must be 'meta' or 'event'.");
         }
 
-        if (string.IsNullOrWhiteSpace(Secret))
+        if (!http)
+        {
+            if (Secret.Length > 0)
+            {
+                problems.Add($"{who}: Secret signs HTTP requests only; a {Kind} destination authenticates with its broker's credentials. Remove it.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(Secret))
         {
             problems.Add(Format == DestinationFormat.Event
                 ? $"{who} has no Secret: set a Standard Webhooks secret ('whsec_' + base64 of 24 to 64 random bytes), for example {StandardWebhooks.GenerateSecret()}."

@@ -7,8 +7,9 @@ using WabaHooks.Storage;
 namespace WabaHooks.Hosting.Destinations;
 
 /// <summary>
-/// Runs every HTTP destination after the commit: one independent <see cref="DestinationLoop"/> and named HTTP client per
-/// destination, and one <see cref="OutcomeRecorder"/> for all. At shutdown it stops claiming, lets requests in flight
+/// Runs every destination after the commit: one independent <see cref="DestinationLoop"/> and transport (a named HTTP
+/// client, a broker connection) per destination, and one <see cref="OutcomeRecorder"/> for all. A broker transport
+/// checks at start that what it publishes to exists, and stops start-up when its broker says it does not. At shutdown it stops claiming, lets requests in flight
 /// finish for up to the longest destination timeout, cancels the rest (recorded as interrupted and due again at once),
 /// and writes every outcome before the store closes.
 /// </summary>
@@ -19,33 +20,36 @@ internal sealed class DestinationService(
     IDeliveryStore deliveries,
     SinkWorkSignal signal,
     DestinationStatusBoard board,
-    IHttpClientFactory httpClientFactory,
+    DestinationTransports transports,
     WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger<DestinationService> logger) : IHostedService, IDisposable
 {
     private readonly SinkLoops _loops = new();
-    private readonly List<DestinationClient> _clients = [];
+    private readonly List<(DestinationOptions Destination, IDestinationTransport Transport)> _transports = [];
     private OutcomeRecorder? _recorder;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _recorder = new OutcomeRecorder(work, time, logger, signal.Notify);
         foreach (var destination in destinations)
         {
-            var client = new DestinationClient(destination, httpClientFactory, time);
-            _clients.Add(client);
-            var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger);
+            var transport = transports.Create(destination);
+            _transports.Add((destination, transport));
+            await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _recorder = new OutcomeRecorder(work, time, logger, signal.Notify);
+        foreach (var (destination, transport) in _transports)
+        {
+            var loop = new DestinationLoop(destination, transport, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger);
             board.Add(loop.Status);
             _loops.Start(loop);
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var grace = _clients.Count == 0 ? TimeSpan.Zero : _clients.Max(c => c.Destination.Timeout);
+        var grace = _transports.Count == 0 ? TimeSpan.Zero : _transports.Max(t => t.Destination.Timeout);
         var abandoned = await _loops.StopAsync(grace, time, cancellationToken).ConfigureAwait(false);
         if (abandoned > 0)
         {
@@ -63,6 +67,13 @@ internal sealed class DestinationService(
                 // The store is not answering; leases expire and the work is sent again after a restart.
             }
         }
+
+        foreach (var (_, transport) in _transports)
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _transports.Clear();
     }
 
     public void Dispose() => _loops.Dispose();

@@ -14,11 +14,27 @@ internal static class ArchitectureRules
     public const string SqliteProject = "WabaHooks.Sqlite";
     public const string PostgresProject = "WabaHooks.Postgres";
     public const string GraphProject = "WabaHooks.Graph";
+    public const string RabbitMqProject = "WabaHooks.RabbitMQ";
+    public const string NatsProject = "WabaHooks.Nats";
     public const string CliProject = "WabaHooks.Cli";
     public const string CliTestsProject = "WabaHooks.Cli.Tests";
 
     /// <summary>The projects that plug into the hosting layer side by side: neither may depend on another.</summary>
-    public static readonly string[] Plugins = [SqliteProject, PostgresProject, GraphProject];
+    public static readonly string[] Plugins = [SqliteProject, PostgresProject, GraphProject, RabbitMqProject, NatsProject];
+
+    /// <summary>The broker transports, each its own project so a user pulls only the client they use.</summary>
+    public static readonly string[] Brokers = [RabbitMqProject, NatsProject];
+
+    /// <summary>The broker client packages, each allowed only in its own transport's project.</summary>
+    public static readonly string[] BrokerClients = ["RabbitMQ.Client", "NATS.Client.JetStream", "NATS.Client.Core", "NATS.Net"];
+
+    /// <summary>
+    /// A broker client reaches no project but its own transport's and those that compose it on purpose (the CLI, tests).
+    /// </summary>
+    public static IEnumerable<string> BrokerClientsStayInTheirProjects(ProjectGraph graph) =>
+        graph.Projects
+            .Where(p => !Brokers.Contains(p.Name) && p.Name is not CliProject && !p.Name.EndsWith(".Tests", StringComparison.Ordinal) && p.Name is not "WabaHooks.LoadHarness")
+            .SelectMany(p => graph.Closure(p.Name).Where(r => BrokerClients.Contains(r) || Brokers.Contains(r)).Select(r => $"{p.Name} references {r}"));
 
     /// <summary>The core declares no reference at all: no project, no package, no framework beyond the BCL.</summary>
     public static IEnumerable<string> CoreReferencesNothing(ProjectGraph graph)

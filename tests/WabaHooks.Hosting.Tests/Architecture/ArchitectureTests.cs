@@ -49,6 +49,13 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Each_broker_transport_depends_on_the_hosting_layer_alone_and_its_client_reaches_nothing_else()
+    {
+        Assert.Empty(Brokers.SelectMany(b => Repository[b].Projects.Where(p => p != HostingProject).Select(p => $"{b} references {p}")));
+        Assert.Empty(BrokerClientsStayInTheirProjects(Repository));
+    }
+
+    [Fact]
     public void Nothing_but_the_CLIs_own_tests_references_the_CLI()
     {
         Assert.Empty(CliReferencedOnlyByItsTests(Repository));
@@ -91,7 +98,9 @@ public sealed class ArchitectureTests
         Project(dir, "src/WabaHooks.AspNetCore", projects: ["src/WabaHooks.Hosting", "src/WabaHooks.Postgres"]);
         Project(dir, "src/WabaHooks.Sqlite", projects: ["src/WabaHooks.Hosting", "src/WabaHooks.Graph"]);
         Project(dir, "src/WabaHooks.Postgres", projects: ["src/WabaHooks.Hosting"], packages: ["Microsoft.AspNetCore.Http.Abstractions"]);
-        Project(dir, "src/WabaHooks.Graph", projects: ["src/WabaHooks.Hosting"]);
+        Project(dir, "src/WabaHooks.Graph", projects: ["src/WabaHooks.Hosting"], packages: ["RabbitMQ.Client"]);
+        Project(dir, "src/WabaHooks.RabbitMQ", projects: ["src/WabaHooks.Hosting"], packages: ["RabbitMQ.Client"]);
+        Project(dir, "src/WabaHooks.Nats", projects: ["src/WabaHooks.Hosting", "src/WabaHooks.RabbitMQ"], packages: ["NATS.Client.JetStream"]);
         Project(dir, "src/WabaHooks.Cli", projects: ["src/WabaHooks.AspNetCore", "src/WabaHooks.Sqlite"]);
         Project(dir, "tests/WabaHooks.Cli.Tests", projects: ["src/WabaHooks.Cli"]);
         Project(dir, "samples/EchoBot", projects: ["src/WabaHooks.Cli"]);
@@ -103,12 +112,18 @@ public sealed class ArchitectureTests
         Assert.Equal(
             [
                 "WabaHooks.Graph references Microsoft.AspNetCore.App",
+                "WabaHooks.Nats references Microsoft.AspNetCore.App",
+                "WabaHooks.Nats references WabaHooks.RabbitMQ",
                 "WabaHooks.Postgres references Microsoft.AspNetCore.App",
                 "WabaHooks.Postgres references Microsoft.AspNetCore.Http.Abstractions",
+                "WabaHooks.RabbitMQ references Microsoft.AspNetCore.App",
                 "WabaHooks.Sqlite references Microsoft.AspNetCore.App",
                 "WabaHooks.Sqlite references WabaHooks.Graph",
             ],
             PluginsApart(wrong).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["EchoBot references RabbitMQ.Client", "WabaHooks.Graph references RabbitMQ.Client", "WabaHooks.Sqlite references RabbitMQ.Client"],
+            BrokerClientsStayInTheirProjects(wrong).Order(StringComparer.Ordinal));
         Assert.Equal(["EchoBot references WabaHooks.Cli"], CliReferencedOnlyByItsTests(wrong));
 
         // And the compiled checks see what code uses: the hosting layer uses more than the BCL, a store uses the hosting layer.

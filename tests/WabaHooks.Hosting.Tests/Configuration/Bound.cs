@@ -23,6 +23,8 @@ internal sealed class Bound : IDisposable
 
     public WabaHooksOptions Options => _provider.GetRequiredService<IOptions<WabaHooksOptions>>().Value;
 
+    public IServiceProvider Services => _provider;
+
     public T Get<T>()
         where T : class => _provider.GetRequiredService<IOptions<T>>().Value;
 
