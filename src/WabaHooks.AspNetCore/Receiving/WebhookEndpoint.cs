@@ -25,7 +25,8 @@ namespace WabaHooks.AspNetCore.Receiving;
 /// between, so an outage under load does not turn into a log storm.
 /// </remarks>
 internal sealed partial class WebhookEndpoint(
-    IOptionsMonitor<WabaHooksOptions> options,
+    IOptions<WabaHooksOptions> options,
+    IOptionsMonitor<WabaHooksOptions> reloaded,
     GroupCommitWriter writer,
     WabaHooksMetrics metrics,
     TimeProvider timeProvider,
@@ -34,22 +35,32 @@ internal sealed partial class WebhookEndpoint(
     /// <summary>The first buffer a body is read into; it doubles as bytes arrive, up to the body limit.</summary>
     internal const int InitialBufferBytes = 16 * 1024;
 
-    // Limits are read once; only the credentials below follow a reload.
-    private readonly WabaHooksOptions _options = options.CurrentValue;
+    // Limits are the settings validated at start-up, read once; only the credentials below follow a reload.
+    private readonly WabaHooksOptions _options = options.Value;
     private readonly RepeatedFailureLog _failures = new(logger, timeProvider);
-    private readonly RefusalLimiter _refusals = new(options.CurrentValue.RefusedRequests);
+    private readonly RefusalLimiter _refusals = new(options.Value.RefusedRequests);
 
     // The app secrets and verify token, replaced as one when the configuration reloads: a request reads one snapshot.
     // A reload that does not validate never reaches here (the monitor throws instead of calling back), so the endpoint
     // keeps the last valid credentials rather than refusing everything.
-    private volatile Credentials _credentials = new(options.CurrentValue);
+    private volatile Credentials _credentials = new(options.Value);
 
     private IDisposable? _onChange;
 
     /// <summary>Starts following reloads of the app secrets and verify token.</summary>
     public WebhookEndpoint Watch()
     {
-        _onChange = options.OnChange((changed, name) =>
+        try
+        {
+            // Created at the first request: a change made since start-up is taken now, if it is valid.
+            _credentials = new(reloaded.CurrentValue);
+        }
+        catch (OptionsValidationException)
+        {
+            // Reported by the settings reload log; the start-up settings stay.
+        }
+
+        _onChange = reloaded.OnChange((changed, name) =>
         {
             if (name == Options.DefaultName)
             {

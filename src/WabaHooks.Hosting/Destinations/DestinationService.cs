@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Storage;
@@ -22,10 +23,12 @@ internal sealed class DestinationService(
     IHttpClientFactory httpClientFactory,
     WabaHooksMetrics metrics,
     TimeProvider time,
-    ILogger<DestinationService> logger) : IHostedService, IDisposable
+    ILogger<DestinationService> logger,
+    IOptionsMonitor<DestinationOptions>? reloaded = null) : IHostedService, IDisposable
 {
     private readonly SinkLoops _loops = new();
     private readonly List<DestinationClient> _clients = [];
+    private readonly List<IDisposable> _secretWatches = [];
     private OutcomeRecorder? _recorder;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -35,6 +38,20 @@ internal sealed class DestinationService(
         {
             var client = new DestinationClient(destination, httpClientFactory, time);
             _clients.Add(client);
+            // A destination read from configuration follows a rotation of its secret (only a valid change calls back);
+            // its other settings are read once.
+            var name = destination.Name;
+            if (reloaded?.OnChange((changed, changedName) =>
+            {
+                if (changedName == name)
+                {
+                    client.UseSecret(changed.Secret);
+                }
+            }) is { } watch)
+            {
+                _secretWatches.Add(watch);
+            }
+
             var loop = new DestinationLoop(client, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger);
             board.Add(loop.Status);
             _loops.Start(loop);
@@ -65,5 +82,13 @@ internal sealed class DestinationService(
         }
     }
 
-    public void Dispose() => _loops.Dispose();
+    public void Dispose()
+    {
+        foreach (var watch in _secretWatches)
+        {
+            watch.Dispose();
+        }
+
+        _loops.Dispose();
+    }
 }

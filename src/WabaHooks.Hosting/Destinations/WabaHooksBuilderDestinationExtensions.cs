@@ -92,6 +92,8 @@ public static class WabaHooksBuilderDestinationExtensions
             .Configure(o => SettingsBinder.Bind(section, o, section.Path, problems.Binding(typeof(DestinationOptions), name)))
             .PostConfigure(o => o.Name = name)
             .ValidateOnStart();
+        // Its secret rotates when the configuration reloads.
+        services.AddSingleton<IOptionsChangeTokenSource<DestinationOptions>>(new ConfigurationChangeSource<DestinationOptions>(section, name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, ConfigurationProblemsValidator<DestinationOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, DestinationOptionsValidator>());
         services.AddSingleton(sp => Named(sp, name));
