@@ -272,9 +272,9 @@ internal sealed class WebhookTransport : IDisposable
             errors.Add("Serve:Limits: MaxConcurrentConnections must not be negative (0 = no limit), MaxRequestLineBytes and MaxRequestHeadersTotalBytes must be at least 1024, MaxRequestHeaderCount at least 8 (the defaults are 10000, 4096, 16384 and 50).");
         }
 
-        if (limits.RequestHeadersTimeout <= TimeSpan.Zero || limits.KeepAliveTimeout <= TimeSpan.Zero || limits.MinBodyDataRateGracePeriod < TimeSpan.FromSeconds(1) || limits.MinBodyBytesPerSecond <= 0)
+        if (limits.RequestHeadersTimeout <= TimeSpan.Zero || limits.KeepAliveTimeout <= TimeSpan.Zero || limits.MinBodyDataRateGracePeriod <= TimeSpan.FromSeconds(1) || limits.MinBodyBytesPerSecond <= 0)
         {
-            errors.Add("Serve:Limits: RequestHeadersTimeout and KeepAliveTimeout must be positive, MinBodyDataRateGracePeriod at least 1 second, MinBodyBytesPerSecond positive (the defaults are 10 s, 30 s, 5 s and 1024).");
+            errors.Add("Serve:Limits: RequestHeadersTimeout and KeepAliveTimeout must be positive, MinBodyDataRateGracePeriod more than 1 second (Kestrel's own bound), MinBodyBytesPerSecond positive (the defaults are 10 s, 30 s, 5 s and 1024).");
         }
     }
 
