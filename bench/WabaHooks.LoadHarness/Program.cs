@@ -6,6 +6,7 @@ using WabaHooks.LoadHarness;
 // Usage: WabaHooks.LoadHarness [--duration SECONDS] [--connections N] [--threads N] [--payloads DIR] [--cli PATH]
 //        WabaHooks.LoadHarness forward [--format meta|event] [--concurrency N] [--deliveries N] ...   (see ForwardBench)
 //        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
+//        WabaHooks.LoadHarness hostile [--idle N] [--slow N] [--duration S] [--rate N] [--cli PATH]   (see HostileBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
@@ -24,6 +25,11 @@ if (args is ["receiver", var receiverUrl, var receiverFormat])
 if (args is ["crash-cycles", .. var crashArgs])
 {
     return await CrashCycles.RunAsync(crashArgs);
+}
+
+if (args is ["hostile", .. var hostileArgs])
+{
+    return await HostileBench.RunAsync(hostileArgs, HarnessOptions.Parse([]).CliPath);
 }
 
 if (args is ["fuzz", .. var fuzzArgs])

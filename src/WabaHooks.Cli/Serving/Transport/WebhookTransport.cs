@@ -100,8 +100,10 @@ internal sealed class WebhookTransport : IDisposable
             }
         }
 
-        ValidateLimits(serve.Limits, errors);
-        return new(urls, serve.Limits, server, client, options, proxies);
+        // Limits Kestrel would refuse are left at its defaults: start-up stops on the problems listed, and the host is
+        // still built for the rest of the checks.
+        var limits = ValidateLimits(serve.Limits, errors) ? serve.Limits : new ListenerLimitsOptions();
+        return new(urls, limits, server, client, options, proxies);
     }
 
     /// <summary>Registers what the proxy mode needs: ASP.NET's certificate forwarding, reading the configured header.</summary>
@@ -265,8 +267,9 @@ internal sealed class WebhookTransport : IDisposable
         }
     }
 
-    private static void ValidateLimits(ListenerLimitsOptions limits, ICollection<string> errors)
+    private static bool ValidateLimits(ListenerLimitsOptions limits, ICollection<string> errors)
     {
+        var before = errors.Count;
         if (limits.MaxConcurrentConnections < 0 || limits.MaxRequestLineBytes < 1024 || limits.MaxRequestHeadersTotalBytes < 1024 || limits.MaxRequestHeaderCount < 8)
         {
             errors.Add("Serve:Limits: MaxConcurrentConnections must not be negative (0 = no limit), MaxRequestLineBytes and MaxRequestHeadersTotalBytes must be at least 1024, MaxRequestHeaderCount at least 8 (the defaults are 10000, 4096, 16384 and 50).");
@@ -276,6 +279,8 @@ internal sealed class WebhookTransport : IDisposable
         {
             errors.Add("Serve:Limits: RequestHeadersTimeout and KeepAliveTimeout must be positive, MinBodyDataRateGracePeriod more than 1 second (Kestrel's own bound), MinBodyBytesPerSecond positive (the defaults are 10 s, 30 s, 5 s and 1024).");
         }
+
+        return errors.Count == before;
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
