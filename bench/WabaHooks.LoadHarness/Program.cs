@@ -8,6 +8,7 @@ using WabaHooks.LoadHarness;
 //        WabaHooks.LoadHarness call-latency [--samples N] [--load-fraction F] [--connections N] ...   (see CallLatencyBench)
 //        WabaHooks.LoadHarness forward-broker --kind nats|rabbitmq --url URL [--format] [--concurrency N] [--deliveries N]
 //        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
+//        WabaHooks.LoadHarness hostile [--idle N] [--slow N] [--duration S] [--rate N] [--cli PATH]   (see HostileBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
@@ -39,6 +40,11 @@ if (args is ["call-latency", .. var latencyArgs])
         Console.Error.WriteLine(ex.Message);
         return 2;
     }
+}
+
+if (args is ["hostile", .. var hostileArgs])
+{
+    return await HostileBench.RunAsync(hostileArgs, HarnessOptions.Parse([]).CliPath);
 }
 
 if (args is ["fuzz", .. var fuzzArgs])

@@ -27,7 +27,7 @@ public static class WabaHooksEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var endpoint = new Lazy<WebhookEndpoint>(() =>
         {
-            var created = ActivatorUtilities.CreateInstance<WebhookEndpoint>(services);
+            var created = ActivatorUtilities.CreateInstance<WebhookEndpoint>(services).Watch();
             // Disposing writes the counts of repeated failures not yet logged; the container does not own this object.
             services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(created.Dispose);
             return created;

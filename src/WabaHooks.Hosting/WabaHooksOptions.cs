@@ -35,6 +35,12 @@ public sealed class WabaHooksOptions
     /// <summary>The <c>Retry-After</c> value, in seconds, sent with a 503. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How many refused requests one source address may make before it is answered 429 (and no longer logged). Default:
+    /// a burst of 20, then 1 a second.
+    /// </summary>
+    public RefusedRequestOptions RefusedRequests { get; } = new();
+
     /// <summary>How the processor turns deliveries into events after the 200.</summary>
     public ProcessorOptions Processor { get; } = new();
 

@@ -56,6 +56,11 @@ internal sealed class WabaHooksOptionsValidator(ConfigurationProblems? binding =
             errors.Add("GroupCommit.MaxBatchSize, MaxBatchBytes and QueueCapacity must be positive.");
         }
 
+        if (options.RefusedRequests.Burst < 0 || options.RefusedRequests.PerSecond <= 0 || double.IsNaN(options.RefusedRequests.PerSecond))
+        {
+            errors.Add("RefusedRequests.Burst must not be negative (0 turns the limit off) and RefusedRequests.PerSecond must be positive (the defaults are 20 and 1).");
+        }
+
         ValidateProcessor(options.Processor, errors);
         ValidateHandlers(options.Handlers, errors);
         Retention.RetentionOptionsValidator.Validate(options.Retention, errors);

@@ -60,6 +60,10 @@ public static class WabaHooksServiceCollectionExtensions
             services.AddOptions<WabaHooksOptions>().Configure(configure);
         }
 
+        // App secrets and the verify token follow the configuration when it reloads (IOptionsMonitor), so a secret is
+        // rotated without a restart; the rest of the settings are read once.
+        services.AddSingleton<IOptionsChangeTokenSource<WabaHooksOptions>>(new ConfigurationChangeSource<WabaHooksOptions>(configuration));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SettingsReloadLog>(sp, configuration));
         var builder = AddCore(services, configuration);
         var destinations = configuration.GetSection(DestinationsKey);
         if (destinations.Value is { Length: > 0 })

@@ -26,6 +26,7 @@ namespace WabaHooks.AspNetCore.Receiving;
 /// </remarks>
 internal sealed partial class WebhookEndpoint(
     IOptions<WabaHooksOptions> options,
+    IOptionsMonitor<WabaHooksOptions> reloaded,
     GroupCommitWriter writer,
     WabaHooksMetrics metrics,
     TimeProvider timeProvider,
@@ -34,12 +35,49 @@ internal sealed partial class WebhookEndpoint(
     /// <summary>The first buffer a body is read into; it doubles as bytes arrive, up to the body limit.</summary>
     internal const int InitialBufferBytes = 16 * 1024;
 
+    // Limits are the settings validated at start-up, read once; only the credentials below follow a reload.
     private readonly WabaHooksOptions _options = options.Value;
-    private readonly AppSecret[] _secrets = [.. AppSecret.NameByPosition(options.Value.AppSecrets)];
     private readonly RepeatedFailureLog _failures = new(logger, timeProvider);
+    private readonly RefusalLimiter _refusals = new(options.Value.RefusedRequests);
+
+    // The app secrets and verify token, replaced as one when the configuration reloads: a request reads one snapshot.
+    // A reload that does not validate never reaches here (the monitor throws instead of calling back), so the endpoint
+    // keeps the last valid credentials rather than refusing everything.
+    private volatile Credentials _credentials = new(options.Value);
+
+    private IDisposable? _onChange;
+
+    /// <summary>Starts following reloads of the app secrets and verify token.</summary>
+    public WebhookEndpoint Watch()
+    {
+        try
+        {
+            // Created at the first request: a change made since start-up is taken now, if it is valid.
+            _credentials = new(reloaded.CurrentValue);
+        }
+        catch (OptionsValidationException)
+        {
+            // Reported by the settings reload log; the start-up settings stay.
+        }
+
+        _onChange = reloaded.OnChange((changed, name) =>
+        {
+            if (name == Options.DefaultName)
+            {
+                _credentials = new(changed);
+                LogCredentialsReloaded(logger, _credentials.Secrets.Length);
+            }
+        });
+        return this;
+    }
 
     /// <summary>Writes the counts of failures not yet reported.</summary>
-    public void Dispose() => _failures.Dispose();
+    public void Dispose()
+    {
+        _onChange?.Dispose();
+        _failures.Dispose();
+        _refusals.Dispose();
+    }
 
     public Task HandleAsync(HttpContext context)
     {
@@ -63,7 +101,7 @@ internal sealed partial class WebhookEndpoint(
     {
         var query = context.Request.Query;
         var decision = WebhookVerification.Decide(
-            query["hub.mode"], query["hub.verify_token"], query["hub.challenge"], _options.VerifyToken);
+            query["hub.mode"], query["hub.verify_token"], query["hub.challenge"], _credentials.VerifyToken);
         switch (decision.Outcome)
         {
             case VerificationOutcome.Accepted:
@@ -136,7 +174,7 @@ internal sealed partial class WebhookEndpoint(
             return;
         }
 
-        var signature = WebhookSignature.Verify(body, request.Headers[WebhookSignature.HeaderName], _secrets);
+        var signature = WebhookSignature.Verify(body, request.Headers[WebhookSignature.HeaderName], _credentials.Secrets);
         if (!signature.IsValid)
         {
             metrics.DeliveryReceived(WabaHooksMetrics.DeliveryOutcomes.Signature);
@@ -190,7 +228,7 @@ internal sealed partial class WebhookEndpoint(
             }
 
             context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, reason).ConfigureAwait(false);
+            await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, reason).ConfigureAwait(false);
             return;
         }
 
@@ -209,6 +247,22 @@ internal sealed partial class WebhookEndpoint(
 
     private Task RefuseAsync(HttpContext context, int statusCode, string reason)
     {
+        if (!_refusals.TryRefuse(context.Connection.RemoteIpAddress))
+        {
+            // This address has used up its refusals: a short answer, no log line, and the connection closed so a scanner
+            // pays for a new one (a TLS handshake) each time. Metrics still count the refusal's reason.
+            context.Response.Headers.Connection = "close";
+            context.Response.Headers.RetryAfter = "1";
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+
+        return AnswerAsync(context, statusCode, reason);
+    }
+
+    private Task AnswerAsync(HttpContext context, int statusCode, string reason)
+    {
         // Keyed by status, reason and sender: each sender's repeated mistake is logged once per interval with a count,
         // and a flood from many addresses is bounded by the log's key limit (the rest are counted under one line).
         // Metrics count every refusal.
@@ -221,6 +275,13 @@ internal sealed partial class WebhookEndpoint(
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason + "\n", context.RequestAborted);
+    }
+
+    private sealed class Credentials(WabaHooksOptions options)
+    {
+        public AppSecret[] Secrets { get; } = [.. AppSecret.NameByPosition(options.AppSecrets)];
+
+        public string VerifyToken { get; } = options.VerifyToken;
     }
 
     private static bool IsJson(string? contentType) =>
@@ -303,6 +364,9 @@ internal sealed partial class WebhookEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {RemoteAddress}: {StatusCode} {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string path, string remoteAddress, int statusCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded: {SecretCount} app secret(s) and the verify token now in use")]
+    private static partial void LogCredentialsReloaded(ILogger logger, int secretCount);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery not stored, answered 503: {Reason}")]
     private static partial void LogStoreFailure(ILogger logger, Exception exception, string reason);

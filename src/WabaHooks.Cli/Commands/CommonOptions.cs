@@ -13,6 +13,9 @@ internal sealed class CommonOptions
 
     public Option<string?> Postgres { get; } = new("--postgres") { Description = "An Npgsql connection string (WabaHooks:Postgres:ConnectionString): use PostgreSQL instead of the embedded SQLite store." };
 
+    /// <summary>Whether the configuration file is read again when it changes (serve).</summary>
+    public bool WatchConfigFile { get; init; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Config);
@@ -31,7 +34,7 @@ internal sealed class CommonOptions
             Add(values, key, value);
         }
 
-        return CliConfiguration.Build(parse.GetValue(Config), values, errors);
+        return CliConfiguration.Build(parse.GetValue(Config), values, errors, WatchConfigFile);
     }
 
     public static void Add(List<KeyValuePair<string, string?>> values, string key, string? value)

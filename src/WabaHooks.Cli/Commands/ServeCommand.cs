@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Serving;
+using WabaHooks.Cli.Serving.Transport;
 using WabaHooks.Graph.Watchdog;
 using WabaHooks.Hosting;
 using WabaHooks.Hosting.Configuration;
@@ -21,7 +22,8 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var common = new CommonOptions();
+        // The file is watched: app secrets and verify tokens rotate in a running serve.
+        var common = new CommonOptions { WatchConfigFile = true };
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, separated by ';' [default: {ServeOptions.DefaultUrls}]." };
         var path = new Option<string?>("--path") { Description = "The callback path [default: /webhook]." };
         var verifyToken = new Option<string?>("--verify-token") { Description = "The verify token entered in Meta's App Dashboard [default: generated once and kept in the data dir]." };
@@ -37,6 +39,10 @@ internal static class ServeCommand
         };
         var httpsCert = new Option<string?>("--https-cert") { Description = "PEM certificate (full chain) for https:// addresses." };
         var httpsKey = new Option<string?>("--https-key") { Description = "PEM private key of --https-cert." };
+        var clientCa = new Option<string?>("--client-ca")
+        {
+            Description = "Require Meta's client certificate (mutual TLS), issued under the CA in this PEM file (Meta's outbound API CA) [default: not required].",
+        };
         var watchWabaId = new Option<string[]>("--watch-waba-id")
         {
             Description = "A WABA whose subscribed_apps the watchdog checks, and whose silence it reports. Repeat for several [default: none, watchdog off].",
@@ -71,6 +77,7 @@ internal static class ServeCommand
         command.Options.Add(reserve);
         command.Options.Add(httpsCert);
         command.Options.Add(httpsKey);
+        command.Options.Add(clientCa);
         command.Options.Add(watchWabaId);
         command.Options.Add(watchAppId);
         command.Options.Add(accessToken);
@@ -91,6 +98,7 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Serve", "Path"), parse.GetValue(path)),
                 (CliConfiguration.Key("Serve", "HttpsCertificate"), parse.GetValue(httpsCert)),
                 (CliConfiguration.Key("Serve", "HttpsKey"), parse.GetValue(httpsKey)),
+                (CliConfiguration.Key("Serve", "ClientCertificate", "CaFile"), parse.GetValue(clientCa)),
                 (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
                 (CliConfiguration.Key("Serve", "MetricsUrls"), parse.GetValue(metricsUrls)),
                 (CliConfiguration.Key("Serve", "Verbose"), parse.GetValue(verbose) ? "true" : null),
@@ -118,7 +126,13 @@ internal static class ServeCommand
             var listenOn = ServeChecks.Urls(serve, errors);
             ServeChecks.Path(serve, errors);
             var metricsOn = MetricsListener.Urls(serve, errors);
-            using var certificate = ServeChecks.Certificate(serve, listenOn, errors);
+            bool hasCertificate;
+            using (var certificate = ServeChecks.Certificate(serve, listenOn, errors))
+            {
+                hasCertificate = certificate is not null;
+            }
+
+            using var transport = WebhookTransport.Create(serve, listenOn, hasCertificate, TimeProvider.System, errors);
             var postgres = CliConfiguration.Postgres(configuration, errors);
             var dataDir = CliConfiguration.DataDir(configuration);
             var dataDirUsable = errors.Count;
@@ -135,7 +149,7 @@ internal static class ServeCommand
             // Built even when the checks above failed, so the settings' own validation adds its problems to the list:
             // every problem is reported at once.
             var effective = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(defaults).Build();
-            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null, prometheus: metricsOn.Count > 0);
+            await using var app = GatewayHost.Build(effective, serve, transport, postgres is not null, prometheus: metricsOn.Count > 0);
             errors.AddRange(ValidationFailures(app.Services));
             if (errors.Count > 0)
             {

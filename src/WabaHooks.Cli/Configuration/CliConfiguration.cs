@@ -29,13 +29,30 @@ internal static class CliConfiguration
     /// </summary>
     private const string SourceKey = "WabaHooksCli:ConfigurationSource";
 
-    public static IConfigurationRoot Build(string? configFile, IEnumerable<KeyValuePair<string, string?>> commandLine, ICollection<string> errors)
+    /// <param name="configFile">The file named by <c>--config</c>, if any.</param>
+    /// <param name="commandLine">The options given, as keys.</param>
+    /// <param name="errors">Receives the problems.</param>
+    /// <param name="watch">
+    /// Whether the file is read again when it changes (serve, so secrets rotate without a restart). A change that is not
+    /// valid JSON leaves the file's settings empty until it is fixed, and the options that follow it keep their last
+    /// valid values; it is never thrown on the watcher's thread.
+    /// </param>
+    public static IConfigurationRoot Build(string? configFile, IEnumerable<KeyValuePair<string, string?>> commandLine, ICollection<string> errors, bool watch = false)
     {
         var builder = new ConfigurationBuilder();
         var (file, source) = ChooseFile(configFile, errors);
+        var loaded = false;
         if (file is not null)
         {
-            builder.AddJsonFile(file, optional: false, reloadOnChange: false);
+            builder.AddJsonFile(json =>
+            {
+                json.Path = file;
+                json.Optional = false;
+                json.ReloadOnChange = watch;
+                json.ResolveFileProvider();
+                // The first read reports a broken file (below); a later one must not throw on the watcher's thread.
+                json.OnLoadException = context => context.Ignore = loaded;
+            });
         }
 
         builder.AddInMemoryCollection([new(SourceKey, source)]);
@@ -45,7 +62,9 @@ internal static class CliConfiguration
         builder.AddInMemoryCollection(commandLine);
         try
         {
-            return builder.Build();
+            var root = builder.Build();
+            loaded = true;
+            return root;
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
         {

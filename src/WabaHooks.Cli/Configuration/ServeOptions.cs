@@ -1,3 +1,5 @@
+using WabaHooks.Cli.Serving.Transport;
+
 namespace WabaHooks.Cli.Configuration;
 
 /// <summary>
@@ -20,6 +22,12 @@ internal sealed class ServeOptions
 
     /// <summary>The PEM private key file of <see cref="HttpsCertificate"/>.</summary>
     public string? HttpsKey { get; set; }
+
+    /// <summary>Mutual TLS: Meta's client certificate, required at the handshake or forwarded by a known proxy. Off by default.</summary>
+    public ClientCertificateOptions ClientCertificate { get; } = new();
+
+    /// <summary>Kestrel's limits on the webhook listener: sizes, timeouts, slow senders, connections.</summary>
+    public ListenerLimitsOptions Limits { get; } = new();
 
     /// <summary>
     /// Whether <c>/readyz</c> shows the store's error, the watchdog's WABAs and each destination's circuit, not only its

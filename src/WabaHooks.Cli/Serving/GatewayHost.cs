@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WabaHooks.Cli.Configuration;
+using WabaHooks.Cli.Serving.Transport;
 using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Cli.Serving;
@@ -18,11 +18,12 @@ internal static class GatewayHost
 {
     private const long OtherRoutesMaxBodyBytes = 64 * 1024;
 
-    public static WebApplication Build(IConfiguration configuration, ServeOptions serve, IReadOnlyList<Uri> urls, X509Certificate2? certificate, bool postgres, bool prometheus = false)
+    public static WebApplication Build(IConfiguration configuration, ServeOptions serve, WebhookTransport transport, bool postgres, bool prometheus = false)
     {
         // The content root is the program's folder, not the working directory: ASP.NET Core watches the content root
         // for appsettings changes, and a watcher over a data dir that SQLite writes to costs CPU on every commit.
-        // No file watching at all: configuration is read once at start-up.
+        // No file watching here: the configuration file is watched by whoever built the configuration passed in (serve
+        // watches it so secrets rotate), and the content root holds no settings.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
@@ -69,7 +70,7 @@ internal static class GatewayHost
 
         // The slim builder leaves out HTTPS unless asked: Meta calls only HTTPS endpoints.
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.UseUrls([.. urls.Select(u => u.GetLeftPart(UriPartial.Authority).Replace("0.0.0.0", "*", StringComparison.Ordinal))]);
+        // The addresses are bound by the transport (per-connection TLS needs each endpoint's own options).
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -78,11 +79,9 @@ internal static class GatewayHost
             // bodies well under the limit. Not read from the options here: Kestrel is configured while the app is built,
             // before start-up validation has reported every problem in the settings.
             kestrel.Limits.MaxRequestBodySize = OtherRoutesMaxBodyBytes;
-            if (certificate is not null)
-            {
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
-            }
+            transport.ConfigureKestrel(kestrel);
         });
+        transport.ConfigureServices(builder.Services);
 
         var section = configuration.GetSection(CliConfiguration.Section);
         builder.Services.AddSingleton(new ClaimedSection("Serve"));
@@ -117,6 +116,7 @@ internal static class GatewayHost
         GatewayTelemetry.Add(builder, prometheus);
 
         var app = builder.Build();
+        transport.Use(app, serve.Path);
         app.MapWabaHooks(serve.Path);
         app.MapWabaHooksHealth(includeDetails: serve.ReadyzDetails);
         return app;

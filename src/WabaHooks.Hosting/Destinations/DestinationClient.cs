@@ -23,8 +23,8 @@ public sealed class DestinationClient : IDestinationTransport
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly DestinationOptions _destination;
-    private readonly byte[]? _eventKey;
-    private readonly AppSecret _envelopeKey;
+    // Replaced as one when the destination's secret is rotated in configuration; a request signs with one snapshot.
+    private volatile SigningKeys _keys;
     private readonly TimeProvider _time;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly string _httpClientName;
@@ -49,8 +49,7 @@ public sealed class DestinationClient : IDestinationTransport
 
         _destination = destination;
         // Each key is derived once, as the settings are checked, not on every send: the dispatcher signs every attempt.
-        _eventKey = destination.Format == DestinationFormat.Event ? StandardWebhooks.ParseSecret(destination.Secret) : null;
-        _envelopeKey = new AppSecret(destination.Name, destination.Secret);
+        _keys = SigningKeys.For(destination, destination.Secret);
         _time = time ?? TimeProvider.System;
         _httpClientFactory = httpClientFactory;
         _httpClientName = WabaHooksHttpClients.Destination(destination.Name);
@@ -59,13 +58,24 @@ public sealed class DestinationClient : IDestinationTransport
     /// <summary>The destination's settings.</summary>
     public DestinationOptions Destination => _destination;
 
+    /// <summary>Signs the next requests with <paramref name="secret"/>: the destination's secret was rotated.</summary>
+    /// <param name="secret">The new secret, already validated with the rest of the destination's settings.</param>
+    internal void UseSecret(string secret) => _keys = SigningKeys.For(_destination, secret);
+
+    private sealed record SigningKeys(byte[]? Event, AppSecret Envelope)
+    {
+        public static SigningKeys For(DestinationOptions destination, string secret) => new(
+            destination.Format == DestinationFormat.Event ? StandardWebhooks.ParseSecret(secret) : null,
+            new AppSecret(destination.Name, secret));
+    }
+
     /// <summary>POSTs Meta's envelope (whole or narrowed), signed with <c>X-Hub-Signature-256</c> under the destination's secret.</summary>
     /// <param name="envelope">The exact bytes to send.</param>
     /// <param name="cancellationToken">Aborts the request; counted as a failure with the reason "cancelled".</param>
     public Task<DestinationResponse> SendEnvelopeAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         var request = NewRequest(envelope);
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(envelope.Span, _envelopeKey));
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(envelope.Span, _keys.Envelope));
         return SendAsync(request, cancellationToken);
     }
 
@@ -76,7 +86,7 @@ public sealed class DestinationClient : IDestinationTransport
     public Task<DestinationResponse> SendEventAsync(string eventId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventId);
-        var key = _eventKey ?? throw new InvalidOperationException($"Destination '{_destination.Name}' takes Meta's envelope, not events.");
+        var key = _keys.Event ?? throw new InvalidOperationException($"Destination '{_destination.Name}' takes Meta's envelope, not events.");
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
         var request = NewRequest(body);
         request.Headers.Add(StandardWebhooks.IdHeader, eventId);

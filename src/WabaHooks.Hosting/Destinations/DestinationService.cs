@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Storage;
@@ -23,10 +24,12 @@ internal sealed class DestinationService(
     DestinationTransports transports,
     WabaHooksMetrics metrics,
     TimeProvider time,
-    ILogger<DestinationService> logger) : IHostedService, IDisposable
+    ILogger<DestinationService> logger,
+    IOptionsMonitor<DestinationOptions>? reloaded = null) : IHostedService, IDisposable
 {
     private readonly SinkLoops _loops = new();
     private readonly List<(DestinationOptions Destination, IDestinationTransport Transport)> _transports = [];
+    private readonly List<IDisposable> _secretWatches = [];
     private OutcomeRecorder? _recorder;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -35,6 +38,7 @@ internal sealed class DestinationService(
         {
             var transport = transports.Create(destination);
             _transports.Add((destination, transport));
+            WatchSecret(destination, transport);
             await transport.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -76,5 +80,37 @@ internal sealed class DestinationService(
         _transports.Clear();
     }
 
-    public void Dispose() => _loops.Dispose();
+    /// <summary>
+    /// An HTTP destination read from configuration follows a rotation of its signing secret (only a valid change calls
+    /// back); its other settings, and a broker's, are read once.
+    /// </summary>
+    private void WatchSecret(DestinationOptions destination, IDestinationTransport transport)
+    {
+        if (transport is not DestinationClient client)
+        {
+            return;
+        }
+
+        var name = destination.Name;
+        if (reloaded?.OnChange((changed, changedName) =>
+        {
+            if (changedName == name)
+            {
+                client.UseSecret(changed.Secret);
+            }
+        }) is { } watch)
+        {
+            _secretWatches.Add(watch);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var watch in _secretWatches)
+        {
+            watch.Dispose();
+        }
+
+        _loops.Dispose();
+    }
 }

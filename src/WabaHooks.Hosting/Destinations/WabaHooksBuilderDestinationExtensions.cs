@@ -92,6 +92,8 @@ public static class WabaHooksBuilderDestinationExtensions
             .Configure<IEnumerable<DestinationKind>>((o, kinds) => BindCommon(section, o, problems.Binding(typeof(DestinationOptions), name), kinds))
             .PostConfigure(o => o.Name = name)
             .ValidateOnStart();
+        // Its secret rotates when the configuration reloads.
+        services.AddSingleton<IOptionsChangeTokenSource<DestinationOptions>>(new ConfigurationChangeSource<DestinationOptions>(section, name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, ConfigurationProblemsValidator<DestinationOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationOptions>, DestinationOptionsValidator>());
         services.AddSingleton(sp => Named(sp, name));

@@ -316,7 +316,8 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_sender_that_repeats_a_bad_signature_is_logged_once_and_counted()
     {
-        for (var i = 0; i < 30; i++)
+        // Within the default burst of refusals (20): each is answered 401.
+        for (var i = 0; i < 15; i++)
         {
             var request = TestGateway.SignedPost(TextMessage, "cccccccccccccccccccccccccccccccc");
             Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.Client.SendAsync(request, Ct)).StatusCode);
@@ -326,7 +327,7 @@ public sealed class DeliveryEndpointTests : IAsyncLifetime
         var lines = _gateway.Logs.Lines.Where(l => l.Contains("Refused", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, lines.Count);
         Assert.StartsWith("Warning: Refused POST /webhook from 127.0.0.1: 401", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("Warning: 29 more within 10 s of the one logged, not logged one by one: Refused 401 from 127.0.0.1: ", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("Warning: 14 more within 10 s of the one logged, not logged one by one: Refused 401 from 127.0.0.1: ", lines[1], StringComparison.Ordinal);
     }
 
     [Theory]
