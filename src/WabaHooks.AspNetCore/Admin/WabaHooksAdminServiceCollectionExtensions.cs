@@ -72,8 +72,10 @@ public static class WabaHooksAdminServiceCollectionExtensions
             o.AddPolicy(WabaHooksAdminPolicies.Viewer, p => p
                 .AddAuthenticationSchemes(WabaHooksAdminSchemes.Token)
                 .RequireRole(WabaHooksAdminRoles.Viewer, WabaHooksAdminRoles.Operator));
-            o.AddPolicy(WabaHooksAdminPolicies.Operator, p => p.AddRequirements(new OperatorRequirement()));
-            o.AddPolicy(WabaHooksAdminPolicies.LocalOnly, p => p.AddRequirements(new LocalOnlyRequirement()));
+            // The token scheme is named here too, so a refusal answers 401/403 (or the login page) even in an
+            // application with no default authentication scheme.
+            o.AddPolicy(WabaHooksAdminPolicies.Operator, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new OperatorRequirement()));
+            o.AddPolicy(WabaHooksAdminPolicies.LocalOnly, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new LocalOnlyRequirement()));
         });
         services.AddAntiforgery();
         services.AddOpenApi(AdminOpenApi.DocumentName, o => o.ShouldInclude = d => d.ActionDescriptor.EndpointMetadata.OfType<AdminEndpointMetadata>().Any());
