@@ -154,6 +154,27 @@ internal static class PostgresSchema
             PRIMARY KEY (sink, conversation_key)
         );
         """,
+        """
+        -- Every operator action (retry, replay, bulk jobs, pause, resume): who, when, what, how many.
+        CREATE TABLE audit_log (
+            id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at     BIGINT NOT NULL, -- unix milliseconds
+            actor  TEXT   NOT NULL,
+            action TEXT   NOT NULL,
+            target TEXT,
+            count  BIGINT NOT NULL,
+            detail TEXT
+        );
+
+        -- Sinks an operator paused: no instance claims their work until they are resumed.
+        CREATE TABLE sink_pauses (
+            sink      TEXT PRIMARY KEY,
+            paused_at BIGINT NOT NULL
+        );
+
+        -- A destination's attempts, newest first, for its page and its latency over the last hours.
+        CREATE INDEX sink_attempts_by_sink ON sink_attempts (sink, seq);
+        """,
     ];
 
     /// <summary>The schema version this build writes (the highest row of <c>wabahooks_schema</c>).</summary>

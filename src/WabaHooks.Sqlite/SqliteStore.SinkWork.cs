@@ -52,6 +52,11 @@ public sealed partial class SqliteStore
         {
             var at = now.ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
+            if (IsPaused(connection, transaction, sink))
+            {
+                return items;
+            }
+
             using (var select = connection.Command(transaction, ClaimSql, ("$sink", sink), ("$now", at), ("$limit", limit)))
             using (var reader = select.ExecuteReader())
             {

@@ -27,6 +27,8 @@ internal static class ConfigurationSchema
             "The subscription and silence watchdog, read by AddSubscriptionWatchdog()."),
         new(WabaHooksBuilderMediaExtensions.SectionKey, typeof(WabaHooks.Graph.Media.MediaOptions), false,
             "Media kept on arrival, read by AddMedia(): each inbound media message's media downloaded, checked and kept."),
+        new(Microsoft.Extensions.DependencyInjection.WabaHooksAdminServiceCollectionExtensions.SectionKey, typeof(WabaHooks.AspNetCore.Admin.WabaHooksAdminOptions), false,
+            "The admin surface (admin API, dashboard, live stream, /metrics), read by AddAdmin(); wabahooks serve runs it on its admin listener."),
         new("Serve", typeof(ServeOptions), false,
             "Read by wabahooks serve only: where it listens and how. A library user sets these in Program.cs."),
     ]);

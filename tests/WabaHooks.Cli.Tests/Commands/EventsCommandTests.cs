@@ -44,6 +44,18 @@ public sealed partial class EventsCommandTests(EventsCommandTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task List_searches_by_wamid_or_phrase_and_lists_unrouted_events_through_the_admin_query_layer()
+    {
+        var byWamid = (await fixture.RunJsonAsync("events", "list", "--search", TextWamid)).EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        var unrouted = (await fixture.RunJsonAsync("events", "list", "--unrouted", "--field", "account_update")).EnumerateArray().ToList();
+        var none = (await fixture.RunJsonAsync("events", "list", "--search", "a phrase in no payload")).EnumerateArray().ToList();
+
+        Assert.Equal([TextEventId], byWamid);
+        Assert.Equal(2, unrouted.Count); // No destination or handler is configured: nothing was routed.
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public async Task List_json_prints_one_array_newest_first_with_key_type_field_waba_phone_number_and_delivery()
     {
         var events = (await fixture.RunJsonAsync("events", "list")).EnumerateArray().ToList();
