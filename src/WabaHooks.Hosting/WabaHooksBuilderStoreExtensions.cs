@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WabaHooks.Hosting;
+using WabaHooks.Hosting.Admin;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Hosting.Inbox;
 using WabaHooks.Hosting.Replay;
+using WabaHooks.Sinks;
 using WabaHooks.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,6 +41,20 @@ public static class WabaHooksBuilderStoreExtensions
         if (typeof(IEventStore).IsAssignableFrom(typeof(TStore)) && typeof(ISinkWorkStore).IsAssignableFrom(typeof(TStore)))
         {
             builder.Services.TryAddSingleton<SinkReplay>();
+        }
+
+        if (typeof(IWabaHooksStore).IsAssignableFrom(typeof(TStore)) && typeof(IAdminStore).IsAssignableFrom(typeof(TStore)))
+        {
+            // The query layer and operator actions of the admin API and dashboard.
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(IAdminStore), sp => sp.GetRequiredService<TStore>()));
+            builder.Services.TryAddSingleton(sp => new WabaHooksQueries(
+                (IWabaHooksStore)sp.GetRequiredService<TStore>(),
+                sp.GetRequiredService<IAdminStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<SinkRouter>(),
+                sp.GetService<DestinationStatusBoard>()));
+            builder.Services.TryAddSingleton<BulkJobs>();
+            builder.Services.TryAddSingleton<WabaHooksOperations>();
         }
 
         return builder;

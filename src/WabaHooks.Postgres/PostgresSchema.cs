@@ -119,6 +119,27 @@ internal static class PostgresSchema
         -- after a restart. Null when nothing listened, and for deliveries stored before.
         ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- Every operator action (retry, replay, bulk jobs, pause, resume): who, when, what, how many.
+        CREATE TABLE audit_log (
+            id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at     BIGINT NOT NULL, -- unix milliseconds
+            actor  TEXT   NOT NULL,
+            action TEXT   NOT NULL,
+            target TEXT,
+            count  BIGINT NOT NULL,
+            detail TEXT
+        );
+
+        -- Sinks an operator paused: no instance claims their work until they are resumed.
+        CREATE TABLE sink_pauses (
+            sink      TEXT PRIMARY KEY,
+            paused_at BIGINT NOT NULL
+        );
+
+        -- A destination's attempts, newest first, for its page and its latency over the last hours.
+        CREATE INDEX sink_attempts_by_sink ON sink_attempts (sink, seq);
+        """,
     ];
 
     public static Task MigrateAsync(NpgsqlDataSource dataSource, PostgresLockTimeout lockTimeout, CancellationToken cancellationToken) =>

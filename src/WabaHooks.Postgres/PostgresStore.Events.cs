@@ -113,57 +113,15 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        var sql = new StringBuilder($"SELECT {EventColumns} FROM events WHERE seq < @before");
-        var filters = new List<Action<NpgsqlCommand>>();
-        void Filter(string? value, string column)
-        {
-            if (value is not null)
-            {
-                sql.Append(" AND ").Append(column).Append(" = @").Append(column);
-                filters.Add(c => c.Text(column, value));
-            }
-        }
-
-        Filter(query.Field, "field");
-        if (query.Type is { } type && type.EndsWith(".*", StringComparison.Ordinal))
-        {
-            // substr, not LIKE: a type name may hold '_' or '%', which LIKE would read as wildcards.
-            var prefix = type[..^1];
-            sql.Append(" AND substr(type, 1, @type_length) = @type_prefix");
-            filters.Add(c => c.Int("type_length", prefix.Length).Text("type_prefix", prefix));
-        }
-        else
-        {
-            Filter(query.Type, "type");
-        }
-
-        Filter(query.WabaId, "waba_id");
-        Filter(query.PhoneNumberId, "phone_number_id");
-        if (query.Test is { } test)
-        {
-            sql.Append(" AND test = @test");
-            filters.Add(c => c.Bool("test", test));
-        }
-
-        if (query.Since is { } since)
-        {
-            sql.Append(" AND stored_at >= @since");
-            filters.Add(c => c.Long("since", since.ToUnixTimeMilliseconds()));
-        }
-
-        if (query.Until is { } until)
-        {
-            sql.Append(" AND stored_at < @until");
-            filters.Add(c => c.Long("until", until.ToUnixTimeMilliseconds()));
-        }
-
-        sql.Append(" ORDER BY seq DESC LIMIT @limit;");
+        var (where, parameters) = PostgresEventFilter.Where(query);
+        // Following (AfterSequence) reads oldest first, so asking again from the last sequence seen misses nothing.
+        var order = query.AfterSequence is null ? "DESC" : "ASC";
         return ReadRowsAsync(
-            sql.ToString(),
+            $"SELECT {EventColumns} FROM events WHERE {where} ORDER BY seq {order} LIMIT @limit;",
             c =>
             {
-                c.Long("before", query.BeforeSequence ?? long.MaxValue).Int("limit", query.Limit);
-                filters.ForEach(f => f(c));
+                c.Int("limit", query.Limit);
+                parameters(c);
             },
             r => ReadEvent(r),
             cancellationToken);

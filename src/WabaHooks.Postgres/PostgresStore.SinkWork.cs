@@ -43,6 +43,7 @@ public sealed partial class PostgresStore
                 WHERE (event_id, sink) IN (
                     SELECT event_id, sink FROM sink_work
                     WHERE sink = @sink AND state = 0 AND next_attempt_at <= @now AND lease_until <= @now
+                        AND NOT EXISTS (SELECT 1 FROM sink_pauses p WHERE p.sink = @sink) -- paused by an operator
                     ORDER BY next_attempt_at, event_seq LIMIT @limit FOR UPDATE SKIP LOCKED)
                 RETURNING {WorkColumns};
                 """);

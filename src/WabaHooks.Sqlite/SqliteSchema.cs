@@ -120,6 +120,27 @@ internal static class SqliteSchema
         -- after a restart. Null when nothing listened, and for deliveries stored before.
         ALTER TABLE deliveries ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- Every operator action (retry, replay, bulk jobs, pause, resume): who, when, what, how many.
+        CREATE TABLE audit_log (
+            id     INTEGER PRIMARY KEY AUTOINCREMENT,
+            at     INTEGER NOT NULL, -- unix milliseconds
+            actor  TEXT    NOT NULL,
+            action TEXT    NOT NULL,
+            target TEXT,
+            count  INTEGER NOT NULL,
+            detail TEXT
+        );
+
+        -- Sinks an operator paused: a claim of their work finds nothing until they are resumed.
+        CREATE TABLE sink_pauses (
+            sink      TEXT PRIMARY KEY,
+            paused_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- A destination's attempts, newest first, for its page and its latency over the last hours.
+        CREATE INDEX sink_attempts_by_sink ON sink_attempts (sink, seq);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

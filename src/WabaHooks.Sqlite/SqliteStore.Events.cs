@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using WabaHooks.Events;
 using WabaHooks.Storage;
@@ -108,53 +107,11 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        var sql = new StringBuilder($"SELECT {EventColumns} FROM events WHERE seq < $before");
-        var parameters = new List<(string, object?)> { ("$before", query.BeforeSequence ?? long.MaxValue), ("$limit", query.Limit) };
-        void Filter(string? value, string column)
-        {
-            if (value is not null)
-            {
-                sql.Append(" AND ").Append(column).Append(" = $").Append(column);
-                parameters.Add(("$" + column, value));
-            }
-        }
-
-        Filter(query.Field, "field");
-        if (TypePrefix(query.Type) is { } prefix)
-        {
-            // substr, not LIKE: a type name may hold '_' or '%', which LIKE would read as wildcards.
-            sql.Append(" AND substr(type, 1, $type_length) = $type_prefix");
-            parameters.Add(("$type_length", prefix.Length));
-            parameters.Add(("$type_prefix", prefix));
-        }
-        else
-        {
-            Filter(query.Type, "type");
-        }
-
-        Filter(query.WabaId, "waba_id");
-        Filter(query.PhoneNumberId, "phone_number_id");
-        if (query.Test is { } test)
-        {
-            sql.Append(" AND test = $test");
-            parameters.Add(("$test", test ? 1 : 0));
-        }
-
-        if (query.Since is { } since)
-        {
-            sql.Append(" AND stored_at >= $since");
-            parameters.Add(("$since", since.ToUnixTimeMilliseconds()));
-        }
-
-        if (query.Until is { } until)
-        {
-            sql.Append(" AND stored_at < $until");
-            parameters.Add(("$until", until.ToUnixTimeMilliseconds()));
-        }
-
-        sql.Append(" ORDER BY seq DESC LIMIT $limit;");
+        var (where, parameters) = SqliteEventFilter.Where(query);
+        // Following (AfterSequence) reads oldest first, so asking again from the last sequence seen misses nothing.
+        var order = query.AfterSequence is null ? "DESC" : "ASC";
         using var connection = Open();
-        using var command = connection.Command(null, sql.ToString(), [.. parameters]);
+        using var command = connection.Command(null, $"SELECT {EventColumns} FROM events WHERE {where} ORDER BY seq {order} LIMIT $limit;", [.. parameters, ("$limit", query.Limit)]);
         using var reader = command.ExecuteReader();
         var list = new List<StoredEvent>();
         while (reader.Read())
@@ -271,10 +228,6 @@ public sealed partial class SqliteStore
         reader.Time(9),
         (byte[])reader.GetValue(10),
         reader.GetInt64(11) != 0);
-
-    /// <summary>The prefix of a <c>statuses.*</c>-style type pattern (<c>statuses.</c>), or <see langword="null"/> for an exact name.</summary>
-    private static string? TypePrefix(string? type) =>
-        type is not null && type.EndsWith(".*", StringComparison.Ordinal) ? type[..^1] : null;
 
     private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length

@@ -35,6 +35,7 @@ public sealed partial class SqliteStore
         $"""
         SELECT {WorkColumns} FROM sink_work
         WHERE sink = $sink AND state = 0 AND next_attempt_at <= $now AND lease_until <= $now
+            AND NOT EXISTS (SELECT 1 FROM sink_pauses p WHERE p.sink = $sink) -- paused by an operator
         ORDER BY next_attempt_at, event_seq LIMIT $limit;
         """;
 

@@ -57,8 +57,55 @@ public sealed record EventQuery
     /// <summary>Only sequences below this one, for paging.</summary>
     public long? BeforeSequence { get; init; }
 
+    /// <summary>
+    /// Only sequences above this one, for following what is stored next. When set, the list is oldest first, so a
+    /// reader that asks again from the last sequence it saw misses nothing.
+    /// </summary>
+    public long? AfterSequence { get; init; }
+
+    /// <summary>Only events scheduled for this sink (destination or handler), by name.</summary>
+    public string? Destination { get; init; }
+
+    /// <summary>
+    /// Only events with a sink in this state (of <see cref="Destination"/> when given, else of any sink); see
+    /// <see cref="EventOutcome"/>.
+    /// </summary>
+    public EventOutcome? Outcome { get; init; }
+
+    /// <summary>Only events with an attempt answered with this HTTP status (by <see cref="Destination"/> when given).</summary>
+    public int? HttpStatus { get; init; }
+
+    /// <summary>
+    /// Only events that matched no sink (<see langword="true"/>): nothing was scheduled for them, no destination and no
+    /// handler. <see langword="false"/>: only events with at least one sink.
+    /// </summary>
+    public bool? Unrouted { get; init; }
+
+    /// <summary>
+    /// A search box: the event whose idempotency key is exactly this, the events of the delivery with this id, or the
+    /// events whose JSON contains this phrase (byte for byte, case-sensitive), which finds a wamid, a phone number, a
+    /// template name or a word of a message.
+    /// </summary>
+    public string? Search { get; init; }
+
     /// <summary>At most this many. Default 50.</summary>
     public int Limit { get; init; } = 50;
+}
+
+/// <summary>Where an event's sink work stands, as a filter.</summary>
+public enum EventOutcome
+{
+    /// <summary>The sink took the event.</summary>
+    Delivered = 0,
+
+    /// <summary>Waiting for its first attempt, or for a retry after failures.</summary>
+    Pending = 1,
+
+    /// <summary>At least one attempt failed and the pair is not delivered yet (retrying, or dead).</summary>
+    Failed = 2,
+
+    /// <summary>Ran out of attempts: a dead letter.</summary>
+    Dead = 3,
 }
 
 /// <summary>What one delivery turned into.</summary>
