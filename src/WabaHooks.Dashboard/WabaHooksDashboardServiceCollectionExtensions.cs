@@ -1,5 +1,6 @@
 using WabaHooks.Dashboard;
 using WabaHooks.Dashboard.Queries;
+using WabaHooks.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -7,18 +8,37 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WabaHooksDashboardServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers what the dashboard's pages need: server-side rendering of Razor components, antiforgery, and the
-    /// dashboard's own services. Call it beside <c>AddWabaHooks</c>, then map the pages with
-    /// <c>app.MapWabaHooksDashboard("/wabahooks")</c>.
+    /// Adds the dashboard and the admin surface under it (<c>AddAdmin</c>: token login, roles, antiforgery, the admin
+    /// API), then map both with <c>app.MapWabaHooksDashboard("/wabahooks")</c>.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>, with a store chosen.</param>
+    /// <param name="configure">Adjusts the admin settings (tokens, session length) after the configuration.</param>
+    /// <returns>The same builder.</returns>
+    public static WabaHooksBuilder AddDashboard(this WabaHooksBuilder builder, Action<WabaHooks.AspNetCore.Admin.WabaHooksAdminOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddAdmin(configure);
+        builder.Services.AddWabaHooksDashboardServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the dashboard's own services alone (server-side rendering of its Razor components), for an application that
+    /// registers the admin surface itself with <c>AddWabaHooksAdminServices</c>, as <c>wabahooks serve</c> does. Prefer
+    /// <see cref="AddDashboard"/>.
     /// </summary>
     /// <param name="services">The application's services.</param>
-    /// <returns>The same services, for chaining.</returns>
-    public static IServiceCollection AddWabaHooksDashboard(this IServiceCollection services)
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddWabaHooksDashboardServices(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(DashboardMarker)))
+        {
+            return services;
+        }
+
         services.AddRazorComponents();
         services.AddAntiforgery();
-        services.AddHttpContextAccessor();
         services.AddSingleton<DashboardMarker>();
         services.AddScoped<DashboardQueries>();
         return services;

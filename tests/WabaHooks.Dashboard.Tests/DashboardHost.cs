@@ -47,7 +47,8 @@ internal sealed class DashboardHost : IAsyncDisposable
     public static async Task<DashboardHost> StartAsync(
         Action<WabaHooksBuilder>? hooks = null,
         Action<WebApplication>? map = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<WabaHooks.AspNetCore.Admin.WabaHooksAdminOptions>? admin = null)
     {
         var dir = new TempDirectory();
         var builder = WebApplication.CreateSlimBuilder();
@@ -61,7 +62,7 @@ internal sealed class DashboardHost : IAsyncDisposable
             })
             .UseSqlite(new SqliteStoreOptions { DatabasePath = Path.Combine(dir.Path, "wabahooks.db") });
         hooks?.Invoke(wabaHooks);
-        builder.Services.AddWabaHooksDashboard();
+        wabaHooks.AddDashboard(admin);
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapWabaHooks("/webhook");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using WabaHooks.AspNetCore.Admin;
 
 namespace WabaHooks.Dashboard.Endpoints;
 
@@ -25,16 +26,8 @@ internal static class DashboardRequests
     }
 
     /// <summary>
-    /// The dashboard's prefix as the browser sees it: the host's path base plus the group prefix recorded when the
-    /// dashboard was mapped.
+    /// The dashboard's prefix as the browser sees it: the host's path base plus the admin group's prefix.
     /// </summary>
-    public static string BasePath(HttpContext context)
-    {
-        var prefix = context.GetEndpoint()?.Metadata.GetMetadata<DashboardPrefix>()?.Value ?? "";
-        return (context.Request.PathBase + prefix).TrimEnd('/');
-    }
+    public static string BasePath(HttpContext context) =>
+        (context.Request.PathBase + (AdminEndpointMetadata.Of(context)?.Prefix ?? "")).TrimEnd('/');
 }
-
-/// <summary>Where the dashboard is mounted, as endpoint metadata.</summary>
-/// <param name="Value">The prefix given to <c>MapWabaHooksDashboard</c>.</param>
-internal sealed record DashboardPrefix(string Value);

@@ -38,7 +38,7 @@ public sealed record SinkBadge(string Sink, Outcome Outcome, int? StatusCode, Da
 public sealed record EventListView(EventListFilter Filter, IReadOnlyList<EventRow> Rows, string? NextCursor, string? Error = null)
 {
     /// <summary>Whether this is the newest page, where live rows may be inserted.</summary>
-    public bool FirstPage => Filter.Before is null;
+    public bool FirstPage => Filter.Cursor is null;
 
     /// <summary>The newest sequence shown: live rows are fetched after it.</summary>
     public long Top => Rows.Count == 0 ? 0 : Rows.Max(r => r.Sequence);
