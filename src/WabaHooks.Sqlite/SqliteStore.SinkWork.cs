@@ -35,7 +35,6 @@ public sealed partial class SqliteStore
         $"""
         SELECT {WorkColumns} FROM sink_work
         WHERE sink = $sink AND state = 0 AND next_attempt_at <= $now AND lease_until <= $now
-            AND NOT EXISTS (SELECT 1 FROM sink_pauses p WHERE p.sink = $sink) -- paused by an operator
         ORDER BY next_attempt_at, event_seq LIMIT $limit;
         """;
 
@@ -53,6 +52,11 @@ public sealed partial class SqliteStore
         {
             var at = now.ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
+            if (IsPaused(connection, transaction, sink))
+            {
+                return items;
+            }
+
             using (var select = connection.Command(transaction, ClaimSql, ("$sink", sink), ("$now", at), ("$limit", limit)))
             using (var reader = select.ExecuteReader())
             {
