@@ -72,8 +72,10 @@ public static class WabaHooksAdminServiceCollectionExtensions
             o.AddPolicy(WabaHooksAdminPolicies.Viewer, p => p
                 .AddAuthenticationSchemes(WabaHooksAdminSchemes.Token)
                 .RequireRole(WabaHooksAdminRoles.Viewer, WabaHooksAdminRoles.Operator));
-            o.AddPolicy(WabaHooksAdminPolicies.Operator, p => p.AddRequirements(new OperatorRequirement()));
-            o.AddPolicy(WabaHooksAdminPolicies.LocalOnly, p => p.AddRequirements(new LocalOnlyRequirement()));
+            // Both name the token scheme too, so a refusal is answered by it (401 or the login page, 403 for a wrong
+            // role) instead of failing for want of a default challenge scheme when no token policy is in use.
+            o.AddPolicy(WabaHooksAdminPolicies.Operator, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new OperatorRequirement()));
+            o.AddPolicy(WabaHooksAdminPolicies.LocalOnly, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new LocalOnlyRequirement()));
         });
         services.AddAntiforgery();
         services.AddOpenApi(AdminOpenApi.DocumentName, o => o.ShouldInclude = d => d.ActionDescriptor.EndpointMetadata.OfType<AdminEndpointMetadata>().Any());
