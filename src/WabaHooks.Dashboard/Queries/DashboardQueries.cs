@@ -55,10 +55,11 @@ internal sealed class DashboardQueries(WabaHooksQueries queries)
             return null;
         }
 
+        // Oldest first as stored; not by number, which a retry starts again at 1.
         var attempts = detail.Attempts.ToLookup(a => a.Sink, StringComparer.Ordinal);
         var sinks = detail.Sinks
             .Select(w => new SinkDetail(w.Sink, OutcomeOf(w), w.State == SinkWorkState.Pending ? w.NextAttemptAt : null, w.LastError,
-                [.. attempts[w.Sink].OrderBy(a => a.Number).Select(Attempt)]))
+                [.. attempts[w.Sink].Select(Attempt)]))
             .ToList();
         return new EventDetailView(Row(new AdminRow(detail.Event, detail.Sinks)), detail.Event.OccurredAt, Encoding.UTF8.GetString(detail.Event.RawJson.Span),
             detail.Delivery is null ? null : Info(detail.Delivery, null), sinks);
