@@ -4,6 +4,7 @@ using WabaHooks.Hosting.Admin;
 using WabaHooks.Hosting.Destinations;
 using WabaHooks.Hosting.Inbox;
 using WabaHooks.Hosting.Replay;
+using WabaHooks.Hosting.Sinks;
 using WabaHooks.Sinks;
 using WabaHooks.Storage;
 
@@ -54,7 +55,8 @@ public static class WabaHooksBuilderStoreExtensions
                 sp.GetService<SinkRouter>(),
                 sp.GetService<DestinationStatusBoard>()));
             builder.Services.TryAddSingleton<BulkJobs>();
-            builder.Services.TryAddSingleton<WabaHooksOperations>();
+            builder.Services.TryAddSingleton(sp => new WabaHooksOperations(
+                sp.GetRequiredService<WabaHooksQueries>(), sp.GetRequiredService<BulkJobs>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SinkWorkSignal>()));
         }
 
         return builder;

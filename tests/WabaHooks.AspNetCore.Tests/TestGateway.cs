@@ -59,7 +59,8 @@ internal sealed class TestGateway : IAsyncDisposable
         Action<WabaHooksOptions>? configure = null,
         Action<WabaHooksBuilder>? handlers = null,
         Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? kestrel = null,
-        TestClock? clock = null)
+        TestClock? clock = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -102,6 +103,7 @@ internal sealed class TestGateway : IAsyncDisposable
             });
         handlers?.Invoke(wabaHooks);
         var app = builder.Build();
+        map?.Invoke(app);
         app.MapWabaHooks("/webhook");
         app.MapWabaHooksHealth();
         app.MapWabaHooksHealth("/healthz-details", "/readyz-details", includeDetails: true);

@@ -72,8 +72,8 @@ public static class WabaHooksAdminServiceCollectionExtensions
             o.AddPolicy(WabaHooksAdminPolicies.Viewer, p => p
                 .AddAuthenticationSchemes(WabaHooksAdminSchemes.Token)
                 .RequireRole(WabaHooksAdminRoles.Viewer, WabaHooksAdminRoles.Operator));
-            // Both name the token scheme too, so a refusal is answered by it (401 or the login page, 403 for a wrong
-            // role) instead of failing for want of a default challenge scheme when no token policy is in use.
+            // The token scheme is named here too, so a refusal answers 401/403 (or the login page) even in an
+            // application with no default authentication scheme.
             o.AddPolicy(WabaHooksAdminPolicies.Operator, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new OperatorRequirement()));
             o.AddPolicy(WabaHooksAdminPolicies.LocalOnly, p => p.AddAuthenticationSchemes(WabaHooksAdminSchemes.Token).AddRequirements(new LocalOnlyRequirement()));
         });

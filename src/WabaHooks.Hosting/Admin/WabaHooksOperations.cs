@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using WabaHooks.Hosting.Replay;
+using WabaHooks.Hosting.Sinks;
 using WabaHooks.Sinks;
 using WabaHooks.Storage;
 
@@ -17,9 +18,16 @@ public sealed class WabaHooksOperations
     private readonly WabaHooksQueries _queries;
     private readonly BulkJobs _jobs;
     private readonly TimeProvider _time;
+    private readonly SinkWorkSignal? _signal;
 
     /// <summary>Creates the operations over the query layer's store.</summary>
     public WabaHooksOperations(WabaHooksQueries queries, BulkJobs jobs, TimeProvider time)
+        : this(queries, jobs, time, null)
+    {
+    }
+
+    /// <summary>In the gateway's process: retried and replayed work wakes the sink loops instead of waiting for their next poll.</summary>
+    internal WabaHooksOperations(WabaHooksQueries queries, BulkJobs jobs, TimeProvider time, SinkWorkSignal? signal)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(jobs);
@@ -27,6 +35,7 @@ public sealed class WabaHooksOperations
         _queries = queries;
         _jobs = jobs;
         _time = time;
+        _signal = signal;
     }
 
     /// <summary>Events per transaction of a bulk job: short, so the pipeline's writer is never held long.</summary>
@@ -43,6 +52,7 @@ public sealed class WabaHooksOperations
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         ArgumentException.ThrowIfNullOrEmpty(destination);
         var count = await Admin.RetryAsync([eventId], destination, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        _signal?.Notify();
         await AuditAsync(actor, "retry", $"{destination} {eventId}", count, null, cancellationToken).ConfigureAwait(false);
         return count;
     }
@@ -68,6 +78,7 @@ public sealed class WabaHooksOperations
             }
         }
 
+        _signal?.Notify();
         await AuditAsync(actor, "replay", $"{destination} {string.Join(' ', eventIds.Take(10))}{(eventIds.Count > 10 ? " …" : "")}", queued, skipped == 0 ? null : $"{skipped} not replayed (unknown, or not selected by the destination's filter)", cancellationToken).ConfigureAwait(false);
         return new ReplayResult(queued, skipped);
     }
@@ -137,6 +148,7 @@ public sealed class WabaHooksOperations
                 }
 
                 job.Advance(page.Count, affected);
+                _signal?.Notify();
                 if (page.Count < query.Limit)
                 {
                     break;
@@ -186,6 +198,11 @@ public sealed class WabaHooksOperations
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         var changed = await Admin.SetSinkPausedAsync(destination, paused, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!paused)
+        {
+            _signal?.Notify();
+        }
+
         await AuditAsync(actor, paused ? "pause" : "resume", destination, changed ? 1 : 0, changed ? null : paused ? "already paused" : "was not paused", cancellationToken).ConfigureAwait(false);
         return changed;
     }
