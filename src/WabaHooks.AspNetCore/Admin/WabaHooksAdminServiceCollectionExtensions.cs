@@ -26,15 +26,30 @@ public static class WabaHooksAdminServiceCollectionExtensions
     public static WabaHooksBuilder AddAdmin(this WabaHooksBuilder builder, Action<WabaHooksAdminOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.BindOptions(SectionKey, configure);
+        builder.AddAdminOptions(configure);
+        builder.Services.AddWabaHooksAdminServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// Binds and validates <see cref="WabaHooksAdminOptions"/> alone (the <c>Admin</c> sub-section, re-read on change),
+    /// without the admin services: for a host that serves the admin surface from another application, as
+    /// <c>wabahooks serve</c> does on its admin listener.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddWabaHooks</c>.</param>
+    /// <param name="configure">Adjusts the settings in code, after the configuration.</param>
+    public static OptionsBuilder<WabaHooksAdminOptions> AddAdminOptions(this WabaHooksBuilder builder, Action<WabaHooksAdminOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.BindOptions(SectionKey, configure);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WabaHooksAdminOptions>, WabaHooksAdminOptionsValidator>());
         if (builder.Configuration is { } configuration)
         {
             builder.Services.AddSingleton<IOptionsChangeTokenSource<WabaHooksAdminOptions>>(
                 new ConfigurationChangeTokenSource<WabaHooksAdminOptions>(configuration.GetSection(SectionKey)));
         }
 
-        builder.Services.AddWabaHooksAdminServices();
-        return builder;
+        return options;
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using WabaHooks.AspNetCore.Admin;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Serving;
 using WabaHooks.Graph.Watchdog;
@@ -50,10 +51,11 @@ internal static class ServeCommand
         {
             Description = "Show the store's error, the watchdog's WABAs and each destination's circuit on /readyz. Off by default: /readyz is reachable wherever the callback URL is.",
         };
-        var metricsUrls = new Option<string?>("--metrics-urls")
+        var adminUrls = new Option<string?>("--admin-urls")
         {
-            Description = $"Addresses where Prometheus metrics are served at /metrics, separated by ';'; \"\" turns them off [default: {ServeOptions.DefaultMetricsUrls}].",
+            Description = $"Addresses of the admin listener (admin API, login, live stream, Prometheus /metrics), separated by ';' [default: {WabaHooksAdminOptions.DefaultUrls}]. Off loopback it needs configured Admin tokens.",
         };
+        var noAdmin = new Option<bool>("--no-admin") { Description = "Run no admin listener (no admin API, no /metrics)." };
         var verbose = new Option<bool>("--verbose")
         {
             Description = "Log a line per processed delivery (id, size, app, events) and per destination attempt.",
@@ -78,7 +80,8 @@ internal static class ServeCommand
         command.Options.Add(checkInterval);
         command.Options.Add(silenceWarning);
         command.Options.Add(readyzDetails);
-        command.Options.Add(metricsUrls);
+        command.Options.Add(adminUrls);
+        command.Options.Add(noAdmin);
         command.Options.Add(verbose);
         command.Options.Add(logFormat);
 
@@ -92,7 +95,7 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Serve", "HttpsCertificate"), parse.GetValue(httpsCert)),
                 (CliConfiguration.Key("Serve", "HttpsKey"), parse.GetValue(httpsKey)),
                 (CliConfiguration.Key("Serve", "ReadyzDetails"), parse.GetValue(readyzDetails) ? "true" : null),
-                (CliConfiguration.Key("Serve", "MetricsUrls"), parse.GetValue(metricsUrls)),
+                (CliConfiguration.Key("Admin", "Urls"), parse.GetValue(noAdmin) ? "" : parse.GetValue(adminUrls)),
                 (CliConfiguration.Key("Serve", "Verbose"), parse.GetValue(verbose) ? "true" : null),
                 (CliConfiguration.Key("Serve", "LogFormat"), parse.GetValue(logFormat)),
                 (CliConfiguration.Key("VerifyToken"), parse.GetValue(verifyToken)),
@@ -117,7 +120,10 @@ internal static class ServeCommand
             SettingsBinder.Bind(serveSection, serve, serveSection.Path, errors);
             var listenOn = ServeChecks.Urls(serve, errors);
             ServeChecks.Path(serve, errors);
-            var metricsOn = MetricsListener.Urls(serve, errors);
+            var adminSettings = new WabaHooksAdminOptions();
+            var adminSection = configuration.GetSection(CliConfiguration.Key("Admin"));
+            SettingsBinder.Bind(adminSection, adminSettings, adminSection.Path, new List<string>()); // Its problems are reported with the gateway's.
+            var adminOn = AdminListener.Urls(adminSettings.Urls, errors);
             using var certificate = ServeChecks.Certificate(serve, listenOn, errors);
             var postgres = CliConfiguration.Postgres(configuration, errors);
             var dataDir = CliConfiguration.DataDir(configuration);
@@ -127,6 +133,21 @@ internal static class ServeCommand
             // Generated credentials, only where none are configured, and only in a data directory that can hold them.
             var credentials = errors.Count == dataDirUsable ? ResolvedCredentials.From(configuration, dataDir) : new ResolvedCredentials(null, null, "");
             var defaults = new Dictionary<string, string?>(credentials.AsConfiguration());
+            var adminTokenConfigured = !string.IsNullOrEmpty(adminSettings.OperatorToken) || !string.IsNullOrEmpty(adminSettings.ViewerToken);
+            string? generatedAdminToken = null;
+            if (adminOn.Count > 0 && !adminTokenConfigured)
+            {
+                if (!AdminListener.AllLoopback(adminOn))
+                {
+                    errors.Add($"--admin-urls '{adminSettings.Urls}' is reachable from other machines, and no admin token is configured: set WabaHooks:Admin:OperatorToken (and ViewerToken for read-only users), keep the admin listener on 127.0.0.1, or give --no-admin.");
+                }
+                else if (errors.Count == dataDirUsable)
+                {
+                    // Like the local credentials: generated once, kept in the data directory, printed as a login link.
+                    generatedAdminToken = LocalAdminToken.LoadOrCreate(dataDir);
+                    defaults[CliConfiguration.Key("Admin", "OperatorToken")] = generatedAdminToken;
+                }
+            }
             if (postgres is null)
             {
                 defaults[CliConfiguration.Key("Sqlite", "DataDirectory")] = dataDir;
@@ -135,7 +156,7 @@ internal static class ServeCommand
             // Built even when the checks above failed, so the settings' own validation adds its problems to the list:
             // every problem is reported at once.
             var effective = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(defaults).Build();
-            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null, prometheus: metricsOn.Count > 0);
+            await using var app = GatewayHost.Build(effective, serve, listenOn, certificate, postgres is not null, prometheus: adminOn.Count > 0);
             errors.AddRange(ValidationFailures(app.Services));
             if (errors.Count > 0)
             {
@@ -152,7 +173,10 @@ internal static class ServeCommand
                 return CommonOptions.Fail("serve", [$"--urls: cannot listen ({ex.Message}). Choose a free port."]);
             }
 
-            await using var metrics = metricsOn.Count > 0 ? await MetricsListener.StartAsync(app, metricsOn, cancellationToken).ConfigureAwait(false) : null;
+            await using var admin = adminOn.Count > 0 ? await AdminListener.StartAsync(app, adminOn, prometheus: true, cancellationToken).ConfigureAwait(false) : null;
+            var adminLines = (admin?.Addresses ?? []).Select(a => generatedAdminToken is null
+                ? $"{a}/login   (log in with your configured admin token; admin API at {a}/api/)"
+                : $"{a}/login?t={generatedAdminToken}   (operator; token kept in {LocalAdminToken.PathIn(dataDir)})").ToList();
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             StartupBanner.Write(
                 serve.LogFormat == LogFormat.Json ? Console.Error : Console.Out,
@@ -164,7 +188,8 @@ internal static class ServeCommand
                 postgres,
                 app.Services.GetService<IOptions<WatchdogOptions>>()?.Value,
                 app.Services.GetServices<DestinationOptions>(),
-                metrics?.Addresses ?? []);
+                (admin?.Addresses ?? []).Select(a => a + AdminListener.MetricsPath),
+                adminLines);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });

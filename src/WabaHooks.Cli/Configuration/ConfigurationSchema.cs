@@ -24,6 +24,8 @@ internal static class ConfigurationSchema
             "The PostgreSQL store, read by UsePostgres(); wabahooks uses it when ConnectionString is set."),
         new(WabaHooksBuilderWatchdogExtensions.SectionKey, typeof(WatchdogOptions), false,
             "The subscription and silence watchdog, read by AddSubscriptionWatchdog()."),
+        new(Microsoft.Extensions.DependencyInjection.WabaHooksAdminServiceCollectionExtensions.SectionKey, typeof(WabaHooks.AspNetCore.Admin.WabaHooksAdminOptions), false,
+            "The admin surface (admin API, dashboard, live stream, /metrics), read by AddAdmin(); wabahooks serve runs it on its admin listener."),
         new("Serve", typeof(ServeOptions), false,
             "Read by wabahooks serve only: where it listens and how. A library user sets these in Program.cs."),
     ]);

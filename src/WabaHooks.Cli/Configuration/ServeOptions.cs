@@ -38,14 +38,4 @@ internal sealed class ServeOptions
     /// trace id; the banner then goes to standard error). Default <c>simple</c>.
     /// </summary>
     public LogFormat LogFormat { get; set; } = LogFormat.Simple;
-
-    /// <summary>The default of <see cref="MetricsUrls"/>: loopback only, beside the default callback address.</summary>
-    public const string DefaultMetricsUrls = "http://127.0.0.1:8081";
-
-    /// <summary>
-    /// The addresses where Prometheus scrapes <c>/metrics</c>, separated by <c>;</c>: <c>http://HOST:PORT</c>, a listener
-    /// of its own so operators' data is never reachable through the callback URL. Empty turns it off. Default
-    /// <c>http://127.0.0.1:8081</c>.
-    /// </summary>
-    public string MetricsUrls { get; set; } = DefaultMetricsUrls;
 }

@@ -107,6 +107,10 @@ internal static class GatewayHost
             wabaHooks.AddSubscriptionWatchdog();
         }
 
+        // The admin listener's settings (Admin:Urls, tokens), bound and validated with the rest; the listener itself is
+        // an application of its own (AdminListener).
+        wabaHooks.AddAdminOptions();
+
         GatewayTelemetry.Add(builder, prometheus);
 
         var app = builder.Build();

@@ -17,7 +17,8 @@ internal static class StartupBanner
         string? postgres,
         WatchdogOptions? watch,
         IEnumerable<DestinationOptions> destinations,
-        IEnumerable<string>? metrics = null)
+        IEnumerable<string>? metrics = null,
+        IEnumerable<string>? admin = null)
     {
         var callbacks = addresses.Select(a => a.TrimEnd('/') + path).ToList();
         output.WriteLine("WabaHooks is receiving WhatsApp webhooks.");
@@ -30,6 +31,11 @@ internal static class StartupBanner
             ? $"  Store:         SQLite in {Path.GetFullPath(dataDir)}"
             : $"  Store:         PostgreSQL, {Commands.StoreDescription.Of(postgres)}");
         output.WriteLine($"  Health:        {callbacks[0][..^path.Length]}/healthz, /readyz");
+        foreach (var line in admin ?? [])
+        {
+            output.WriteLine($"  Dashboard:     {line}");
+        }
+
         foreach (var scrape in metrics ?? [])
         {
             output.WriteLine($"  Metrics:       {scrape}   (Prometheus)");

@@ -23,10 +23,10 @@ public sealed partial class ServeMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task Metrics_on_their_own_listener_move_by_exactly_what_was_posted_and_refusals_by_reason()
+    public async Task Metrics_on_the_admin_listener_move_by_exactly_what_was_posted_and_refusals_by_reason()
     {
         var (serve, callback) = await CliProcess.StartServeAsync(
-            ["--urls", "http://127.0.0.1:0", "--metrics-urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", "555:" + Secret],
+            ["--urls", "http://127.0.0.1:0", "--admin-urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", "555:" + Secret],
             _dir.Path);
         await using (serve)
         {
@@ -68,10 +68,10 @@ public sealed partial class ServeMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task An_empty_metrics_address_turns_the_listener_off()
+    public async Task No_admin_listener_means_no_metrics_either()
     {
         var (serve, _) = await CliProcess.StartServeAsync(
-            ["--urls", "http://127.0.0.1:0", "--metrics-urls", "", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
+            ["--urls", "http://127.0.0.1:0", "--no-admin", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
             _dir.Path);
         await using (serve)
         {
@@ -80,14 +80,14 @@ public sealed partial class ServeMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_metrics_address_that_is_not_http_is_refused_at_start_with_the_option_named()
+    public async Task An_admin_address_that_is_not_http_is_refused_at_start_with_the_option_named()
     {
         var result = await CliProcess.RunAsync(
-            ["serve", "--urls", "http://127.0.0.1:0", "--metrics-urls", "https://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
+            ["serve", "--urls", "http://127.0.0.1:0", "--admin-urls", "https://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
             _dir.Path);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("--metrics-urls 'https://127.0.0.1:0'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--admin-urls 'https://127.0.0.1:0'", result.StandardError, StringComparison.Ordinal);
     }
 
     private async Task PostAsync(Uri callback, byte[] body, string secret, HttpStatusCode expected)

@@ -37,7 +37,7 @@ public sealed class ServeOtlpTests : IDisposable
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
         };
         var (serve, callback) = await CliProcess.StartServeAsync(
-            ["--urls", "http://127.0.0.1:0", "--metrics-urls", "", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", "555:" + Secret],
+            ["--urls", "http://127.0.0.1:0", "--no-admin", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", "555:" + Secret],
             _dir.Path,
             environment);
         await using (serve)

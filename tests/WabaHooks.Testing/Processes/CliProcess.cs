@@ -39,10 +39,10 @@ public sealed partial class CliProcess : IAsyncDisposable
     /// <summary>Starts <c>wabahooks</c> with arguments, in a working folder, with extra environment variables.</summary>
     public static CliProcess Start(IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
-        // serve's Prometheus listener takes a free port unless the test chooses: its default, 127.0.0.1:8081, is one
-        // port for every test running at once. Only for wabahooks: an app that embeds the library has no Serve section.
+        // serve's admin listener (admin API, /metrics) takes a free port unless the test chooses: its default,
+        // 127.0.0.1:8081, is one port for every test running at once. Only for wabahooks.
         var withDefaults = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
-        withDefaults.TryAdd("WabaHooks__Serve__MetricsUrls", "http://127.0.0.1:0");
+        withDefaults.TryAdd("WabaHooks__Admin__Urls", "http://127.0.0.1:0");
         return StartDll(CliPath, arguments, workingDirectory, withDefaults);
     }
 
