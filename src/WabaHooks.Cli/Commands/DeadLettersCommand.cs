@@ -52,7 +52,7 @@ internal static class DeadLettersCommand
                 return ExitCodes.NotFound;
             }
 
-            var dead = await store.ListDeadLettersAsync(sinkName, parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            var dead = await StoreAccess.Queries(store).ListDeadLettersAsync(sinkName, parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize([.. dead.Select(DeadLetterJson.From)], OutputJsonContext.Default.ListDeadLetterJson));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Output;
+using WabaHooks.Hosting.Admin;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Commands;
@@ -37,9 +38,9 @@ internal static class EventsCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            if (parse.GetValue(limit) < 1)
+            if (parse.GetValue(limit) is < 1 or > WabaHooksQueries.MaxPageSize)
             {
-                errors.Add("--limit must be at least 1.");
+                errors.Add($"--limit must be between 1 and {WabaHooksQueries.MaxPageSize}.");
             }
 
             var filter = filters.ToQuery(parse, errors);
@@ -69,7 +70,7 @@ internal static class EventsCommand
             }
 
             var query = filter with { Since = sinceTime, Limit = parse.GetValue(limit) };
-            var events = await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
+            var events = (await StoreAccess.Queries(store).ListEventsAsync(query, cancellationToken).ConfigureAwait(false)).Items.Select(r => r.Event).ToList();
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize([.. events.Select(EventJson.From)], OutputJsonContext.Default.ListEventJson));
@@ -119,14 +120,14 @@ internal static class EventsCommand
             }
 
             var key = parse.GetValue(id)!;
-            var stored = await store.GetEventAsync(key, cancellationToken).ConfigureAwait(false);
-            if (stored is null)
+            var detail = await StoreAccess.Queries(store).GetEventAsync(key, cancellationToken).ConfigureAwait(false);
+            if (detail is null)
             {
                 await Console.Error.WriteLineAsync($"wabahooks: no event with id {key}. Events appear once the processor has split their delivery; see events list.").ConfigureAwait(false);
                 return ExitCodes.NotFound;
             }
 
-            var attempts = await store.ListAttemptsAsync(key, null, cancellationToken).ConfigureAwait(false);
+            var (stored, attempts) = (detail.Event, detail.Attempts);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(EventDetailJson.From(stored, attempts), OutputJsonContext.Default.EventDetailJson));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using WabaHooks.Cli.Output;
+using WabaHooks.Hosting.Admin;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Cli.Commands;
@@ -68,44 +69,54 @@ internal static class EventsTailCommand
 
     private static async Task TailAsync(IWabaHooksStore store, EventQuery filter, TimeSpan interval, TextWriter output, bool asJson, CancellationToken cancellationToken)
     {
-        // Only what is stored from now on: the newest sequence now is where the tail starts.
-        var newest = await store.ListEventsAsync(new EventQuery { Limit = 1 }, cancellationToken).ConfigureAwait(false);
-        var last = newest.Count == 0 ? 0 : newest[0].Sequence;
+        // Only what is stored from now on: the newest sequences now are where the tail starts. The query layer follows
+        // by sequence, oldest first, so nothing stored between two reads is missed, however much arrives.
+        var queries = StoreAccess.Queries(store);
+        var lastEvent = await queries.NewestEventSequenceAsync(cancellationToken).ConfigureAwait(false);
+        var lastAttempt = await queries.NewestAttemptSequenceAsync(cancellationToken).ConfigureAwait(false);
 
         // On standard error, so --json output stays one object a line; said once the starting point is known.
         await Console.Error.WriteLineAsync("Waiting for new events (Ctrl+C to stop)…").ConfigureAwait(false);
-        var followed = new List<(StoredEvent Event, int Attempts)>();
+        var followed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         while (true)
         {
-            var page = await store.ListEventsAsync(filter with { Limit = 500 }, cancellationToken).ConfigureAwait(false);
-            foreach (var e in page.Where(e => e.Sequence > last).OrderBy(e => e.Sequence))
+            var events = await queries.FollowEventsAsync(filter, lastEvent, 500, cancellationToken).ConfigureAwait(false);
+            foreach (var row in events)
             {
-                WriteEvent(output, e, asJson);
-                followed.Add((e, 0));
-                last = e.Sequence;
+                WriteEvent(output, row.Event, asJson);
+                followed[row.Event.Id] = row.Event.StoredAt;
+                lastEvent = row.Event.Sequence;
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            foreach (var stale in followed.Where(f => now - f.Value > FollowFor).Select(f => f.Key).ToList())
+            {
+                followed.Remove(stale);
             }
 
             if (followed.Count > FollowedEvents)
             {
-                followed.RemoveRange(0, followed.Count - FollowedEvents);
+                foreach (var oldest in followed.OrderBy(f => f.Value).Take(followed.Count - FollowedEvents).Select(f => f.Key).ToList())
+                {
+                    followed.Remove(oldest);
+                }
             }
 
-            var now = TimeProvider.System.GetUtcNow();
-            followed.RemoveAll(f => now - f.Event.StoredAt > FollowFor);
-            for (var i = 0; i < followed.Count; i++)
+            var attempts = await queries.ListAttemptsAsync(new AttemptQuery { AfterSequence = lastAttempt, Limit = WabaHooksQueries.MaxPageSize }, cancellationToken).ConfigureAwait(false);
+            foreach (var attempt in attempts.Items)
             {
-                var (e, seen) = followed[i];
-                var attempts = await store.ListAttemptsAsync(e.Id, null, cancellationToken).ConfigureAwait(false);
-                foreach (var attempt in attempts.Skip(seen))
+                lastAttempt = attempt.Sequence;
+                if (followed.ContainsKey(attempt.Attempt.EventId))
                 {
-                    WriteAttempt(output, attempt, asJson);
+                    WriteAttempt(output, attempt.Attempt, asJson);
                 }
-
-                followed[i] = (e, Math.Max(seen, attempts.Count));
             }
 
             output.Flush();
-            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            if (events.Count < 500 && attempts.Items.Count < WabaHooksQueries.MaxPageSize)
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

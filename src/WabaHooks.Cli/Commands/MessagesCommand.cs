@@ -42,7 +42,7 @@ internal static class MessagesCommand
             }
 
             var id = parse.GetValue(wamid)!;
-            var history = await store.GetMessageStatusAsync(id, cancellationToken).ConfigureAwait(false);
+            var history = await StoreAccess.Queries(store).GetMessageStatusAsync(id, cancellationToken).ConfigureAwait(false);
             if (history is null)
             {
                 await Console.Error.WriteLineAsync($"wabahooks: no status received for message {id}.").ConfigureAwait(false);

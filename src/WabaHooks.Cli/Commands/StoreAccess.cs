@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using WabaHooks.Cli.Configuration;
+using WabaHooks.Hosting.Admin;
 using WabaHooks.Postgres;
 using WabaHooks.Sqlite;
 using WabaHooks.Storage;
@@ -13,6 +14,10 @@ internal static class StoreAccess
     public static bool Exists(IConfiguration configuration) =>
         configuration.GetSection(CliConfiguration.Key("Postgres", "ConnectionString")).Exists()
         || File.Exists(SqliteStoreOptions.ForDataDirectory(CliConfiguration.DataDir(configuration)).DatabasePath);
+
+    /// <summary>The query layer the admin API uses, over the opened store: one implementation of every filter.</summary>
+    public static WabaHooksQueries Queries(IWabaHooksStore store) =>
+        new(store, store as IAdminStore ?? throw new InvalidOperationException($"{store.GetType().Name} has no admin queries."), TimeProvider.System);
 
     public static async Task<IWabaHooksStore?> OpenExistingAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {

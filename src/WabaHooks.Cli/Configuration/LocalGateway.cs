@@ -23,7 +23,7 @@ internal sealed record LocalGateway(Uri CallbackUrl, string? VerifyToken, AppSec
         var serveSection = configuration.GetSection(CliConfiguration.Key("Serve"));
         SettingsBinder.Bind(serveSection, serve, serveSection.Path, problems);
         var options = new WabaHooksOptions();
-        SettingsBinder.Bind(configuration.GetSection(CliConfiguration.Section), options, CliConfiguration.Section, problems, ["Destinations", "Sqlite", "Postgres", "Watchdog", "Serve"]);
+        SettingsBinder.Bind(configuration.GetSection(CliConfiguration.Section), options, CliConfiguration.Section, problems, ["Destinations", "Sqlite", "Postgres", "Watchdog", "Serve", "Admin"]);
         foreach (var problem in problems)
         {
             errors.Add(problem);
