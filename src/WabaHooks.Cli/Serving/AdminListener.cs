@@ -83,6 +83,7 @@ internal sealed class AdminListener : IAsyncDisposable
         // The gateway's monitor: tokens re-read there when its configuration changes are the ones checked here.
         builder.Services.AddSingleton(services.GetRequiredService<IOptionsMonitor<WabaHooksAdminOptions>>());
         builder.Services.AddWabaHooksAdminServices();
+        builder.Services.AddWabaHooksDashboardServices();
 
         var app = builder.Build();
         if (prometheus)
@@ -91,7 +92,8 @@ internal sealed class AdminListener : IAsyncDisposable
                 services.GetRequiredService<MeterProvider>(), predicate: context => context.Request.Path == MetricsPath, path: null, configureBranchedPipeline: null, optionsName: null);
         }
 
-        app.MapWabaHooksAdmin().RequireAuthorization(WabaHooksAdminPolicies.Viewer);
+        // The dashboard's pages at the root, over the admin API it maps under /api.
+        app.MapWabaHooksDashboard("").RequireAuthorization(WabaHooksAdminPolicies.Viewer);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

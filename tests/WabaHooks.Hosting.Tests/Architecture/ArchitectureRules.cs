@@ -11,6 +11,7 @@ internal static class ArchitectureRules
     public const string CoreProject = "WabaHooks";
     public const string HostingProject = "WabaHooks.Hosting";
     public const string AspNetCoreProject = "WabaHooks.AspNetCore";
+    public const string DashboardProject = "WabaHooks.Dashboard";
     public const string SqliteProject = "WabaHooks.Sqlite";
     public const string PostgresProject = "WabaHooks.Postgres";
     public const string GraphProject = "WabaHooks.Graph";

@@ -42,6 +42,13 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void The_dashboard_builds_on_the_ASP_NET_Core_layer_and_references_neither_store_nor_the_Graph_client()
+    {
+        Assert.Contains(AspNetCoreProject, Repository.Closure(DashboardProject));
+        Assert.Empty(References(Repository, DashboardProject, [.. Plugins, CliProject]));
+    }
+
+    [Fact]
     public void The_stores_and_the_Graph_client_reference_no_ASP_NET_Core_and_not_each_other()
     {
         Assert.Empty(PluginsApart(Repository));
