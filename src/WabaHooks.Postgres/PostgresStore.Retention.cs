@@ -15,6 +15,9 @@ public sealed partial class PostgresStore : IRetentionStore
         "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND w.state <> 1)";
     private const string PrunableDedupeKeys = "FROM dedupe_keys WHERE stored_at < @cut";
 
+    // Entries are appended in time order, so the oldest ids are the oldest entries and the step stops at its limit.
+    private const string PrunableAuditLog = "FROM audit_log WHERE at < @cut";
+
     /// <inheritdoc/>
     /// <remarks>
     /// Each step is one short transaction that deletes in one statement. Rows are taken with <c>FOR UPDATE SKIP
@@ -73,7 +76,16 @@ public sealed partial class PostgresStore : IRetentionStore
                 RETURNING 1)
             SELECT count(*) FROM gone;
             """, cutoffs.DedupeHorizon, cutoffs, batchSize, cancellationToken).ConfigureAwait(false);
-        return new PruneCounts(deliveries, events, attempts, deadLetters, keys);
+        var audit = cutoffs.AuditLog is { } auditCut
+            ? await PruneStepAsync(
+                $"""
+                WITH gone AS (
+                    DELETE FROM audit_log WHERE id IN (SELECT id {PrunableAuditLog} ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
+                    RETURNING 1)
+                SELECT count(*) FROM gone;
+                """, auditCut, cutoffs, batchSize, cancellationToken).ConfigureAwait(false)
+            : 0;
+        return new PruneCounts(deliveries, events, attempts, deadLetters, keys, audit);
     }
 
     private Task<long> PruneStepAsync(string sql, DateTimeOffset cut, RetentionCutoffs cutoffs, int limit, CancellationToken cancellationToken) =>
@@ -105,7 +117,8 @@ public sealed partial class PostgresStore : IRetentionStore
             "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= @dead)))",
             cutoffs.Deliveries).ConfigureAwait(false);
         var keys = await Count(PrunableDedupeKeys, cutoffs.DedupeHorizon).ConfigureAwait(false);
-        return new PruneCounts(deliveries, events, attempts, deadLetters, keys);
+        var audit = cutoffs.AuditLog is { } auditCut ? await Count(PrunableAuditLog, auditCut).ConfigureAwait(false) : 0;
+        return new PruneCounts(deliveries, events, attempts, deadLetters, keys, audit);
     }
 
     /// <inheritdoc/>

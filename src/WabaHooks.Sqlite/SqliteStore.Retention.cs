@@ -15,6 +15,9 @@ public sealed partial class SqliteStore : IRetentionStore
         "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND w.state <> 1)";
     private const string PrunableDedupeKeys = "FROM dedupe_keys WHERE stored_at < $cut";
 
+    // Entries are appended in time order, so the oldest ids are the oldest entries and the step stops at its limit.
+    private const string PrunableAuditLog = "FROM audit_log WHERE at < $cut";
+
     /// <inheritdoc/>
     /// <remarks>
     /// Each step is one immediate transaction on the writer, taken through the same lock as the inbox's group commit,
@@ -39,7 +42,12 @@ public sealed partial class SqliteStore : IRetentionStore
         var keys = await WriteAsync((c, t) => Delete(c, t,
             $"DELETE FROM dedupe_keys WHERE id IN (SELECT id {PrunableDedupeKeys} ORDER BY stored_at LIMIT $limit);", cutoffs.DedupeHorizon, batchSize),
             cancellationToken, durable: false).ConfigureAwait(false);
-        return new PruneCounts(deliveries, events, attempts, deadLetters, keys);
+        var audit = cutoffs.AuditLog is { } auditCut
+            ? await WriteAsync((c, t) => Delete(c, t,
+                $"DELETE FROM audit_log WHERE id IN (SELECT id {PrunableAuditLog} ORDER BY id LIMIT $limit);", auditCut, batchSize),
+                cancellationToken, durable: false).ConfigureAwait(false)
+            : 0;
+        return new PruneCounts(deliveries, events, attempts, deadLetters, keys, audit);
     }
 
     /// <inheritdoc/>
@@ -66,7 +74,8 @@ public sealed partial class SqliteStore : IRetentionStore
             "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= $dead)))",
             cutoffs.Deliveries);
         var keys = Count(PrunableDedupeKeys, cutoffs.DedupeHorizon);
-        return Task.FromResult(new PruneCounts(deliveries, events, attempts, deadLetters, keys));
+        var audit = cutoffs.AuditLog is { } auditCut ? Count(PrunableAuditLog, auditCut) : 0;
+        return Task.FromResult(new PruneCounts(deliveries, events, attempts, deadLetters, keys, audit));
     }
 
     /// <inheritdoc/>

@@ -38,9 +38,9 @@ internal static class EventsCommand
         {
             var errors = new List<string>();
             var configuration = common.Load(parse, errors);
-            if (parse.GetValue(limit) is < 1 or > WabaHooksQueries.MaxPageSize)
+            if (parse.GetValue(limit) is < 1 or > MaxListed)
             {
-                errors.Add($"--limit must be between 1 and {WabaHooksQueries.MaxPageSize}.");
+                errors.Add($"--limit must be between 1 and {MaxListed}.");
             }
 
             var filter = filters.ToQuery(parse, errors);
@@ -69,8 +69,22 @@ internal static class EventsCommand
                 return ExitCodes.NotFound;
             }
 
-            var query = filter with { Since = sinceTime, Limit = parse.GetValue(limit) };
-            var events = (await StoreAccess.Queries(store).ListEventsAsync(query, cancellationToken).ConfigureAwait(false)).Items.Select(r => r.Event).ToList();
+            // The query layer pages at most MaxPageSize at a time; a longer list is read page by page down the cursor.
+            var queries = StoreAccess.Queries(store);
+            var wanted = parse.GetValue(limit);
+            var events = new List<StoredEvent>();
+            var query = filter with { Since = sinceTime };
+            while (events.Count < wanted)
+            {
+                var page = await queries.ListEventsAsync(query with { Limit = Math.Min(wanted - events.Count, WabaHooksQueries.MaxPageSize) }, cancellationToken).ConfigureAwait(false);
+                events.AddRange(page.Items.Select(r => r.Event));
+                if (page.Next is null || page.Items.Count == 0)
+                {
+                    break;
+                }
+
+                query = query with { BeforeSequence = page.Items[^1].Event.Sequence };
+            }
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize([.. events.Select(EventJson.From)], OutputJsonContext.Default.ListEventJson));
@@ -94,6 +108,9 @@ internal static class EventsCommand
         });
         return command;
     }
+
+    /// <summary>The most events one <c>events list</c> prints.</summary>
+    private const int MaxListed = 100_000;
 
     private static Command CreateShow()
     {

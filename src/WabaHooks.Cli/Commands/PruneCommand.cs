@@ -44,10 +44,10 @@ internal static class PruneCommand
                 return ExitCodes.Failure;
             }
 
-            // Dead letters and kept keys follow the configuration: a one-off prune of history must not throw away
-            // work someone still has to look at, nor let a redelivery through.
+            // Dead letters, kept keys and the audit log follow the configuration: a one-off prune of history must not
+            // throw away work someone still has to look at, let a redelivery through, or erase who did what.
             var configured = retention.CutoffsAt(now);
-            var cutoffs = new RetentionCutoffs(cut, cut, cut, Earlier(configured.DeadLetters, cut), configured.DedupeHorizon);
+            var cutoffs = new RetentionCutoffs(cut, cut, cut, Earlier(configured.DeadLetters, cut), configured.DedupeHorizon, configured.AuditLog);
             var output = Console.Out;
             try
             {
@@ -83,6 +83,7 @@ internal static class PruneCommand
         await output.WriteLineAsync($"  {counts.Attempts,10} attempts").ConfigureAwait(false);
         await output.WriteLineAsync($"  {counts.DeadLetters,10} dead letters").ConfigureAwait(false);
         await output.WriteLineAsync($"  {counts.DedupeKeys,10} dedupe keys past the redelivery horizon").ConfigureAwait(false);
+        await output.WriteLineAsync($"  {counts.AuditLog,10} audit log entries").ConfigureAwait(false);
     }
 
     private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Cli.Serving.Transport;
-using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Cli.Serving;
 
@@ -83,39 +82,7 @@ internal static class GatewayHost
         });
         transport.ConfigureServices(builder.Services);
 
-        var section = configuration.GetSection(CliConfiguration.Section);
-        builder.Services.AddSingleton(new ClaimedSection("Serve"));
-        if (postgres)
-        {
-            // The data directory still holds the locally generated credentials.
-            builder.Services.AddSingleton(new ClaimedSection(WabaHooksBuilderSqliteExtensions.SectionKey));
-        }
-
-        var wabaHooks = builder.Services.AddWabaHooks(section).AddBrokerDestinations();
-        if (postgres)
-        {
-            wabaHooks.UsePostgres();
-        }
-        else
-        {
-            wabaHooks.UseSqlite();
-        }
-
-        if (section.GetSection(WabaHooksBuilderWatchdogExtensions.SectionKey).Exists())
-        {
-            wabaHooks.AddSubscriptionWatchdog();
-        }
-
-        if (section.GetSection(WabaHooksBuilderMediaExtensions.SectionKey).Exists())
-        {
-            // Media is kept beside the store unless Media:Directory says otherwise, where `media get` looks for it.
-            var mediaDirectory = Commands.MediaCommand.Directory(configuration);
-            wabaHooks.AddMedia(m => m.Directory = string.IsNullOrWhiteSpace(m.Directory) ? mediaDirectory : m.Directory);
-        }
-
-        // The admin listener's settings (Admin:Urls, tokens), bound and validated with the rest; the listener itself is
-        // an application of its own (AdminListener).
-        wabaHooks.AddAdminOptions();
+        GatewayServices.Add(builder.Services, configuration, postgres);
 
         GatewayTelemetry.Add(builder, prometheus);
 

@@ -41,6 +41,12 @@ public sealed class RetentionOptions
     public TimeSpan DeadLetters { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
+    /// How long the audit log (who retried, replayed, paused what, and when) is kept. Default 90 days, like dead
+    /// letters: the record of what was done about them lives as long as they do.
+    /// </summary>
+    public TimeSpan AuditLog { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
     /// How long an event's idempotency key outlives a shorter <see cref="Events"/> retention, so that a redelivery from
     /// Meta is still recognised as a duplicate: the key of an event removed earlier than this after it was stored is
     /// kept, alone, until then. Default 7 days, Meta's retry window (<see cref="MetaRedeliveryHorizon"/>); shorter lets
@@ -68,5 +74,5 @@ public sealed class RetentionOptions
 
     /// <summary>The cutoffs these settings give at <paramref name="now"/>.</summary>
     public RetentionCutoffs CutoffsAt(DateTimeOffset now) =>
-        new(now - Deliveries, now - Events, now - Attempts, now - DeadLetters, now - DedupeHorizon);
+        new(now - Deliveries, now - Events, now - Attempts, now - DeadLetters, now - DedupeHorizon, now - AuditLog);
 }

@@ -11,6 +11,7 @@ internal static class RetentionOptionsValidator
             (nameof(RetentionOptions.Events), retention.Events, "30 days"),
             (nameof(RetentionOptions.Attempts), retention.Attempts, "30 days"),
             (nameof(RetentionOptions.DeadLetters), retention.DeadLetters, "90 days"),
+            (nameof(RetentionOptions.AuditLog), retention.AuditLog, "90 days"),
             (nameof(RetentionOptions.DedupeHorizon), retention.DedupeHorizon, "7 days, Meta's retry window"),
         })
         {

@@ -24,17 +24,35 @@ internal sealed partial class RetentionService(
 
     private int _rounds;
 
+    private PeriodicTimer? _timer;
+
+    /// <summary>Starts the interval here, not in the background task, so the first round is one interval after start.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = new PeriodicTimer(options.Value.Retention.Interval, timeProvider);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retention = options.Value.Retention;
-        if (!retention.Enabled || store is not IRetentionStore prunable)
+        if (!retention.Enabled || store is not IRetentionStore prunable || _timer is not { } timer)
         {
             return;
         }
 
         var pruner = new RetentionPruner(prunable, retention.BatchSize);
-        using var timer = new PeriodicTimer(retention.Interval, timeProvider);
-        do
+
+        // The first round waits one interval: at start-up the writer has a backlog to take in, and a prune blocked on a
+        // lock would hold the writer's turn while requests wait for their commit.
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -55,7 +73,6 @@ internal sealed partial class RetentionService(
 
             Interlocked.Increment(ref _rounds);
         }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -89,12 +106,12 @@ internal sealed partial class RetentionService(
         var released = await pruner.ReleaseFreeSpaceAsync(cancellationToken).ConfigureAwait(false);
         if (removed.Total > 0)
         {
-            LogPruned(logger, removed.Deliveries, removed.Events, removed.Attempts, removed.DeadLetters, removed.DedupeKeys, released);
+            LogPruned(logger, removed.Deliveries, removed.Events, removed.Attempts, removed.DeadLetters, removed.DedupeKeys, removed.AuditLog, released);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Deliveries} deliveries, {Events} events, {Attempts} attempts, {DeadLetters} dead letters and {DedupeKeys} expired dedupe keys; {Released} bytes given back to the filesystem")]
-    private static partial void LogPruned(ILogger logger, long deliveries, long events, long attempts, long deadLetters, long dedupeKeys, long released);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Deliveries} deliveries, {Events} events, {Attempts} attempts, {DeadLetters} dead letters, {DedupeKeys} expired dedupe keys and {AuditLog} audit log entries; {Released} bytes given back to the filesystem")]
+    private static partial void LogPruned(ILogger logger, long deliveries, long events, long attempts, long deadLetters, long dedupeKeys, long auditLog, long released);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The store was over Retention.MaxStoreBytes ({MaxStoreBytes}): removed the oldest {Deliveries} deliveries and {Events} events before their retention ended. Raise the cap, shorten the retention, or give the store more room.")]
     private static partial void LogCapped(ILogger logger, long maxStoreBytes, long deliveries, long events);

@@ -8,7 +8,8 @@ namespace WabaHooks.Storage;
 /// <remarks>
 /// Each table is pruned by its own step, in a transaction of its own, so the write lock is held for one batch of one
 /// table at a time and the inbox's group commit gets its turn in between. A table added later (the audit log) adds a
-/// cutoff to <see cref="RetentionCutoffs"/>, a count to <see cref="PruneCounts"/> and one step to each store.
+/// cutoff to <see cref="RetentionCutoffs"/>, a count to <see cref="PruneCounts"/> and one step to each store, as the
+/// audit log did.
 /// </remarks>
 public interface IRetentionStore
 {
@@ -52,12 +53,14 @@ public interface IRetentionStore
 /// The idempotency key of an event stored at or after this is kept after its event is removed, so a late redelivery
 /// from Meta is still recognised as a duplicate; kept keys older than this are removed.
 /// </param>
+/// <param name="AuditLog">Audit log entries (operator actions) written before this are removed; <see langword="null"/> keeps them all.</param>
 public sealed record RetentionCutoffs(
     DateTimeOffset Deliveries,
     DateTimeOffset Events,
     DateTimeOffset Attempts,
     DateTimeOffset DeadLetters,
-    DateTimeOffset DedupeHorizon);
+    DateTimeOffset DedupeHorizon,
+    DateTimeOffset? AuditLog = null);
 
 /// <summary>Rows removed (or, for a dry run, that would be), per table.</summary>
 /// <param name="Deliveries">Raw deliveries.</param>
@@ -65,16 +68,17 @@ public sealed record RetentionCutoffs(
 /// <param name="Attempts">Sink attempts.</param>
 /// <param name="DeadLetters">Dead-lettered (event, sink) pairs.</param>
 /// <param name="DedupeKeys">Kept idempotency keys that passed the redelivery horizon.</param>
-public sealed record PruneCounts(long Deliveries, long Events, long Attempts, long DeadLetters, long DedupeKeys)
+/// <param name="AuditLog">Audit log entries.</param>
+public sealed record PruneCounts(long Deliveries, long Events, long Attempts, long DeadLetters, long DedupeKeys, long AuditLog = 0)
 {
     /// <summary>Nothing.</summary>
     public static PruneCounts None { get; } = new(0, 0, 0, 0, 0);
 
     /// <summary>The larger count of any one table: a batch that removed its whole size says there may be more.</summary>
-    public long Largest => Math.Max(Math.Max(Math.Max(Deliveries, Events), Math.Max(Attempts, DeadLetters)), DedupeKeys);
+    public long Largest => Math.Max(Math.Max(Math.Max(Deliveries, Events), Math.Max(Attempts, DeadLetters)), Math.Max(DedupeKeys, AuditLog));
 
     /// <summary>Every row, all tables together.</summary>
-    public long Total => Deliveries + Events + Attempts + DeadLetters + DedupeKeys;
+    public long Total => Deliveries + Events + Attempts + DeadLetters + DedupeKeys + AuditLog;
 
     /// <summary>Adds two counts, table by table.</summary>
     public static PruneCounts operator +(PruneCounts left, PruneCounts right)
@@ -82,7 +86,7 @@ public sealed record PruneCounts(long Deliveries, long Events, long Attempts, lo
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         return new(left.Deliveries + right.Deliveries, left.Events + right.Events, left.Attempts + right.Attempts,
-            left.DeadLetters + right.DeadLetters, left.DedupeKeys + right.DedupeKeys);
+            left.DeadLetters + right.DeadLetters, left.DedupeKeys + right.DedupeKeys, left.AuditLog + right.AuditLog);
     }
 
     /// <summary>Adds two counts, table by table.</summary>

@@ -29,7 +29,7 @@ public sealed partial class NginxSiteTests
         var unit = SystemdUnit.Load().Single("Service", "ExecStart");
         Assert.Contains("--urls http://127.0.0.1:8080", unit, StringComparison.Ordinal);
         Assert.Contains("server 127.0.0.1:8080;", Directives, StringComparison.Ordinal);
-        Assert.Contains("--metrics-urls http://127.0.0.1:8081", unit, StringComparison.Ordinal);
+        Assert.Contains("--admin-urls http://127.0.0.1:8081", unit, StringComparison.Ordinal);
         Assert.DoesNotContain("8081", Directives, StringComparison.Ordinal);
     }
 

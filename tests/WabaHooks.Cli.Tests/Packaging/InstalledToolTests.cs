@@ -59,7 +59,7 @@ public sealed class InstalledToolTests(PackagesFixture packages) : IClassFixture
     /// <summary>The tool's launcher finds the runtime through DOTNET_ROOT when dotnet is not in a standard place.</summary>
     private static Dictionary<string, string> Environment()
     {
-        var environment = new Dictionary<string, string> { ["WabaHooks__Serve__MetricsUrls"] = "http://127.0.0.1:0" };
+        var environment = new Dictionary<string, string> { ["WabaHooks__Admin__Urls"] = "" };
         if (System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host)
         {
             environment["DOTNET_ROOT"] = Path.GetDirectoryName(host)!;

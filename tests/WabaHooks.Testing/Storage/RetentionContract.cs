@@ -270,6 +270,30 @@ public abstract class RetentionContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_audit_log_is_pruned_at_its_own_cutoff_oldest_first_and_kept_without_one()
+    {
+        var admin = (IAdminStore)Retention;
+        await admin.AppendAuditAsync(new AuditEntry(0, Clock.GetUtcNow(), "operator@127.0.0.1", "retry", "destination:crm", 1, null), Ct);
+        await admin.AppendAuditAsync(new AuditEntry(0, Clock.GetUtcNow(), "operator@127.0.0.1", "replay", "destination:crm", 40, null), Ct);
+        Clock.Advance(Day * 10);
+        await admin.AppendAuditAsync(new AuditEntry(0, Clock.GetUtcNow(), "viewer@127.0.0.1", "pause", "destination:crm", 1, null), Ct);
+        var now = Clock.GetUtcNow();
+
+        var kept = await PruneAllAsync(Cutoffs(now - Day * 20));
+        Assert.Equal(0, kept.AuditLog);
+        Assert.Equal(3, (await admin.ListAuditAsync(10, null, Ct)).Count);
+
+        var cutoffs = Cutoffs(now - Day * 20) with { AuditLog = now - Day * 5 };
+        Assert.Equal(2, (await Retention.CountPrunableAsync(cutoffs, Ct)).AuditLog);
+        var first = await Retention.PruneBatchAsync(cutoffs, 1, Ct);
+        var removed = await PruneAllAsync(cutoffs, batchSize: 1);
+
+        Assert.Equal(1, first.AuditLog);
+        Assert.Equal(1, removed.AuditLog);
+        Assert.Equal("pause", Assert.Single(await admin.ListAuditAsync(10, null, Ct)).Action);
+    }
+
+    [Fact]
     public async Task The_oldest_processed_delivery_is_where_a_size_cap_starts()
     {
         Assert.Null(await Retention.GetOldestProcessedAsync(Ct));

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WabaHooks.Cli.Configuration;
-using WabaHooks.Graph.Watchdog;
+using WabaHooks.Cli.Serving;
 using WabaHooks.Hosting.Configuration;
 
 namespace WabaHooks.Cli.Doctor.Checks;
@@ -58,28 +58,8 @@ internal sealed class ConfigurationCheck : IDoctorCheck
         }
 
         var configuration = new ConfigurationBuilder().AddConfiguration(context.Configuration).AddInMemoryCollection(generated).Build();
-        var section = configuration.GetSection(CliConfiguration.Section);
         var services = new ServiceCollection();
-        services.AddSingleton(new ClaimedSection("Serve"));
-        if (context.Postgres is not null)
-        {
-            services.AddSingleton(new ClaimedSection(WabaHooksBuilderSqliteExtensions.SectionKey));
-        }
-
-        var wabaHooks = services.AddWabaHooks(section);
-        if (context.Postgres is null)
-        {
-            wabaHooks.UseSqlite();
-        }
-        else
-        {
-            wabaHooks.UsePostgres();
-        }
-
-        if (section.GetSection(WabaHooksBuilderWatchdogExtensions.SectionKey).Exists())
-        {
-            wabaHooks.AddSubscriptionWatchdog();
-        }
+        GatewayServices.Add(services, configuration, context.Postgres is not null);
 
         using var provider = services.BuildServiceProvider();
         try
