@@ -10,7 +10,7 @@ public sealed partial class PostgresStore : IAdminStore
     public async Task<long> CountEventsAsync(EventQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = PostgresEventFilter.Where(query);
+        var (where, parameters) = PostgresStore.EventFilter(query);
         var rows = await ReadRowsAsync($"SELECT COUNT(*) FROM events WHERE {where};", parameters, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
         return rows[0];
     }

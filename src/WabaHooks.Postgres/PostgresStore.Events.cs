@@ -116,7 +116,7 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        var (where, parameters) = PostgresEventFilter.Where(query);
+        var (where, parameters) = PostgresStore.EventFilter(query);
         // Following (AfterSequence) reads oldest first, so asking again from the last sequence seen misses nothing.
         var order = query.AfterSequence is null ? "DESC" : "ASC";
         return ReadRowsAsync(

@@ -9,7 +9,7 @@ public sealed partial class SqliteStore : IAdminStore
     public Task<long> CountEventsAsync(EventQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = SqliteEventFilter.Where(query);
+        var (where, parameters) = SqliteStore.EventFilter(query);
         using var connection = Open();
         using var command = connection.Command(null, $"SELECT COUNT(*) FROM events WHERE {where};", [.. parameters]);
         return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));

@@ -112,7 +112,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        var (where, parameters) = SqliteEventFilter.Where(query);
+        var (where, parameters) = SqliteStore.EventFilter(query);
         // Following (AfterSequence) reads oldest first, so asking again from the last sequence seen misses nothing.
         var order = query.AfterSequence is null ? "DESC" : "ASC";
         using var connection = Open();
