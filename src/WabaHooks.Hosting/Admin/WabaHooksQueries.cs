@@ -152,7 +152,8 @@ public sealed class WabaHooksQueries
     {
         var backlog = (await _store.GetBacklogAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Sink, StringComparer.Ordinal);
         var paused = (await _admin.ListPausedSinksAsync(cancellationToken).ConfigureAwait(false)).Select(p => p.Sink).ToHashSet(StringComparer.Ordinal);
-        var circuits = (_board?.Report() ?? []).ToDictionary(s => s.Name, s => s.Circuit, StringComparer.Ordinal);
+        // The board names a destination as configured; sinks are named with their prefix.
+        var circuits = (_board?.Report() ?? []).ToDictionary(s => DestinationOptions.SinkPrefix + s.Name, s => s.Circuit, StringComparer.Ordinal);
         var registered = RegisteredSinks.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var names = registered.Union(backlog.Keys).Union(paused).Order(StringComparer.Ordinal);
         var since = _time.GetUtcNow() - window;

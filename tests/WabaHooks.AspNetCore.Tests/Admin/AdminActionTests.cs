@@ -53,6 +53,7 @@ public sealed class AdminActionTests
         Assert.Equal(detail.Attempts.Count, destination.Attempts);
         Assert.Equal(1.0 / detail.Attempts.Count, destination.SuccessRate!.Value, 3);
         Assert.NotNull(destination.LatencyP95Ms);
+        Assert.Equal("closed", destination.Circuit);
         var audit = await client.GetJsonAsync<PageJson<AuditJson>>("/admin/api/audit");
         Assert.Equal(("retry", $"{Crm} {key}", 1L), (audit.Items[0].Action, audit.Items[0].Target, audit.Items[0].Count));
     }
