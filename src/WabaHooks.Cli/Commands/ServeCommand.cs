@@ -67,6 +67,8 @@ internal static class ServeCommand
             Description = "Log a line per processed delivery (id, size, app, events) and per destination attempt.",
         };
         var logFormat = new Option<string?>("--log-format") { Description = "simple (readable lines) or json (one object a line, for log shippers) [default: simple]." };
+        var retention = new Option<string?>("--retention") { Description = "Keep processed deliveries, events and attempts this long, in seconds or as a TimeSpan (dead letters and the audit log follow Retention:DeadLetters and Retention:AuditLog) [default: 30.00:00:00]." };
+        var noRetention = new Option<bool>("--no-retention") { Description = "Keep everything: no background pruning (the store then grows without bound)." };
         var silenceWarning = new Option<string?>("--silence-warning") { Description = "Warn when a watched WABA or phone number has had no event this long, in seconds or as a TimeSpan; 0 turns it off [default: 3600]." };
 
         var command = new Command("serve", "Run the webhook gateway: verify, store durably, answer 200.");
@@ -87,6 +89,8 @@ internal static class ServeCommand
         command.Options.Add(checkInterval);
         command.Options.Add(silenceWarning);
         command.Options.Add(readyzDetails);
+        command.Options.Add(retention);
+        command.Options.Add(noRetention);
         command.Options.Add(adminUrls);
         command.Options.Add(noAdmin);
         command.Options.Add(verbose);
@@ -114,6 +118,10 @@ internal static class ServeCommand
                 (CliConfiguration.Key("Watchdog", "Graph", "BaseUrl"), parse.GetValue(graphUrl)),
                 (CliConfiguration.Key("Watchdog", "SubscriptionCheckInterval"), parse.GetValue(checkInterval)),
                 (CliConfiguration.Key("Watchdog", "SilenceWarning"), parse.GetValue(silenceWarning)),
+                (CliConfiguration.Key("Retention", "Deliveries"), parse.GetValue(retention)),
+                (CliConfiguration.Key("Retention", "Events"), parse.GetValue(retention)),
+                (CliConfiguration.Key("Retention", "Attempts"), parse.GetValue(retention)),
+                (CliConfiguration.Key("Retention", "Enabled"), parse.GetValue(noRetention) ? "false" : null),
             };
             AddList(values, CliConfiguration.Key("AppSecrets"), parse.GetValue(appSecret));
             AddList(values, CliConfiguration.Key("Watchdog", "WabaIds"), parse.GetValue(watchWabaId));

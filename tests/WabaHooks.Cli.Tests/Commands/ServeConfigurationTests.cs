@@ -50,6 +50,8 @@ public sealed class ServeConfigurationTests : IDisposable
         { ["--urls", "http://127.0.0.1:0", "--watch-waba-id", "my-waba", "--access-token", "t"], "Watchdog: WABA id 'my-waba' is not a number" },
         { ["--urls", "http://127.0.0.1:0", "--subscription-check-interval", "soon"], "WabaHooks:Watchdog:SubscriptionCheckInterval is 'soon': expected a number of seconds" },
         { ["--urls", "http://127.0.0.1:0", "--silence-warning", "-5"], "Watchdog: SilenceWarning cannot be negative" },
+        { ["--urls", "http://127.0.0.1:0", "--retention", "30"], "Retention.Deliveries is 00:00:30: give a duration from 00:01:00" },
+        { ["--urls", "http://127.0.0.1:0", "--retention", "30"], "Retention.Attempts is 00:00:30" },
         { ["--urls", "http://127.0.0.1:0", "--graph-url", "graph.local"], "WabaHooks:Watchdog:Graph:BaseUrl is 'graph.local': expected an absolute http or https URL" },
     };
 
