@@ -56,7 +56,7 @@ public static class WabaHooksBuilderStoreExtensions
                 sp.GetService<DestinationStatusBoard>()));
             builder.Services.TryAddSingleton<BulkJobs>();
             builder.Services.TryAddSingleton(sp => new WabaHooksOperations(
-                sp.GetRequiredService<WabaHooksQueries>(), sp.GetRequiredService<BulkJobs>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SinkWorkSignal>()));
+                sp.GetRequiredService<WabaHooksQueries>(), sp.GetRequiredService<BulkJobs>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SinkWorkSignal>(), sp.GetService<DestinationTester>()));
         }
 
         return builder;

@@ -23,6 +23,7 @@ internal static class AdminActionEndpoints
         actions.MapPost("/replay", Replay).WithSummary("Replay events to a destination: sent again by choice, with their original idempotency keys.");
         actions.MapPost("/destinations/{name}/pause", Pause).WithSummary("Pause a destination: no instance sends to it until resumed.");
         actions.MapPost("/destinations/{name}/resume", Resume).WithSummary("Resume a paused destination.");
+        actions.MapPost("/destinations/{name}/test", TestDestination).WithSummary("Send a destination a test in its format and answer what it said: status or broker confirmation, latency.");
         actions.MapPost("/bulk/count", CountBulk).WithSummary("How many events a bulk retry or replay from this filter would go through: ask before starting.");
         actions.MapPost("/bulk", StartBulk).WithSummary("Start a bulk retry or replay from a filter as a tracked job.");
         actions.MapPost("/bulk/{id}/abort", AbortBulk).WithSummary("Abort a running bulk job; what it did stays done.");
@@ -63,6 +64,20 @@ internal static class AdminActionEndpoints
 
     private static async Task<Ok<CountJson>> Resume(string name, HttpContext http, WabaHooksOperations operations, CancellationToken cancellationToken) =>
         TypedResults.Ok(new CountJson(await operations.ResumeAsync(name, AdminActor.Of(http), cancellationToken).ConfigureAwait(false) ? 1 : 0));
+
+    private static async Task<Results<Ok<DestinationTestJson>, ValidationProblem>> TestDestination(string name, HttpContext http, WabaHooksOperations operations, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await operations.TestDestinationAsync(name, AdminActor.Of(http), cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new DestinationTestJson(
+                response.Succeeded, response.StatusCode, response.Latency.TotalMilliseconds, response.Error, response.Head, WabaHooksOperations.Describe(response)));
+        }
+        catch (ArgumentException ex)
+        {
+            return AdminQueryEndpoints.Invalid([ex.Message]);
+        }
+    }
 
     private static async Task<Results<Ok<CountJson>, ValidationProblem>> CountBulk(BulkRequestJson request, WabaHooksOperations operations, CancellationToken cancellationToken)
     {

@@ -123,6 +123,9 @@ public sealed record JobJson(
 /// <summary>A count: how many events a filter selects, or how many pairs an action touched.</summary>
 public sealed record CountJson(long Count);
 
+/// <summary>A destination's answer to a test: whether it took it, its HTTP status (none for a broker), latency, and the start of the answer or the failure.</summary>
+public sealed record DestinationTestJson(bool Succeeded, int? StatusCode, double LatencyMs, string? Error, string? Answer, string Summary);
+
 /// <summary>The outcome of a replay.</summary>
 public sealed record ReplayJson(int Queued, int Skipped);
 

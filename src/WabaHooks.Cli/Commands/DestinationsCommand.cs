@@ -107,13 +107,10 @@ internal static class DestinationsCommand
             var services = new ServiceCollection();
             services.AddWabaHooks(configuration.GetSection(CliConfiguration.Section)).AddBrokerDestinations();
             await using var provider = services.BuildServiceProvider();
-            var transport = provider.GetRequiredService<DestinationTransports>().Create(destination);
-            await using var _ = transport.ConfigureAwait(false);
             DestinationResponse response;
             try
             {
-                await transport.StartAsync(cancellationToken).ConfigureAwait(false);
-                response = await transport.SendTestAsync(cancellationToken).ConfigureAwait(false);
+                response = await provider.GetRequiredService<DestinationTester>().TestAsync(destination.Name, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex)
             {

@@ -26,6 +26,7 @@ internal static class DashboardActions
         actions.MapPost("/replay", ReplayAsync);
         actions.MapPost("/pause", (HttpContext c, WabaHooksOperations o, CancellationToken t) => PauseAsync(c, o, true, t));
         actions.MapPost("/resume", (HttpContext c, WabaHooksOperations o, CancellationToken t) => PauseAsync(c, o, false, t));
+        actions.MapPost("/test", TestAsync);
         actions.MapPost("/bulk", BulkAsync);
         actions.MapPost("/bulk/{id}/abort", Abort);
     }
@@ -101,6 +102,29 @@ internal static class DashboardActions
             (false, true) => $"{sink} resumed.",
             _ => $"{sink} was not paused.",
         };
+        return Back(context, "/destinations", ("done", done));
+    }
+
+    private static async Task<IResult> TestAsync(HttpContext context, WabaHooksOperations operations, CancellationToken cancellationToken)
+    {
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var sink = form["sink"].ToString();
+        if (sink.Length == 0)
+        {
+            return Results.BadRequest("Give the destination.");
+        }
+
+        string done;
+        try
+        {
+            var response = await operations.TestDestinationAsync(sink, DashboardRoles.Actor(context), cancellationToken).ConfigureAwait(false);
+            done = $"Test to {sink}: {WabaHooksOperations.Describe(response)}{(response.Succeeded ? " — it took it." : ".")}";
+        }
+        catch (ArgumentException ex)
+        {
+            done = ex.Message;
+        }
+
         return Back(context, "/destinations", ("done", done));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Hosting.Replay;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Sinks;
@@ -19,6 +20,7 @@ public sealed class WabaHooksOperations
     private readonly BulkJobs _jobs;
     private readonly TimeProvider _time;
     private readonly SinkWorkSignal? _signal;
+    private readonly DestinationTester? _tester;
 
     /// <summary>Creates the operations over the query layer's store.</summary>
     public WabaHooksOperations(WabaHooksQueries queries, BulkJobs jobs, TimeProvider time)
@@ -27,7 +29,7 @@ public sealed class WabaHooksOperations
     }
 
     /// <summary>In the gateway's process: retried and replayed work wakes the sink loops instead of waiting for their next poll.</summary>
-    internal WabaHooksOperations(WabaHooksQueries queries, BulkJobs jobs, TimeProvider time, SinkWorkSignal? signal)
+    internal WabaHooksOperations(WabaHooksQueries queries, BulkJobs jobs, TimeProvider time, SinkWorkSignal? signal, DestinationTester? tester = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(jobs);
@@ -36,6 +38,7 @@ public sealed class WabaHooksOperations
         _jobs = jobs;
         _time = time;
         _signal = signal;
+        _tester = tester;
     }
 
     /// <summary>Events per transaction of a bulk job: short, so the pipeline's writer is never held long.</summary>
@@ -81,6 +84,42 @@ public sealed class WabaHooksOperations
         _signal?.Notify();
         await AuditAsync(actor, "replay", $"{destination} {string.Join(' ', eventIds.Take(10))}{(eventIds.Count > 10 ? " …" : "")}", queued, skipped == 0 ? null : $"{skipped} not replayed (unknown, or not selected by the destination's filter)", cancellationToken).ConfigureAwait(false);
         return new ReplayResult(queued, skipped);
+    }
+
+    /// <summary>
+    /// Sends a configured destination a test in its format and returns its answer; written to the audit log with the
+    /// outcome (count 1 when it took the test).
+    /// </summary>
+    /// <exception cref="ArgumentException">No destination of that name runs in this process.</exception>
+    public async Task<DestinationResponse> TestDestinationAsync(string destination, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var tester = _tester ?? throw new ArgumentException($"No destination named '{destination}' runs in this process.", nameof(destination));
+        DestinationResponse response;
+        try
+        {
+            response = await tester.TestAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            response = DestinationResponse.Refused(TimeSpan.Zero, ex.Message);
+        }
+
+        await AuditAsync(actor, "test", destination, response.Succeeded ? 1 : 0, Describe(response), cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>A destination's answer in one line: "HTTP 200 in 12 ms", "confirmed in 3 ms", or the failure.</summary>
+    public static string Describe(DestinationResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var latency = response.Latency.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
+        return response switch
+        {
+            { StatusCode: { } status } => $"HTTP {status.ToString(CultureInfo.InvariantCulture)} in {latency} ms{(response.Succeeded ? "" : $" ({response.Error})")}",
+            { Succeeded: true } => $"confirmed in {latency} ms",
+            _ => $"no answer after {latency} ms ({response.Error})",
+        };
     }
 
     /// <summary>Pauses a destination in every instance sharing the store. Returns whether it was running.</summary>

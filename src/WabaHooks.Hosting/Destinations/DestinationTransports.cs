@@ -26,6 +26,7 @@ internal sealed class DestinationTransports(IServiceProvider services, IEnumerab
         {
             services.AddSingleton(sp => new DestinationTransports(
                 sp, sp.GetServices<DestinationKind>(), sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            services.AddSingleton(sp => new DestinationTester(sp.GetServices<DestinationOptions>(), sp.GetRequiredService<DestinationTransports>()));
         }
     }
 }

@@ -80,6 +80,34 @@ public sealed class AdminActionTests
     }
 
     [Fact]
+    public async Task A_destination_test_reports_its_answer_and_is_audited_with_the_outcome()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await DestinationServer.StartAsync();
+        await using var gateway = await StartAsync(dir, server);
+        using var client = AdminGateway.Client(gateway, AdminGateway.OperatorToken);
+
+        var (status, taken) = await client.PostJsonAsync<DestinationTestJson>($"/admin/api/destinations/{Crm}/test", null);
+        Assert.Equal((200, true, 200), (status, taken!.Succeeded, taken.StatusCode));
+        Assert.StartsWith("HTTP 200 in ", taken.Summary, StringComparison.Ordinal);
+        var request = Assert.Single(server.Received);
+        Assert.NotNull(request.Header("webhook-signature"));
+
+        server.Respond = static (_, _, _) => Task.FromResult<int?>(503);
+        var (_, refused) = await client.PostJsonAsync<DestinationTestJson>("/admin/api/destinations/crm/test", null);
+        Assert.Equal((false, 503), (refused!.Succeeded, refused.StatusCode));
+        var (unknown, _) = await client.PostJsonAsync<DestinationTestJson>("/admin/api/destinations/nowhere/test", null);
+        Assert.Equal(400, unknown);
+
+        // A viewer may not send tests.
+        using var viewer = AdminGateway.Client(gateway, AdminGateway.ViewerToken);
+        Assert.Equal(403, (await viewer.PostJsonAsync<DestinationTestJson>($"/admin/api/destinations/{Crm}/test", null)).Status);
+        var audit = await client.GetJsonAsync<PageJson<AuditJson>>("/admin/api/audit");
+        Assert.Equal([("test", 0L), ("test", 1L)], audit.Items.Select(e => (e.Action, e.Count)));
+        Assert.Equal(2, server.Received.Count);
+    }
+
+    [Fact]
     public async Task A_paused_destination_holds_its_events_until_it_is_resumed()
     {
         using var dir = new TempDirectory();

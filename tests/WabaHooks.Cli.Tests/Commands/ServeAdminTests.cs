@@ -88,6 +88,20 @@ public sealed partial class ServeAdminTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_refuses_an_admin_address_off_loopback_set_in_the_configuration_without_configured_tokens()
+    {
+        // Admin:Urls from the environment, not the flag: the check reads the configuration, whatever its source.
+        var result = await CliProcess.RunAsync(
+            ["serve", "--urls", "http://127.0.0.1:0", "--data-dir", _dir.Combine("data"), "--verify-token", "t", "--app-secret", Secret],
+            _dir.Path,
+            new Dictionary<string, string> { ["WabaHooks__Admin__Urls"] = "http://0.0.0.0:0" });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'http://0.0.0.0:0' is reachable from other machines", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Admin:OperatorToken", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_short_admin_token_stops_start_up_without_repeating_it()
     {
         var result = await CliProcess.RunAsync(

@@ -35,6 +35,14 @@ public sealed class DestinationFailureTests(BrowserFixture browser)
         await page.GotoAsync(host.Url("/destinations"));
         await Expect(page.Locator("section.destination", new() { HasText = "crm" })).ToContainTextAsync("Last failure");
         await Screenshots.TakeAsync(page, "destinations");
+
+        // Send test: the receiver's answer is said at once, and the test is in the audit log.
+        var received = server.Received.Count;
+        await page.Locator("section.destination", new() { HasText = "crm" }).GetByRole(AriaRole.Button, new() { Name = "Send test" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToContainTextAsync("Test to destination:crm: HTTP 503 in");
+        Assert.True(server.Received.Count > received, "the test reached the receiver");
+        await page.GotoAsync(host.Url("/audit"));
+        await Expect(page.Locator("tr.audit-entry").First).ToContainTextAsync("test");
     }
 
     [Fact]
