@@ -68,9 +68,15 @@ internal static class AdminStreamEndpoint
             }
 
             var newAttempts = (await queries.ListAttemptsAsync(attemptFilter with { AfterSequence = attempts }, cancellationToken).ConfigureAwait(false)).Items;
+            var shown = await EventsSelectedAsync(queries, filter, newAttempts, cancellationToken).ConfigureAwait(false);
             foreach (var attempt in newAttempts)
             {
                 attempts = attempt.Sequence;
+                if (!shown.Contains(attempt.Attempt.EventId))
+                {
+                    continue; // Its event is not one the filter selects; the position still moves past it.
+                }
+
                 yield return new SseItem<StreamItemJson>(new StreamItemJson("attempt", null, AttemptJson.From(attempt)), "attempt") { EventId = Position.Format(events, attempts) };
             }
 
@@ -79,6 +85,21 @@ internal static class AdminStreamEndpoint
                 await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The ids of the attempts' events that the stream's event filter selects: attempts are narrowed like the list.</summary>
+    private static async Task<HashSet<string>> EventsSelectedAsync(
+        WabaHooksQueries queries, EventQuery filter, IReadOnlyList<StoredAttempt> attempts, CancellationToken cancellationToken)
+    {
+        if (attempts.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = attempts.Select(a => a.Attempt.EventId).Distinct(StringComparer.Ordinal).ToList();
+        var selected = await queries.ListEventsAsync(
+            filter with { EventIds = ids, BeforeSequence = null, AfterSequence = null, Limit = ids.Count }, cancellationToken).ConfigureAwait(false);
+        return selected.Items.Select(r => r.Event.Id).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>A stream position: the last event and attempt sequences sent.</summary>

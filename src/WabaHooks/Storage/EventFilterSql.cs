@@ -38,6 +38,26 @@ public static class EventFilterSql
             }
         }
 
+        if (query.EventIds is { } ids)
+        {
+            if (ids.Count == 0)
+            {
+                sql.Append(" AND 1 = 0");
+            }
+            else
+            {
+                sql.Append(" AND id IN (");
+                for (var i = 0; i < ids.Count; i++)
+                {
+                    var name = "event_id_" + i.ToString(CultureInfo.InvariantCulture);
+                    sql.Append(i == 0 ? "" : ", ").Append(p).Append(name);
+                    Add(name, ids[i]);
+                }
+
+                sql.Append(')');
+            }
+        }
+
         if (query.AfterSequence is { } after)
         {
             sql.Append($" AND seq > {p}after");

@@ -88,6 +88,9 @@ public sealed record EventQuery
     /// </summary>
     public string? Search { get; init; }
 
+    /// <summary>Only these events, by id (idempotency key); an empty list selects none. For narrowing attempts to the events a filter selects.</summary>
+    public IReadOnlyList<string>? EventIds { get; init; }
+
     /// <summary>At most this many. Default 50.</summary>
     public int Limit { get; init; } = 50;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using WabaHooks.AspNetCore.Admin;
 using WabaHooks.AspNetCore.Tests.Handlers;
 using WabaHooks.Testing;
@@ -37,6 +38,32 @@ public sealed class AdminStreamTests
         Assert.Equal("ready", (await resumed.NextAsync()).Event);
         var missed = await resumed.NextAsync();
         Assert.Equal("msg:wamid.missed", missed.Data.GetProperty("event").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Attempts_on_the_live_stream_are_narrowed_to_the_events_the_filter_selects()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await Testing.Destinations.DestinationServer.StartAsync();
+        await using var gateway = await AdminGateway.StartAsync(dir.Path, hooks: b => b.AddDestination(Destinations.Destinations.Event("crm", server)));
+        using var client = AdminGateway.Client(gateway, AdminGateway.ViewerToken);
+
+        await using var stream = await SseStream.OpenAsync(client, "/admin/api/stream?type=messages.text", null);
+        Assert.Equal("ready", (await stream.NextAsync()).Event);
+        // The status goes to the destination first, so its attempt comes first in storage order: it must not be sent.
+        await gateway.PostAsync(ExamplePayloads.Read("messages-status-read.json"));
+        await server.WaitUntilAsync(r => r.Count == 1, Await.Bound, "the status forwarded");
+        await gateway.PostAsync(Payload.WithWamid("messages-text.json", "wamid.narrowed"));
+
+        var items = new List<(string Event, JsonElement Data)>();
+        while (items.Count(i => i.Event == "attempt") == 0)
+        {
+            var (type, _, data) = await stream.NextAsync();
+            items.Add((type, data));
+        }
+
+        Assert.Equal(["event", "attempt"], items.Select(i => i.Event));
+        Assert.All(items, i => Assert.Contains("msg:wamid.narrowed", i.Data.GetRawText(), StringComparison.Ordinal));
     }
 
     /// <summary>Reads a text/event-stream response item by item, each read bounded.</summary>
