@@ -116,6 +116,18 @@ public abstract class AdminStoreContract : StoreContract<IWabaHooksStore>
     }
 
     [Fact]
+    public async Task Event_ids_select_only_those_events_with_the_other_filters_and_none_for_an_empty_list()
+    {
+        await CommitAsync(Event("msg:a"));
+        await CommitAsync(Event("msg:b"));
+        await CommitAsync(Event("msg:c"));
+
+        Assert.Equal(["msg:c", "msg:a"], await IdsAsync(new EventQuery { EventIds = ["msg:a", "msg:c", "msg:unknown"] }));
+        Assert.Equal(["msg:a"], await IdsAsync(new EventQuery { EventIds = ["msg:a", "msg:c"], Search = "msg:a" }));
+        Assert.Empty(await IdsAsync(new EventQuery { EventIds = [] }));
+    }
+
+    [Fact]
     public async Task Since_and_until_select_by_stored_time()
     {
         await CommitAsync(Event("early"));
