@@ -15,6 +15,10 @@ internal static class PostgresCommands
     public static NpgsqlCommand Bytes(this NpgsqlCommand command, string name, ReadOnlyMemory<byte> value) =>
         command.Add(name, NpgsqlDbType.Bytea, value.ToArray());
 
+    /// <summary>Bytes, or NULL when there are none.</summary>
+    public static NpgsqlCommand NullableBytes(this NpgsqlCommand command, string name, ReadOnlyMemory<byte> value) =>
+        command.Add(name, NpgsqlDbType.Bytea, value.IsEmpty ? null : value.ToArray());
+
     public static NpgsqlCommand Bool(this NpgsqlCommand command, string name, bool value) => command.Add(name, NpgsqlDbType.Boolean, value);
 
     public static NpgsqlCommand Double(this NpgsqlCommand command, string name, double value) => command.Add(name, NpgsqlDbType.Double, value);

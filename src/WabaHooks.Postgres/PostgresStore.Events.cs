@@ -25,15 +25,16 @@ public sealed partial class PostgresStore
                     long? seq;
                     await using (var insert = write.Command(
                         """
-                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key)
-                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test, @conversation
+                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key, locator)
+                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test, @conversation, @locator
                         WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = @id) -- removed by retention, still inside the redelivery horizon
                         ON CONFLICT (id) DO NOTHING RETURNING seq;
                         """))
                     {
                         insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
                             .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
-                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest).Text("conversation", e.ConversationKey);
+                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest).Text("conversation", e.ConversationKey)
+                            .NullableBytes("locator", e.Locator);
                         seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
                     }
 

@@ -19,11 +19,12 @@ public sealed partial class PostgresStore
     /// </summary>
     private const string OrderedCandidatesSql =
         $"""
-        SELECT {WorkColumns}, w.conversation_key,
+        SELECT {ClaimedWorkColumns}, w.conversation_key,
             EXISTS (SELECT 1 FROM sink_work l
                 WHERE l.sink = w.sink AND l.conversation_key = w.conversation_key AND (l.state <> 0 OR l.attempts > 0)
-                AND (l.order_at, l.event_seq) > (w.order_at, w.event_seq))
-        FROM sink_work w
+                AND (l.order_at, l.event_seq) > (w.order_at, w.event_seq)),
+            {ClaimedEventColumns}
+        FROM sink_work w {ClaimedEventJoin}
         WHERE w.sink = @sink AND w.state = 0 AND w.next_attempt_at <= @now AND w.lease_until <= @now AND w.scheduled_at <= @settled
         AND (w.conversation_key IS NULL OR (
             NOT EXISTS (SELECT 1 FROM sink_work o
@@ -78,7 +79,7 @@ public sealed partial class PostgresStore
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    candidates.Add(ReadWork(reader) with { ConversationKey = reader.NullableString(9), IsLate = reader.GetBoolean(10) });
+                    candidates.Add(ReadWork(reader) with { ConversationKey = reader.NullableString(9), IsLate = reader.GetBoolean(10), Event = ReadClaimedEvent(reader, 11) });
                 }
             }
 

@@ -9,6 +9,17 @@ public sealed partial class PostgresStore
     private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error, scheduled_at";
     private const string AttemptColumns = "event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head";
 
+    /// <summary><see cref="WorkColumns"/> of claimed work <c>w</c>, beside the columns of its event.</summary>
+    private const string ClaimedWorkColumns = "w.event_id, w.event_seq, w.delivery_id, w.sink, w.state, w.attempts, w.next_attempt_at, w.last_error, w.scheduled_at";
+
+    /// <summary>
+    /// What dispatch needs of a claimed item's event to rebuild it from its delivery without a split
+    /// (<see cref="SinkWorkItem.Event"/>): one lookup by its key, in the claim's own statement.
+    /// </summary>
+    private const string ClaimedEventColumns = "e.type, e.field, e.waba_id, e.phone_number_id, e.occurred_at, e.position, e.test, e.locator";
+
+    private const string ClaimedEventJoin = "LEFT JOIN events e ON e.id = w.event_id";
+
     // Per sink: the counts and the oldest pending item in one pass over sink_work, then the latest success and the
     // latest failure, each one backward seek into its (sink, succeeded) range of sink_attempts_by_outcome. The latest
     // attempt is the later of those two, so it needs no lookup of its own: max over the whole sink would read every
@@ -39,20 +50,22 @@ public sealed partial class PostgresStore
             // leased by an instance that died becomes due again when its lease runs out.
             await using var claim = write.Command(
                 $"""
+                WITH w AS (
                 UPDATE sink_work SET lease_until = @until
                 WHERE (event_id, sink) IN (
                     SELECT event_id, sink FROM sink_work
                     WHERE sink = @sink AND state = 0 AND next_attempt_at <= @now AND lease_until <= @now
                         AND NOT EXISTS (SELECT 1 FROM sink_pauses p WHERE p.sink = @sink) -- paused by an operator
                     ORDER BY next_attempt_at, event_seq LIMIT @limit FOR UPDATE SKIP LOCKED)
-                RETURNING {WorkColumns};
+                RETURNING {WorkColumns})
+                SELECT {ClaimedWorkColumns}, {ClaimedEventColumns} FROM w {ClaimedEventJoin};
                 """);
             claim.Text("sink", sink).Long("now", now.ToUnixTimeMilliseconds()).Long("until", (now + lease).ToUnixTimeMilliseconds()).Int("limit", limit);
             var items = new List<SinkWorkItem>();
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                items.Add(ReadWork(reader));
+                items.Add(ReadWork(reader) with { Event = ReadClaimedEvent(reader, 9) });
             }
 
             items.Sort((a, b) => a.EventSequence.CompareTo(b.EventSequence));
@@ -203,6 +216,12 @@ public sealed partial class PostgresStore
     private static SinkWorkItem ReadWork(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (SinkWorkState)reader.GetInt32(4),
         reader.GetInt32(5), reader.Time(6), reader.NullableString(7), reader.Time(8));
+
+    /// <summary>Reads the <see cref="ClaimedEventColumns"/> starting at <paramref name="first"/>; null when the event is gone.</summary>
+    private static ClaimedEvent? ReadClaimedEvent(NpgsqlDataReader reader, int first) => reader.IsDBNull(first) ? null : new(
+        reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.NullableString(first + 3),
+        reader.NullableTime(first + 4), reader.GetInt32(first + 5), reader.GetBoolean(first + 6),
+        reader.IsDBNull(first + 7) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(first + 7));
 
     /// <summary>Reads the <see cref="AttemptColumns"/> starting at <paramref name="first"/>.</summary>
     private static SinkAttempt ReadAttempt(NpgsqlDataReader reader, int first) => new(

@@ -176,6 +176,12 @@ internal static class SqliteSchema
         -- A destination's attempts, newest first, for its page and its latency over the last hours.
         CREATE INDEX sink_attempts_by_sink ON sink_attempts (sink, seq);
         """,
+        """
+        -- Where each event lies in its delivery's body and what it needs to be rebuilt from there (a few integers, see
+        -- EventLocator), so dispatch rebuilds exactly the stored event without splitting the delivery again. Null for
+        -- events stored before: dispatch splits their delivery, as it did.
+        ALTER TABLE events ADD COLUMN locator BLOB;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

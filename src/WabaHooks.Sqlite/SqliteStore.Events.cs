@@ -29,12 +29,12 @@ public sealed partial class SqliteStore
         var now = Now();
         using var insertEvent = connection.Command(transaction,
             """
-            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key)
-            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test, $conversation_key
+            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key, locator)
+            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test, $conversation_key, $locator
             WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = $id) -- removed by retention, still inside the redelivery horizon
             ON CONFLICT (id) DO NOTHING;
             """);
-        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test", "$conversation_key" }
+        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test", "$conversation_key", "$locator" }
             .Select(insertEvent.Parameter).ToArray();
         using var insertWork = connection.Command(transaction,
             """
@@ -67,6 +67,7 @@ public sealed partial class SqliteStore
                 p[9].Value = AsArray(e.RawJson);
                 p[10].Value = e.IsTest ? 1 : 0;
                 p[11].Value = e.ConversationKey.Db();
+                p[12].Value = e.Locator.IsEmpty ? DBNull.Value : AsArray(e.Locator);
                 if (insertEvent.ExecuteNonQuery() == 0)
                 {
                     deliveryDuplicates++;

@@ -19,11 +19,12 @@ public sealed partial class SqliteStore
     /// </summary>
     internal const string OrderedClaimSql =
         $"""
-        SELECT {WorkColumns}, w.conversation_key,
+        SELECT {ClaimedWorkColumns}, w.conversation_key,
             EXISTS (SELECT 1 FROM sink_work l
                 WHERE l.sink = w.sink AND l.conversation_key = w.conversation_key AND (l.state <> 0 OR l.attempts > 0)
-                AND (l.order_at > w.order_at OR (l.order_at = w.order_at AND l.event_seq > w.event_seq)))
-        FROM sink_work w
+                AND (l.order_at > w.order_at OR (l.order_at = w.order_at AND l.event_seq > w.event_seq))),
+            {ClaimedEventColumns}
+        FROM sink_work w {ClaimedEventJoin}
         WHERE w.sink = $sink AND w.state = 0 AND w.next_attempt_at <= $now AND w.lease_until <= $now AND w.scheduled_at <= $settled
         AND (w.conversation_key IS NULL OR (
             NOT EXISTS (SELECT 1 FROM sink_work o
@@ -52,7 +53,7 @@ public sealed partial class SqliteStore
             {
                 while (reader.Read())
                 {
-                    items.Add(ReadWork(reader) with { ConversationKey = reader.NullableString(9), IsLate = reader.GetInt64(10) == 1 });
+                    items.Add(ReadWork(reader) with { ConversationKey = reader.NullableString(9), IsLate = reader.GetInt64(10) == 1, Event = ReadClaimedEvent(reader, 11) });
                 }
             }
 

@@ -33,10 +33,21 @@ public sealed partial class SqliteStore
     /// </summary>
     internal const string ClaimSql =
         $"""
-        SELECT {WorkColumns} FROM sink_work
-        WHERE sink = $sink AND state = 0 AND next_attempt_at <= $now AND lease_until <= $now
-        ORDER BY next_attempt_at, event_seq LIMIT $limit;
+        SELECT {ClaimedWorkColumns}, {ClaimedEventColumns} FROM sink_work w {ClaimedEventJoin}
+        WHERE w.sink = $sink AND w.state = 0 AND w.next_attempt_at <= $now AND w.lease_until <= $now
+        ORDER BY w.next_attempt_at, w.event_seq LIMIT $limit;
         """;
+
+    /// <summary><see cref="WorkColumns"/> of <c>sink_work w</c>, beside the columns of its event.</summary>
+    private const string ClaimedWorkColumns = "w.event_id, w.event_seq, w.delivery_id, w.sink, w.state, w.attempts, w.next_attempt_at, w.last_error, w.scheduled_at";
+
+    /// <summary>
+    /// What dispatch needs of a claimed item's event to rebuild it from its delivery without a split
+    /// (<see cref="SinkWorkItem.Event"/>): one lookup by its key, in the claim's own statement.
+    /// </summary>
+    private const string ClaimedEventColumns = "e.type, e.field, e.waba_id, e.phone_number_id, e.occurred_at, e.position, e.test, e.locator";
+
+    private const string ClaimedEventJoin = "LEFT JOIN events e ON e.id = w.event_id";
 
     /// <inheritdoc/>
     /// <remarks>
@@ -62,7 +73,7 @@ public sealed partial class SqliteStore
             {
                 while (reader.Read())
                 {
-                    items.Add(ReadWork(reader));
+                    items.Add(ReadWork(reader) with { Event = ReadClaimedEvent(reader, 9) });
                 }
             }
 
@@ -243,6 +254,12 @@ public sealed partial class SqliteStore
     private static SinkWorkItem ReadWork(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (SinkWorkState)reader.GetInt32(4),
         reader.GetInt32(5), reader.Time(6), reader.NullableString(7), reader.Time(8));
+
+    /// <summary>Reads the <see cref="ClaimedEventColumns"/> starting at <paramref name="first"/>; null when the event is gone.</summary>
+    private static ClaimedEvent? ReadClaimedEvent(SqliteDataReader reader, int first) => reader.IsDBNull(first) ? null : new(
+        reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.NullableString(first + 3),
+        reader.NullableTime(first + 4), reader.GetInt32(first + 5), reader.GetInt64(first + 6) != 0,
+        reader.IsDBNull(first + 7) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(first + 7));
 
     /// <summary>Reads the <see cref="AttemptColumns"/> starting at <paramref name="first"/>.</summary>
     private static SinkAttempt ReadAttempt(SqliteDataReader reader, int first) => new(

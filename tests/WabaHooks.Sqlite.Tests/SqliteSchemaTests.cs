@@ -107,7 +107,10 @@ public sealed class SqliteSchemaTests : IDisposable
             }
         }
 
-        Assert.Equal(["SEARCH sink_work USING INDEX sink_work_due (sink=? AND state=? AND next_attempt_at<?)"], plan);
+        // The claimed items' events (their locators, for dispatch) are one lookup each by key, not a scan.
+        Assert.Equal(
+            ["SEARCH w USING INDEX sink_work_due (sink=? AND state=? AND next_attempt_at<?)", "SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN"],
+            plan);
     }
 
     private async Task<long> UserVersionAsync()

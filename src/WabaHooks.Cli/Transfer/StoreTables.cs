@@ -35,7 +35,7 @@ internal static class StoreTables
 
     public static readonly StoreTable Events = new("events",
         [("seq", V), ("id", V), ("type", V), ("field", V), ("waba_id", V), ("phone_number_id", V), ("occurred_at", V), ("delivery_id", V),
-         ("position", V), ("stored_at", V), ("raw_json", ColumnKind.Bytes), ("test", ColumnKind.Boolean)],
+         ("position", V), ("stored_at", V), ("raw_json", ColumnKind.Bytes), ("test", ColumnKind.Boolean), ("locator", ColumnKind.Bytes)],
         "seq", Identity: "seq", TimeColumn: "stored_at");
 
     public static readonly IReadOnlyList<StoreTable> All =

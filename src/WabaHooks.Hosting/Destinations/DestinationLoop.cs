@@ -95,7 +95,7 @@ internal sealed class DestinationLoop(
                 {
                     GiveUp(item, $"delivery {item.DeliveryId} is no longer in the inbox");
                 }
-                else if (!events.TryGet(item.EventId, out var e))
+                else if (!events.TryGet(item, out var e))
                 {
                     GiveUp(item, $"delivery {item.DeliveryId} no longer yields event {item.EventId}");
                 }
@@ -119,7 +119,7 @@ internal sealed class DestinationLoop(
             {
                 var claimed = sendable.Select(s => s.Item).ToArray();
                 var carried = sendable.Select(s => s.Event).ToArray();
-                if (TryBuild(claimed, () => MetaEnvelope.Narrow(events.Delivery.Body, events.All, carried)) is { } envelope)
+                if (TryBuild(claimed, () => events.NarrowTo(carried)) is { } envelope)
                 {
                     var message = new DestinationMessage(claimed[0].EventId, envelope, carried);
                     _inFlight.Start(() => SendAsync(claimed, traceParent, message, abort));
@@ -131,7 +131,7 @@ internal sealed class DestinationLoop(
                 foreach (var (item, e) in sendable)
                 {
                     var body = _destination.Format == DestinationFormat.Meta
-                        ? TryBuild([item], () => MetaEnvelope.Narrow(events.Delivery.Body, events.All, [e]))
+                        ? TryBuild([item], () => events.NarrowTo([e]))
                         : TryBuild([item], () => EventEnvelope.Write(e));
                     if (body is { } built)
                     {

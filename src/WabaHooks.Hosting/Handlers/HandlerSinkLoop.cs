@@ -71,7 +71,7 @@ internal sealed class HandlerSinkLoop(
                 {
                     _inFlight.Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} is no longer in the inbox"));
                 }
-                else if (!events.TryGet(item.EventId, out var e))
+                else if (!events.TryGet(item, out var e))
                 {
                     _inFlight.Start(() => invoker.GiveUpAsync(item, $"delivery {item.DeliveryId} no longer yields event {item.EventId}"));
                 }

@@ -1,3 +1,4 @@
+using WabaHooks.Destinations;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
@@ -5,36 +6,69 @@ using WabaHooks.Storage;
 namespace WabaHooks.Hosting.Sinks;
 
 /// <summary>
-/// A delivery split again for dispatch. Typed events are not stored: the raw bytes are the record and splitting is
-/// deterministic, so a sink gets exactly what the processor routed.
+/// The claimed events of one delivery, rebuilt for dispatch. Typed events are not stored: the raw bytes are the record.
+/// An event stored with its locator is rebuilt from the slices it names (<see cref="StoredEvents.TryRebuild"/>), with
+/// no split, so it is exactly the event the processor stored whatever the splitter does now; one stored before
+/// locators were is found by splitting the delivery again, as it always was.
 /// </summary>
 internal sealed class DeliveryEvents
 {
-    private readonly Dictionary<string, WabaEvent> _byId = new(StringComparer.Ordinal);
+    private Dictionary<string, WabaEvent>? _byId;
+    private IReadOnlyList<WabaEvent>? _all;
 
-    private DeliveryEvents(Delivery delivery, IReadOnlyList<WabaEvent> all)
-    {
-        Delivery = delivery;
-        All = all;
-        foreach (var e in all)
-        {
-            // The first occurrence is the one the processor stored (a later one in the same delivery was a duplicate).
-            _byId.TryAdd(e.Id, e);
-        }
-    }
+    private DeliveryEvents(Delivery delivery) => Delivery = delivery;
 
     public Delivery Delivery { get; }
 
-    /// <summary>Every event of the delivery, in order.</summary>
-    public IReadOnlyList<WabaEvent> All { get; }
+    /// <summary>The claimed item's event; false when the delivery no longer yields it.</summary>
+    public bool TryGet(SinkWorkItem item, out WabaEvent e)
+    {
+        if (item.Event is { } stored && StoredEvents.TryRebuild(Delivery, item.EventId, stored, out var rebuilt))
+        {
+            e = rebuilt;
+            return true;
+        }
 
-    public bool TryGet(string eventId, out WabaEvent e) => _byId.TryGetValue(eventId, out e!);
+        return Split().TryGetValue(item.EventId, out e!);
+    }
+
+    /// <summary>
+    /// The body in Meta's format for <paramref name="carried"/>: the delivery's own bytes, unparsed, when they are all
+    /// of its events as stored; otherwise the delivery narrowed to them (<see cref="MetaEnvelope.Narrow"/>).
+    /// </summary>
+    public ReadOnlyMemory<byte> NarrowTo(IReadOnlyCollection<WabaEvent> carried)
+    {
+        if (StoredEvents.AreWholeDelivery(carried))
+        {
+            return Delivery.Body;
+        }
+
+        Split();
+        return MetaEnvelope.Narrow(Delivery.Body, _all!, carried);
+    }
 
     /// <summary>The delivery's events, or <see langword="null"/> when it is no longer in the inbox.</summary>
     public static async Task<DeliveryEvents?> LoadAsync(IDeliveryStore deliveries, long deliveryId)
     {
         // Not cancellable: claimed work is always carried through to a recorded outcome.
         var delivery = await deliveries.GetAsync(deliveryId, CancellationToken.None).ConfigureAwait(false);
-        return delivery is null ? null : new DeliveryEvents(delivery, DeliverySplitter.Split(delivery).Events);
+        return delivery is null ? null : new DeliveryEvents(delivery);
+    }
+
+    /// <summary>Splits the delivery once, when an event has no locator or a narrowed envelope needs every event.</summary>
+    private Dictionary<string, WabaEvent> Split()
+    {
+        if (_byId is null)
+        {
+            _all = DeliverySplitter.Split(Delivery).Events;
+            _byId = new Dictionary<string, WabaEvent>(_all.Count, StringComparer.Ordinal);
+            foreach (var e in _all)
+            {
+                // The first occurrence is the one the processor stored (a later one in the same delivery was a duplicate).
+                _byId.TryAdd(e.Id, e);
+            }
+        }
+
+        return _byId;
     }
 }

@@ -592,7 +592,7 @@ internal sealed class DeliveryWalker
         }
         else
         {
-            EmitChange(entryId, time, change.Field, value, null);
+            EmitChange(entryId, time, change.Field, value, null, default);
         }
     }
 
@@ -605,7 +605,7 @@ internal sealed class DeliveryWalker
         var reader = new Utf8JsonReader(value.Span, LazyPayloads.ReaderOptions);
         reader.Read();
         var items = new List<(int Start, int Length)>();
-        var metadataJson = ReadOnlySpan<byte>.Empty;
+        var metadataJson = ReadOnlyMemory<byte>.Empty;
         var odd = false;
         var arrayName = System.Text.Encoding.UTF8.GetBytes(array);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -635,7 +635,7 @@ internal sealed class DeliveryWalker
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                metadataJson = value.Span[start..(int)reader.BytesConsumed];
+                metadataJson = value[start..(int)reader.BytesConsumed];
             }
             else
             {
@@ -644,10 +644,10 @@ internal sealed class DeliveryWalker
             }
         }
 
-        var metadata = ReadMetadata(metadataJson);
+        var metadata = ReadMetadata(metadataJson.Span);
         if (odd || items.Count == 0)
         {
-            EmitChange(entryId, time, field, value, metadata);
+            EmitChange(entryId, time, field, value, metadata, metadataJson);
             return;
         }
 
@@ -676,6 +676,7 @@ internal sealed class DeliveryWalker
                 Position = _events.Count,
                 RawJson = raw,
                 Metadata = metadata,
+                MetadataJson = metadataJson,
             });
         }
     }
@@ -707,35 +708,10 @@ internal sealed class DeliveryWalker
         return timestamp;
     }
 
-    private void EmitChange(string entryId, long? time, string field, ReadOnlyMemory<byte> value, Metadata? metadata)
+    private void EmitChange(string entryId, long? time, string field, ReadOnlyMemory<byte> value, Metadata? metadata, ReadOnlyMemory<byte> metadataJson)
     {
         var span = value.Span;
-        object payload;
-        string type;
-        string? error = null;
-        if (span.IsEmpty)
-        {
-            error = "the change has no value";
-            payload = new UnparsedPayload(default, error);
-            type = WabaEventTypes.ForChange(field);
-        }
-        else
-        {
-            try
-            {
-                var typed = WhatsAppFields.ReadValue(field, span, out var modelField);
-                payload = typed;
-                type = WabaEventTypes.ForChange(modelField);
-                metadata ??= (typed as IPhoneNumberValue)?.Metadata;
-            }
-            catch (JsonException ex)
-            {
-                error = ex.Message;
-                payload = new UnparsedPayload(LazyPayloads.ParseElement(span), error);
-                type = WabaEventTypes.ForChange(WhatsAppFields.TypeNameOf(field, span));
-            }
-        }
-
+        var payload = ReadChange(field, span, ref metadata, out var type, out var error);
         _events.Add(new WabaEvent
         {
             Id = IdempotencyKeys.ForChange(entryId, field, time, span),
@@ -751,8 +727,39 @@ internal sealed class DeliveryWalker
             Payload = payload,
             RawJson = value,
             Metadata = metadata,
+            MetadataJson = metadataJson,
             PayloadError = error,
         });
+    }
+
+    /// <summary>
+    /// A whole change's payload, read when it is split (or rebuilt from its stored locator): its typed value, or an
+    /// <see cref="UnparsedPayload"/> with <paramref name="error"/>; a typed value's metadata fills a missing
+    /// <paramref name="metadata"/>.
+    /// </summary>
+    internal static object ReadChange(string field, ReadOnlySpan<byte> span, ref Metadata? metadata, out string type, out string? error)
+    {
+        error = null;
+        if (span.IsEmpty)
+        {
+            error = "the change has no value";
+            type = WabaEventTypes.ForChange(field);
+            return new UnparsedPayload(default, error);
+        }
+
+        try
+        {
+            var typed = WhatsAppFields.ReadValue(field, span, out var modelField);
+            type = WabaEventTypes.ForChange(modelField);
+            metadata ??= (typed as IPhoneNumberValue)?.Metadata;
+            return typed;
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            type = WabaEventTypes.ForChange(WhatsAppFields.TypeNameOf(field, span));
+            return new UnparsedPayload(LazyPayloads.ParseElement(span), error);
+        }
     }
 
     /// <summary>
@@ -764,7 +771,8 @@ internal sealed class DeliveryWalker
         var field = change.Field;
         var isCalls = field == WhatsAppFields.Calls;
         var value = _body.Slice(change.Value.Start, change.Value.Length);
-        var metadata = ReadMetadata(_body.Slice(change.Metadata.Start, change.Metadata.Length).Span);
+        var metadataJson = _body.Slice(change.Metadata.Start, change.Metadata.Length);
+        var metadata = ReadMetadata(metadataJson.Span);
         var contacts = change.Contacts.Length == 0 ? null : new ContactsSource(_body.Slice(change.Contacts.Start, change.Contacts.Length));
 
         // Messages (or calls) before statuses, whatever order the value has them in.
@@ -776,7 +784,7 @@ internal sealed class DeliveryWalker
                 var item = _items[i];
                 if (item.Kind == kind)
                 {
-                    EmitItem(entryId, time, field, item, metadata, contacts);
+                    EmitItem(entryId, time, field, item, metadata, metadataJson, contacts);
                     items++;
                 }
             }
@@ -803,6 +811,7 @@ internal sealed class DeliveryWalker
                 Position = _events.Count,
                 RawJson = value,
                 Metadata = metadata,
+                MetadataJson = metadataJson,
             });
         }
 
@@ -810,11 +819,11 @@ internal sealed class DeliveryWalker
         if (oddShape || (items == 0 && !hasErrors))
         {
             // Nothing recognisable to split: keep the whole value as one event rather than drop it.
-            EmitChange(entryId, time, field, value, metadata);
+            EmitChange(entryId, time, field, value, metadata, metadataJson);
         }
     }
 
-    private void EmitItem(string entryId, long? time, string field, in ItemScan item, Metadata? metadata, ContactsSource? contacts)
+    private void EmitItem(string entryId, long? time, string field, in ItemScan item, Metadata? metadata, ReadOnlyMemory<byte> metadataJson, ContactsSource? contacts)
     {
         var raw = _body.Slice(item.Raw.Start, item.Raw.Length);
         string? key = null;
@@ -871,6 +880,7 @@ internal sealed class DeliveryWalker
             Position = _events.Count,
             RawJson = raw,
             Metadata = metadata,
+            MetadataJson = metadataJson,
             ContactsSource = contacts,
         });
     }
@@ -897,7 +907,10 @@ internal sealed class DeliveryWalker
     /// Reads <c>metadata</c> by hand: it is on every <c>messages</c> value and a serializer call per value costs more
     /// than the two strings. Anything unexpected goes through the serializer so unknown properties are still kept.
     /// </summary>
-    private Metadata? ReadMetadata(ReadOnlySpan<byte> json)
+    private Metadata? ReadMetadata(ReadOnlySpan<byte> json) => ReadMetadata(json, ref _lastDisplayPhoneNumber, ref _lastPhoneNumberId);
+
+    /// <summary>As <see cref="ReadMetadata(ReadOnlySpan{byte})"/>, reusing the strings in <paramref name="lastDisplayPhoneNumber"/> and <paramref name="lastPhoneNumberId"/>.</summary>
+    internal static Metadata? ReadMetadata(ReadOnlySpan<byte> json, ref string? lastDisplayPhoneNumber, ref string? lastPhoneNumberId)
     {
         if (json.IsEmpty)
         {
@@ -920,11 +933,11 @@ internal sealed class DeliveryWalker
                 {
                     if (isDisplay)
                     {
-                        display = Reuse(ref reader, ref _lastDisplayPhoneNumber);
+                        display = Reuse(ref reader, ref lastDisplayPhoneNumber);
                     }
                     else
                     {
-                        phoneNumberId = Reuse(ref reader, ref _lastPhoneNumberId);
+                        phoneNumberId = Reuse(ref reader, ref lastPhoneNumberId);
                     }
                 }
             }

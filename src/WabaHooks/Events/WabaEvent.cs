@@ -102,6 +102,21 @@ public sealed class WabaEvent
 
     internal ContactsSource? ContactsSource { get; init; }
 
+    /// <summary>
+    /// <c>value.metadata</c> exactly as in the delivery, when <see cref="Metadata"/> was read from there: a slice of its
+    /// buffer, recorded in the event's <see cref="EventLocator"/> so the event is rebuilt with it.
+    /// </summary>
+    internal ReadOnlyMemory<byte> MetadataJson { get; init; }
+
+    /// <summary>What <see cref="Payload"/> is read as when it is read lazily; <see cref="LazyPayload.None"/> when it was set.</summary>
+    internal LazyPayload PayloadSource => _source;
+
+    /// <summary>
+    /// How many events the delivery was split into when this one was stored, for an event rebuilt from its
+    /// <see cref="EventLocator"/>; 0 for an event split now.
+    /// </summary>
+    internal int EventsInDelivery { get; init; }
+
     /// <summary>Why <see cref="Payload"/> is an <see cref="UnparsedPayload"/>; <see langword="null"/> when typed.</summary>
     /// <remarks>Reads <see cref="Payload"/> first when that is deserialised lazily, since only the attempt tells.</remarks>
     public string? PayloadError

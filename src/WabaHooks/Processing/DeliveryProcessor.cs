@@ -186,6 +186,7 @@ public sealed class DeliveryProcessor
                 {
                     ConversationKey = ConversationKeys.Of(e),
                     OrderedSinks = OrderedAmong(sinks),
+                    Locator = EventLocator.Encode(e, delivery.Body.Span, split.Events.Count),
                 });
             }
 

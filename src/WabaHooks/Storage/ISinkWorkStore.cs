@@ -97,7 +97,36 @@ public sealed record SinkWorkItem(string EventId, long EventSequence, long Deliv
     /// reorder window.
     /// </summary>
     public bool IsLate { get; init; }
+
+    /// <summary>
+    /// The stored event, as a claim returns it with its work, so dispatch rebuilds it from its delivery's body without a
+    /// split (<see cref="Events.StoredEvents.TryRebuild"/>); <see langword="null"/> from other reads, and when the event
+    /// is no longer stored.
+    /// </summary>
+    public ClaimedEvent? Event { get; init; }
 }
+
+/// <summary>What a claim returns of a stored event: its columns and where it lies in its delivery.</summary>
+/// <param name="Type">The type name in Meta's words.</param>
+/// <param name="Field">The change's field.</param>
+/// <param name="WabaId"><c>entry.id</c>.</param>
+/// <param name="PhoneNumberId"><c>metadata.phone_number_id</c>, when there is one.</param>
+/// <param name="OccurredAt">When it happened, when known.</param>
+/// <param name="Position">Its position within its delivery.</param>
+/// <param name="IsTest">Whether it came in a delivery with the test mark.</param>
+/// <param name="Locator">
+/// <see cref="NewEvent.Locator"/> as stored; empty for events stored before locators were, which dispatch finds by
+/// splitting their delivery.
+/// </param>
+public sealed record ClaimedEvent(
+    string Type,
+    string Field,
+    string WabaId,
+    string? PhoneNumberId,
+    DateTimeOffset? OccurredAt,
+    int Position,
+    bool IsTest,
+    ReadOnlyMemory<byte> Locator);
 
 /// <summary>What became of one attempt, for <see cref="ISinkWorkStore.RecordAttemptsAsync"/>.</summary>
 /// <param name="Item">The claimed item.</param>

@@ -46,6 +46,13 @@ public sealed record NewEvent(
     /// <see cref="ConversationKey"/> and the ordering time (<see cref="OccurredAt"/>, or the storing time when unknown).
     /// </summary>
     public IReadOnlyList<string> OrderedSinks { get; init; } = [];
+
+    /// <summary>
+    /// Where the event lies in its delivery's body and what it needs to be rebuilt from there (an opaque encoding, see
+    /// <see cref="Events.StoredEvents"/>), stored with the event and returned with its claimed work
+    /// (<see cref="ClaimedEvent.Locator"/>), so dispatch never splits the delivery again; empty when not recorded.
+    /// </summary>
+    public ReadOnlyMemory<byte> Locator { get; init; }
 }
 
 /// <summary>A status event's effect on the message status view.</summary>
