@@ -9,7 +9,7 @@
 #   --deliveries N (20000) --warmup N (2000) --inbox (preload only the inbox; the processor splits while it drains)
 #   --instrument (store call timings, CPU by thread, write-ahead log size)
 #   --mode baseline (the same requests from the same DestinationClient with no store: the HTTP ceiling)
-#   --mode store-only --batch N (claim, load + split, record in a loop, no HTTP: what each store transaction costs)
+#   --mode store-only --batch N (claim, load + rebuild, record in a loop, no HTTP: what each store transaction costs)
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)
 #   --ordered N (the destination takes events in order per conversation; the backlog's customers are one of N)
 # FORMATS and CONCURRENCY override the matrix: FORMATS="event" CONCURRENCY="8" bash bench/forward.sh
