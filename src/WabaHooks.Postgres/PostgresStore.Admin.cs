@@ -66,6 +66,29 @@ public sealed partial class PostgresStore : IAdminStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredDeadLetter>> QueryDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        // A dead pair's updated_at is when it died and stays so until a retry revives it: with the event and sink it is a
+        // key no other row shares and no write moves, so the row comparison pages without repeating or skipping (the
+        // comparison and ORDER BY use the column's one collation for sink).
+        var before = query.Before is null ? "" : " AND (updated_at, event_seq, sink) < (@at, @seq, @before)";
+        return ReadRowsAsync(
+            $"SELECT {WorkColumns}, updated_at FROM sink_work WHERE state = 2 AND (@sink IS NULL OR sink = @sink){before} ORDER BY updated_at DESC, event_seq DESC, sink DESC LIMIT @limit;",
+            c =>
+            {
+                c.Text("sink", query.Sink).Int("limit", query.Limit);
+                if (query.Before is { } position)
+                {
+                    c.Long("at", position.DeadAt.ToUnixTimeMilliseconds()).Long("seq", position.EventSequence).Text("before", position.Sink);
+                }
+            },
+            r => new StoredDeadLetter(r.Time(9), ReadWork(r)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<SinkWorkItem>> ListSinkWorkAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);

@@ -51,6 +51,29 @@ public sealed partial class SqliteStore : IAdminStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredDeadLetter>> QueryDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        // A dead pair's updated_at is when it died and stays so until a retry revives it: with the event and sink it is a
+        // key no other row shares and no write moves, so the row-value comparison pages without repeating or skipping.
+        var before = query.Before is null ? "" : " AND (updated_at, event_seq, sink) < ($at, $seq, $before)";
+        using var connection = Open();
+        using var command = connection.Command(null,
+            $"SELECT {WorkColumns}, updated_at FROM sink_work WHERE state = 2 AND ($sink IS NULL OR sink = $sink){before} ORDER BY updated_at DESC, event_seq DESC, sink DESC LIMIT $limit;",
+            ("$sink", query.Sink), ("$limit", query.Limit),
+            ("$at", query.Before?.DeadAt.ToUnixTimeMilliseconds()), ("$seq", query.Before?.EventSequence), ("$before", query.Before?.Sink));
+        using var reader = command.ExecuteReader();
+        var list = new List<StoredDeadLetter>();
+        while (reader.Read())
+        {
+            list.Add(new StoredDeadLetter(reader.Time(9), ReadWork(reader)));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredDeadLetter>>(list);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<SinkWorkItem>> ListSinkWorkAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);

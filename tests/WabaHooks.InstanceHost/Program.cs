@@ -3,11 +3,12 @@
 // sends to all of them and kills one with SIGKILL.
 //
 //   dotnet WabaHooks.InstanceHost.dll --port 0 --postgres "Host=…" --verify-token T --app-secret S --handled-file F
-//     [--handler-delay-ms N]
+//     [--handler-delay-ms N] [--ordered true]
+//   (or --sqlite DIR instead of --postgres: one process on a SQLite data directory)
 //
 // It prints "Listening on http://127.0.0.1:PORT/webhook" once it accepts deliveries. The handler appends each inbound
 // message's event id as one line to the handled file, then takes N more milliseconds (default 0), as a handler that
-// goes on to call an API does.
+// goes on to call an API does. --ordered true registers it with Ordering = PerConversation (no reorder window).
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,6 +19,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using WabaHooks.Hosting;
 using WabaHooks.Signatures;
+using WabaHooks.Sinks;
 
 // No file watching: a watcher over the content root costs CPU and the tests start several of these at once.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -30,7 +32,14 @@ string Required(string key) =>
     configuration[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"--{key} is required.");
 
 var port = int.Parse(Required("port"), System.Globalization.CultureInfo.InvariantCulture);
-var connectionString = Required("postgres");
+var connectionString = configuration["postgres"];
+var sqlite = configuration["sqlite"];
+if (string.IsNullOrEmpty(connectionString) == string.IsNullOrEmpty(sqlite))
+{
+    throw new InvalidOperationException("Give one of --postgres and --sqlite.");
+}
+
+var ordered = bool.Parse(configuration["ordered"] ?? "false");
 var handledFile = Path.GetFullPath(Required("handled-file"));
 var verifyToken = Required("verify-token");
 var appSecret = AppSecret.Parse(Required("app-secret"));
@@ -47,9 +56,12 @@ var appendLock = new Lock();
 
 // The app's own data source, as Npgsql's AddNpgsqlDataSource registers it, which WabaHooks shares: the multi-instance
 // tests then kill instances whose processing lease is held on a connection of the app's pool.
-builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+if (connectionString is not null)
+{
+    builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+}
 
-builder.Services
+var wabaHooks = builder.Services
     .AddWabaHooks(options =>
     {
         options.VerifyToken = verifyToken;
@@ -58,8 +70,11 @@ builder.Services
         // A killed process's claimed work is taken over when its lease (Timeout + 30 s) runs out: a short timeout
         // keeps the test's wait for it short. The handler takes microseconds.
         options.Handlers.Timeout = TimeSpan.FromSeconds(2);
-    })
-    .UsePostgres(services => services.GetRequiredService<NpgsqlDataSource>())
+        // Ordered: an event is handed over as soon as it is first in its conversation, so the order seen is the
+        // ordering's doing and the test need not wait out a window.
+        options.Handlers.ReorderWindow = TimeSpan.Zero;
+    });
+(connectionString is not null ? wabaHooks.UsePostgres(services => services.GetRequiredService<NpgsqlDataSource>()) : wabaHooks.UseSqlite(sqlite!))
     .OnMessage(
         async (e, cancellationToken) =>
         {
@@ -74,7 +89,8 @@ builder.Services
             // done, so it is run again elsewhere — the repeat that at-least-once allows.
             await Task.Delay(handlerDelay, cancellationToken);
         },
-        name: "handled-file");
+        name: "handled-file",
+        ordering: ordered ? SinkOrdering.PerConversation : SinkOrdering.None);
 
 var app = builder.Build();
 app.MapWabaHooks("/webhook");

@@ -89,9 +89,10 @@ public sealed record DestinationJson(
 }
 
 /// <summary>A dead letter: an (event, sink) pair that ran out of attempts.</summary>
-public sealed record DeadLetterJson(string EventId, long EventSequence, long DeliveryId, string Sink, int Attempts, string? LastError, DateTimeOffset ScheduledAt)
+public sealed record DeadLetterJson(string EventId, long EventSequence, long DeliveryId, string Sink, int Attempts, string? LastError, DateTimeOffset ScheduledAt, DateTimeOffset DeadAt)
 {
-    public static DeadLetterJson From(SinkWorkItem w) => new(w.EventId, w.EventSequence, w.DeliveryId, w.Sink, w.Attempts, w.LastError, w.ScheduledAt);
+    public static DeadLetterJson From(StoredDeadLetter d) =>
+        new(d.Item.EventId, d.Item.EventSequence, d.Item.DeliveryId, d.Item.Sink, d.Item.Attempts, d.Item.LastError, d.Item.ScheduledAt, d.DeadAt);
 }
 
 /// <summary>A message's status timeline by wamid.</summary>

@@ -27,7 +27,7 @@ internal static class AdminQueryEndpoints
         api.MapGet("/deliveries/{id:long}/raw", GetDeliveryRaw).WithSummary("The delivery's exact bytes as received.");
         api.MapGet("/attempts", ListAttempts).WithSummary("Attempts, newest first: ?event=&destination=&succeeded=&status=&since=&until=&cursor=&limit=.");
         api.MapGet("/destinations", ListDestinations).WithSummary("Every destination and handler: backlog, circuit, pause, success rate and p50/p95 latency over ?window=minutes (default 60).");
-        api.MapGet("/dead-letters", ListDeadLetters).WithSummary("Dead letters, newest first: ?destination=&limit=.");
+        api.MapGet("/dead-letters", ListDeadLetters).WithSummary("Dead letters, newest first by when each died: ?destination=&cursor=&limit=; keyset cursor in 'next'.");
         api.MapGet("/messages/{wamid}", GetMessage).WithSummary("An outbound message's status timeline by wamid.");
         api.MapGet("/audit", ListAudit).WithSummary("The audit log of operator actions, newest first.");
     }
@@ -145,10 +145,18 @@ internal static class AdminQueryEndpoints
         return TypedResults.Ok<IReadOnlyList<DestinationJson>>([.. list.Select(DestinationJson.From)]);
     }
 
-    private static async Task<Ok<IReadOnlyList<DeadLetterJson>>> ListDeadLetters(string? destination, int? limit, WabaHooksQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PageJson<DeadLetterJson>>, ValidationProblem>> ListDeadLetters(
+        string? destination, string? cursor, int? limit, WabaHooksQueries queries, CancellationToken cancellationToken)
     {
-        var list = await queries.ListDeadLettersAsync(destination, limit ?? 100, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok<IReadOnlyList<DeadLetterJson>>([.. list.Select(DeadLetterJson.From)]);
+        try
+        {
+            var page = await queries.ListDeadLettersAsync(destination, limit ?? 100, cursor, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new PageJson<DeadLetterJson>([.. page.Items.Select(DeadLetterJson.From)], page.Next));
+        }
+        catch (FormatException ex)
+        {
+            return Invalid([ex.Message]);
+        }
     }
 
     private static async Task<Results<Ok<MessageJson>, NotFound>> GetMessage(string wamid, WabaHooksQueries queries, CancellationToken cancellationToken) =>

@@ -52,7 +52,8 @@ internal static class DeadLettersCommand
                 return ExitCodes.NotFound;
             }
 
-            var dead = await StoreAccess.Queries(store).ListDeadLettersAsync(sinkName, parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            var dead = (await StoreAccess.Queries(store).ListDeadLettersAsync(sinkName, parse.GetValue(limit), null, cancellationToken).ConfigureAwait(false))
+                .Items.Select(d => d.Item).ToList();
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize([.. dead.Select(DeadLetterJson.From)], OutputJsonContext.Default.ListDeadLetterJson));

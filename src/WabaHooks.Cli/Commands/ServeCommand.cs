@@ -195,7 +195,7 @@ internal static class ServeCommand
                 return CommonOptions.Fail("serve", [$"--urls: cannot listen ({ex.Message}). Choose a free port."]);
             }
 
-            await using var admin = adminOn.Count > 0 ? await AdminListener.StartAsync(app, adminOn, prometheus: true, cancellationToken).ConfigureAwait(false) : null;
+            await using var admin = adminOn.Count > 0 ? await AdminListener.StartAsync(app, adminOn, prometheus: true, LocalAdminKeys.Prepare(dataDir), cancellationToken).ConfigureAwait(false) : null;
             var adminLines = (admin?.Addresses ?? []).Select(a => generatedAdminToken is null
                 ? $"{a}/login   (log in with your configured admin token; admin API at {a}/api/)"
                 : $"{a}/login?t={generatedAdminToken}   (operator; token kept in {LocalAdminToken.PathIn(dataDir)})").ToList();

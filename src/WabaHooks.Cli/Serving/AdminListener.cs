@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -56,7 +57,12 @@ internal sealed class AdminListener : IAsyncDisposable
         urls.All(u => u.IsLoopback || (IPAddress.TryParse(u.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 
     /// <summary>Starts the admin surface of <paramref name="gateway"/> at <paramref name="urls"/>.</summary>
-    public static async Task<AdminListener> StartAsync(WebApplication gateway, IReadOnlyList<Uri> urls, bool prometheus, CancellationToken cancellationToken)
+    /// <param name="gateway">The gateway whose services it serves.</param>
+    /// <param name="urls">Where it listens.</param>
+    /// <param name="prometheus">Whether it serves <c>/metrics</c>.</param>
+    /// <param name="keys">Where the data-protection keys of its session cookies and antiforgery tokens are kept.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<AdminListener> StartAsync(WebApplication gateway, IReadOnlyList<Uri> urls, bool prometheus, DirectoryInfo keys, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -82,6 +88,9 @@ internal sealed class AdminListener : IAsyncDisposable
         builder.Services.AddSingleton(services.GetRequiredService<BulkJobs>());
         // The gateway's monitor: tokens re-read there when its configuration changes are the ones checked here.
         builder.Services.AddSingleton(services.GetRequiredService<IOptionsMonitor<WabaHooksAdminOptions>>());
+        // Kept in the data directory, so a login survives a restart (see LocalAdminKeys); the application name
+        // isolates these keys' purposes from any other application given the same folder.
+        builder.Services.AddDataProtection().SetApplicationName("wabahooks-admin").PersistKeysToFileSystem(keys);
         builder.Services.AddWabaHooksAdminServices();
         builder.Services.AddWabaHooksDashboardServices();
 

@@ -129,7 +129,7 @@ internal static class DashboardPages
     {
         var request = await DashboardRequests.CreateAsync(context).ConfigureAwait(false);
         var dead = await queries.ListDeadLettersAsync(cancellationToken).ConfigureAwait(false);
-        return new RazorComponentResult<Failures>(new { Request = request, Groups = FailureGroup.From(dead) });
+        return new RazorComponentResult<Failures>(new { Request = request, Groups = FailureGroup.From([.. dead.Items.Select(d => d.Item)]), Newest = dead.Next is null ? (int?)null : dead.Items.Count });
     }
 
     private static async Task<IResult> AuditAsync(HttpContext context, DashboardQueries queries, string? cursor, CancellationToken cancellationToken)

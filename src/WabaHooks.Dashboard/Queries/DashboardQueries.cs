@@ -105,8 +105,9 @@ internal sealed class DashboardQueries(WabaHooksQueries queries)
     public Task<IReadOnlyList<DestinationSummary>> ListDestinationsAsync(TimeSpan window, CancellationToken cancellationToken) =>
         queries.ListDestinationsAsync(window, cancellationToken);
 
-    public Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(CancellationToken cancellationToken) =>
-        queries.ListDeadLettersAsync(null, WabaHooksQueries.MaxPageSize, cancellationToken);
+    /// <summary>The newest dead letters, as many as a page holds: what the failures page groups.</summary>
+    public Task<Page<StoredDeadLetter>> ListDeadLettersAsync(CancellationToken cancellationToken) =>
+        queries.ListDeadLettersAsync(null, WabaHooksQueries.MaxPageSize, null, cancellationToken);
 
     public Task<Page<AuditEntry>> ListAuditAsync(string? cursor, CancellationToken cancellationToken) =>
         queries.ListAuditAsync(PageSize, cursor, cancellationToken);

@@ -39,6 +39,8 @@ public static class WabaHooksBuilderMediaExtensions
         services.AddHttpClient();
         services.TryAddSingleton<IMediaStore>(sp => new DirectoryMediaStore(
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.Directory, sp.GetRequiredService<TimeProvider>()));
+        // Destinations that wait for media (DestinationOptions.WaitForMedia) ask it which media will be kept.
+        services.TryAddSingleton<IKeptMediaPolicy, KeptMediaPolicy>();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MediaOptions>>().Value;
@@ -124,4 +126,11 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
         var errors = options.Validate();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>The media sinks' own rule (<see cref="MediaOptions.Keeps"/>, test traffic only when included), for those that wait for media.</summary>
+internal sealed class KeptMediaPolicy(IOptions<MediaOptions> options) : IKeptMediaPolicy
+{
+    public bool Keeps(MediaReference media, bool isTest) =>
+        (!isTest || options.Value.IncludeTestEvents) && options.Value.Keeps(media.Type);
 }

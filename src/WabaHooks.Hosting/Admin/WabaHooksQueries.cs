@@ -178,9 +178,19 @@ public sealed class WabaHooksQueries
         return list;
     }
 
-    /// <summary>Dead letters, newest first: of one sink, or of all.</summary>
-    public Task<IReadOnlyList<SinkWorkItem>> ListDeadLettersAsync(string? sink, int limit, CancellationToken cancellationToken) =>
-        _store.ListDeadLettersAsync(sink, Math.Clamp(limit, 1, MaxPageSize), cancellationToken);
+    /// <summary>A page of dead letters, newest first (by when each died): of one sink, or of all.</summary>
+    /// <param name="sink">Only this sink's, or <see langword="null"/> for every sink's.</param>
+    /// <param name="limit">At most this many (capped at <see cref="MaxPageSize"/>).</param>
+    /// <param name="cursor">The <see cref="Page{T}.Next"/> of the previous page, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="FormatException"><paramref name="cursor"/> is not one this layer made.</exception>
+    public async Task<Page<StoredDeadLetter>> ListDeadLettersAsync(string? sink, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, MaxPageSize);
+        var query = new DeadLetterQuery { Sink = sink, Before = DeadLetterCursor.Parse(cursor), Limit = limit };
+        var dead = await _admin.QueryDeadLettersAsync(query, cancellationToken).ConfigureAwait(false);
+        return new(dead, dead.Count == limit ? DeadLetterCursor.Format(dead[^1].Position) : null);
+    }
 
     /// <summary>A message's status timeline by wamid, or <see langword="null"/>.</summary>
     public Task<MessageStatusHistory?> GetMessageStatusAsync(string wamid, CancellationToken cancellationToken) =>

@@ -12,7 +12,7 @@ public enum DestinationFormat
     Meta = 0,
 
     /// <summary>
-    /// One WabaHooks event per request (see <see cref="WabaHooks.Destinations.EventEnvelope.Write"/>), signed with the Standard
+    /// One WabaHooks event per request (see <see cref="WabaHooks.Destinations.EventEnvelope.Write(WabaHooks.Events.WabaEvent, WabaHooks.Media.StoredMedia?)"/>; with the kept media of a media message, see <see cref="DestinationOptions.WaitForMedia"/>), signed with the Standard
     /// Webhooks headers <c>webhook-id</c> (the idempotency key), <c>webhook-timestamp</c> and <c>webhook-signature</c>.
     /// </summary>
     Event = 1,

@@ -4,6 +4,7 @@ using WabaHooks.Hosting.Diagnostics;
 using WabaHooks.Hosting.Sinks;
 using WabaHooks.Events;
 using WabaHooks.Destinations;
+using WabaHooks.Media;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Hosting.Destinations;
@@ -25,7 +26,8 @@ internal sealed class DestinationLoop(
     TimeSpan pollInterval,
     WabaHooksMetrics metrics,
     TimeProvider time,
-    ILogger logger) : ISinkLoop
+    ILogger logger,
+    DestinationMedia? media = null) : ISinkLoop
 {
     private readonly InFlight _inFlight = new();
     private readonly DestinationOptions _destination = destination;
@@ -87,7 +89,7 @@ internal sealed class DestinationLoop(
         foreach (var fromOneDelivery in items.GroupBy(i => i.DeliveryId))
         {
             var events = await DeliveryEvents.LoadAsync(deliveries, fromOneDelivery.Key).ConfigureAwait(false);
-            var sendable = new List<(SinkWorkItem Item, WabaEvent Event)>();
+            var sendable = new List<(SinkWorkItem Item, WabaEvent Event, StoredMedia? Media)>();
             foreach (var item in fromOneDelivery)
             {
                 ConversationOrder.NoteIfLate(item, metrics, logger);
@@ -103,9 +105,13 @@ internal sealed class DestinationLoop(
                 {
                     GiveUp(item, $"event {item.EventId} ({e.Type}) no longer matches this destination's filter");
                 }
-                else
+                else if (media is null)
                 {
-                    sendable.Add((item, e));
+                    sendable.Add((item, e, null));
+                }
+                else if (await LookUpMediaAsync(item, e, abort).ConfigureAwait(false) is { Ready: true } found)
+                {
+                    sendable.Add((item, e, found.Media));
                 }
             }
 
@@ -128,11 +134,11 @@ internal sealed class DestinationLoop(
             }
             else
             {
-                foreach (var (item, e) in sendable)
+                foreach (var (item, e, kept) in sendable)
                 {
                     var body = _destination.Format == DestinationFormat.Meta
                         ? TryBuild([item], () => events.NarrowTo([e]))
-                        : TryBuild([item], () => EventEnvelope.Write(e));
+                        : TryBuild([item], () => EventEnvelope.Write(e, kept));
                     if (body is { } built)
                     {
                         var message = new DestinationMessage(item.EventId, built, [e]);
@@ -233,6 +239,43 @@ internal sealed class DestinationLoop(
             metrics.CircuitChanged(Name, opened: false);
             DestinationLog.Resumed(logger, Name);
         }
+    }
+
+    /// <summary>
+    /// The kept media of a media message's event, or, while the destination waits for media not kept yet (or that cannot
+    /// be read), not ready: the try is then recorded as a failed attempt and retried under the destination's policy, the
+    /// destination itself never asked, so its circuit and latency are not touched.
+    /// </summary>
+    private async Task<(bool Ready, StoredMedia? Media)> LookUpMediaAsync(SinkWorkItem item, WabaEvent e, CancellationToken abort)
+    {
+        string reason;
+        try
+        {
+            var (kept, awaited) = await media!.LookUpAsync(e, abort).ConfigureAwait(false);
+            if (awaited is null)
+            {
+                return (true, kept);
+            }
+
+            reason = $"waiting for the {awaited.Type} of message {awaited.Wamid} to be kept";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            reason = $"cannot read the kept media: {ex.GetType().Name}: {ex.Message}";
+        }
+
+        var now = time.GetUtcNow();
+        var attempt = new SinkAttempt(item.EventId, item.Sink, item.Attempts + 1, now, TimeSpan.Zero, false, null, reason, null);
+        var retryAt = RetrySchedule.Next(_destination.Retry, item.ScheduledAt, attempt.Number, null, now, Random.Shared);
+        if (retryAt is null)
+        {
+            metrics.DestinationDeadLettered(Name);
+            DestinationLog.DeadLettered(logger, Name, item.EventId, attempt.Number, reason);
+            attempt = attempt with { Error = ConversationOrder.DeadLetterError(item, reason, metrics, logger) };
+        }
+
+        recorder.Post(new SinkOutcome(item, attempt, retryAt));
+        return (false, null);
     }
 
     /// <summary>

@@ -96,6 +96,16 @@ public sealed class DestinationOptions
     /// </summary>
     public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// For an inbound media message (image, audio, video, document, sticker) whose media the gateway keeps on arrival
+    /// (the <c>Media</c> settings, <c>AddMedia()</c>): send its event only once the media is kept. Until then each try
+    /// is recorded as a failed attempt (<c>waiting for the image of message …</c>) and retried under <see cref="Retry"/>,
+    /// so media that is never kept ends, at the window's end, as this destination's dead letter. Whether or not it waits,
+    /// an <see cref="DestinationFormat.Event"/> message carries the media once kept (<c>data.media</c>); Meta's format is
+    /// sent as Meta sent it, without it. Needs media kept on arrival. Default false.
+    /// </summary>
+    public bool WaitForMedia { get; set; }
+
     /// <summary>The retry policy.</summary>
     public DestinationRetryOptions Retry { get; } = new();
 

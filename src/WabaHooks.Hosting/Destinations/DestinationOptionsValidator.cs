@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WabaHooks.Hosting.Configuration;
+using WabaHooks.Hosting.Media;
 
 namespace WabaHooks.Hosting.Destinations;
 
@@ -15,6 +16,12 @@ internal sealed class DestinationOptionsValidator(ConfigurationProblems binding,
         var urlRefused = binding.WasRefused(typeof(DestinationOptions), name, nameof(DestinationOptions.Url));
         var problems = options.Validate().Where(p => !(urlRefused && p.Contains(" has no Url", StringComparison.Ordinal))).ToList();
         problems.AddRange(KindProblems(options));
+        if (options.WaitForMedia && services.GetService(typeof(IKeptMediaPolicy)) is null)
+        {
+            var who = options.Name.Length == 0 ? "A destination" : $"Destination '{options.Name}'";
+            problems.Add($"{who}: WaitForMedia waits for media kept on arrival, and none is kept: configure the Media section (AddMedia()), or remove WaitForMedia.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WabaHooks.Hosting.Diagnostics;
+using WabaHooks.Hosting.Media;
 using WabaHooks.Hosting.Sinks;
+using WabaHooks.Media;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Hosting.Destinations;
@@ -25,7 +27,9 @@ internal sealed class DestinationService(
     WabaHooksMetrics metrics,
     TimeProvider time,
     ILogger<DestinationService> logger,
-    IOptionsMonitor<DestinationOptions>? reloaded = null) : IHostedService, IDisposable
+    IOptionsMonitor<DestinationOptions>? reloaded = null,
+    IMediaStore? mediaStore = null,
+    IKeptMediaPolicy? keptMedia = null) : IHostedService, IDisposable
 {
     private readonly SinkLoops _loops = new();
     private readonly List<(DestinationOptions Destination, IDestinationTransport Transport)> _transports = [];
@@ -45,7 +49,15 @@ internal sealed class DestinationService(
         _recorder = new OutcomeRecorder(work, time, logger, signal.Notify);
         foreach (var (destination, transport) in _transports)
         {
-            var loop = new DestinationLoop(destination, transport, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger);
+            // Media kept on arrival is looked up only where it is kept: elsewhere there is nothing to carry or wait for.
+            var media = mediaStore is not null && keptMedia is not null ? new DestinationMedia(mediaStore, keptMedia, destination) : null;
+            if (media is null && destination.WaitForMedia)
+            {
+                // A destination added in code is not checked by the options validator, which reports configured ones.
+                throw new InvalidOperationException($"Destination '{destination.Name}': WaitForMedia waits for media kept on arrival, and none is kept: call AddMedia(), or remove WaitForMedia.");
+            }
+
+            var loop = new DestinationLoop(destination, transport, work, deliveries, signal, _recorder, destination.PollInterval, metrics, time, logger, media);
             board.Add(loop.Status);
             _loops.Start(loop);
         }

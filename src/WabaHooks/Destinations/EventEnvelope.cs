@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using WabaHooks.Events;
+using WabaHooks.Media;
 
 namespace WabaHooks.Destinations;
 
@@ -17,7 +18,9 @@ namespace WabaHooks.Destinations;
 ///  "data": {"id": "msg:wamid.…", "field": "messages", "waba_id": "…", "phone_number_id": "…",
 ///           "occurred_at": "2026-01-01T10:00:30Z", "delivery_id": 42,
 ///           "metadata": {"display_phone_number": "…", "phone_number_id": "…"},
-///           "contacts": [ … ], "payload": { … }}}
+///           "contacts": [ … ], "payload": { … },
+///           "media": {"id": "…", "mime_type": "image/jpeg", "sha256": "…", "size": 48213,
+///                     "location": "/var/lib/wabahooks/media/….bin", "stored_at": "…"}}}
 /// </code>
 /// </remarks>
 public static class EventEnvelope
@@ -43,7 +46,19 @@ public static class EventEnvelope
     /// whose value is unknown is left out rather than written as <c>null</c>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
-    public static byte[] Write(WabaEvent e)
+    public static byte[] Write(WabaEvent e) => Write(e, null);
+
+    /// <summary>Writes one event, with the media its message's media was kept as.</summary>
+    /// <param name="e">The event.</param>
+    /// <param name="media">
+    /// The kept media of the event's message, or <see langword="null"/>. When given, <c>data</c> ends with
+    /// <c>media</c>: <c>{"id", "mime_type", "sha256", "size", "location", "stored_at"}</c> — Meta's media id, the MIME
+    /// type (left out when unknown), the SHA-256 of the bytes in base64 as Meta sends it, the size in bytes, where the
+    /// media store keeps it (a file path for the directory store) and when it was kept.
+    /// </param>
+    /// <returns>As <see cref="Write(WabaEvent)"/>, with <c>media</c> when given.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    public static byte[] Write(WabaEvent e, StoredMedia? media)
     {
         ArgumentNullException.ThrowIfNull(e);
         var contacts = e.ContactsSource?.Json ?? default;
@@ -82,6 +97,18 @@ public static class EventEnvelope
             else
             {
                 writer.WriteRawValue(e.RawJson.Span, skipInputValidation: true);
+            }
+
+            if (media is not null)
+            {
+                writer.WriteStartObject("media"u8);
+                writer.WriteString("id"u8, media.MediaId);
+                WriteText(writer, "mime_type"u8, media.MimeType);
+                writer.WriteString("sha256"u8, media.Sha256);
+                writer.WriteNumber("size"u8, media.Length);
+                writer.WriteString("location"u8, media.Location);
+                WriteTime(writer, "stored_at"u8, media.StoredAt);
+                writer.WriteEndObject();
             }
 
             writer.WriteEndObject();

@@ -13,6 +13,13 @@ public interface IAdminStore
     /// <summary>Attempts, newest first (oldest first with <see cref="AttemptQuery.AfterSequence"/>), filtered by <paramref name="query"/>.</summary>
     Task<IReadOnlyList<StoredAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Dead letters, newest first: by when each ran out of attempts, then by event sequence and sink, all descending.
+    /// That key does not change while a pair stays dead, so a page read with <see cref="DeadLetterQuery.Before"/> never
+    /// repeats or skips one, whatever dies meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<StoredDeadLetter>> QueryDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken);
+
     /// <summary>The (event, sink) pairs of these events, in any state, ordered by event then sink.</summary>
     Task<IReadOnlyList<SinkWorkItem>> ListSinkWorkAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken);
 
@@ -72,6 +79,34 @@ public sealed record AttemptQuery
 
     /// <summary>At most this many. Default 50.</summary>
     public int Limit { get; init; } = 50;
+}
+
+/// <summary>Filters for listing dead letters; a null filter matches everything.</summary>
+public sealed record DeadLetterQuery
+{
+    /// <summary>Only this sink's dead letters.</summary>
+    public string? Sink { get; init; }
+
+    /// <summary>Only dead letters after this one in the list's order (older ones), for paging.</summary>
+    public DeadLetterPosition? Before { get; init; }
+
+    /// <summary>At most this many. Default 50.</summary>
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>Where a dead letter stands in the list: the key it is ordered by, descending.</summary>
+/// <param name="DeadAt">When it ran out of attempts (millisecond precision, as stored).</param>
+/// <param name="EventSequence">Its event's sequence.</param>
+/// <param name="Sink">Its sink.</param>
+public readonly record struct DeadLetterPosition(DateTimeOffset DeadAt, long EventSequence, string Sink);
+
+/// <summary>A dead letter as stored, with when it ran out of attempts.</summary>
+/// <param name="DeadAt">When its last attempt failed and no retry was left.</param>
+/// <param name="Item">The (event, sink) pair.</param>
+public sealed record StoredDeadLetter(DateTimeOffset DeadAt, SinkWorkItem Item)
+{
+    /// <summary>Its place in the list, to page on from it.</summary>
+    public DeadLetterPosition Position => new(DeadAt, Item.EventSequence, Item.Sink);
 }
 
 /// <summary>An attempt as stored, with its place in storage order.</summary>

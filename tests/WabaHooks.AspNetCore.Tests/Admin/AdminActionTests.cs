@@ -35,7 +35,7 @@ public sealed class AdminActionTests
         var body = ExamplePayloads.Read("messages-text.json");
         var key = Payload.MessageKey(body);
         await gateway.PostAsync(body);
-        var dead = await Await.UntilAsync(() => client.GetJsonAsync<IReadOnlyList<DeadLetterJson>>("/admin/api/dead-letters"), d => d.Count == 1, "the dead letter");
+        var dead = (await Await.UntilAsync(() => client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters"), d => d.Items.Count == 1, "the dead letter")).Items;
         var failing = await client.GetJsonAsync<PageJson<EventJson>>($"/admin/api/events?destination={Crm}&outcome=dead&status=500");
 
         server.Respond = (_, _, _) => Task.FromResult<int?>(200);
@@ -180,7 +180,7 @@ public sealed class AdminActionTests
         }
 
         await clock.AdvanceUntilAsync(TimeSpan.FromMilliseconds(100), async () =>
-            (await client.GetJsonAsync<IReadOnlyList<DeadLetterJson>>("/admin/api/dead-letters")).Count == 3, "three dead letters");
+            (await client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters")).Items.Count == 3, "three dead letters");
         var received = server.Received.Count;
         server.Respond = (_, _, _) => Task.FromResult<int?>(200);
         var request = new BulkRequestJson("retry", Crm, new FilterJson(Status: 503));
@@ -194,6 +194,6 @@ public sealed class AdminActionTests
         Assert.Equal(3, count.Body!.Count);
         var done = await client.GetJsonAsync<JobJson>($"/admin/api/bulk/{started!.Id}");
         Assert.Equal((3L, 3L, 3L), (done.Total, done.Processed, done.Affected));
-        Assert.Empty(await client.GetJsonAsync<IReadOnlyList<DeadLetterJson>>("/admin/api/dead-letters"));
+        Assert.Empty((await client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters")).Items);
     }
 }

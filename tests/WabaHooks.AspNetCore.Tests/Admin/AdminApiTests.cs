@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using WabaHooks.AspNetCore.Admin;
 using WabaHooks.AspNetCore.Tests.Handlers;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Destinations;
 
 namespace WabaHooks.AspNetCore.Tests.Admin;
 
@@ -35,6 +37,42 @@ public sealed class AdminApiTests
         Assert.Equal(["msg:wamid.page1"], last.Items.Select(e => e.Id));
         Assert.Null(last.Next);
         Assert.Equal(["msg:wamid.page7", "msg:wamid.page6"], fresh.Items.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_cursor_page_of_dead_letters_stays_the_same_while_new_ones_die_and_a_foreign_cursor_answers_400()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await DestinationServer.StartAsync();
+        server.Respond = (_, _, _) => Task.FromResult<int?>(500);
+        // Gives up after a short window, so each event becomes a dead letter within a second.
+        await using var gateway = await AdminGateway.StartAsync(dir.Path, hooks: b =>
+            b.AddDestination(Destinations.Destinations.Event("crm", server, d => d.Retry.Window = TimeSpan.FromMilliseconds(300))));
+        using var client = AdminGateway.Client(gateway, AdminGateway.ViewerToken);
+        for (var i = 1; i <= 3; i++)
+        {
+            await gateway.PostAsync(Payload.WithWamid("messages-text.json", $"wamid.dead{i}"));
+        }
+
+        await Await.UntilAsync(() => client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters"), d => d.Items.Count == 3, "three dead letters");
+        var first = await client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters?limit=2");
+        await gateway.PostAsync(Payload.WithWamid("messages-text.json", "wamid.dead4"));
+        await Await.UntilAsync(() => client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters"), d => d.Items.Count == 4, "the fourth dead letter");
+        var second = await client.GetJsonAsync<PageJson<DeadLetterJson>>($"/admin/api/dead-letters?limit=2&cursor={first.Next}");
+        var fresh = await client.GetJsonAsync<PageJson<DeadLetterJson>>("/admin/api/dead-letters?destination=destination:crm");
+        using var foreign = await client.GetAsync("/admin/api/dead-letters?cursor=12", Ct);
+        var document = await client.GetStringAsync("/admin/openapi/v1.json", Ct);
+
+        string[] firstThree = ["msg:wamid.dead1", "msg:wamid.dead2", "msg:wamid.dead3"];
+        Assert.Equal(2, first.Items.Count);
+        Assert.NotNull(first.Next);
+        Assert.Equal(firstThree, first.Items.Concat(second.Items).Select(d => d.EventId).Order());
+        Assert.Null(second.Next);
+        Assert.Equal("msg:wamid.dead4", fresh.Items[0].EventId);
+        Assert.Equal(fresh.Items.OrderByDescending(d => d.DeadAt).Select(d => d.EventId), fresh.Items.Select(d => d.EventId));
+        Assert.All(fresh.Items, d => Assert.Equal("destination:crm", d.Sink));
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Contains("PageJsonOfDeadLetterJson", document, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class OrderedDestinationTests : IDisposable
     private static string Customer(int c) => $"4477009{c:D5}";
 
     /// <summary>One text message per delivery; <c>c{c}-m{m}</c> stamped by Meta in the order of m; deliveries shuffled.</summary>
-    private static byte[][] Shuffled(int conversations, int perConversation, int seed)
+    internal static byte[][] Shuffled(int conversations, int perConversation, int seed)
     {
         var bodies = new List<byte[]>();
         for (var c = 0; c < conversations; c++)

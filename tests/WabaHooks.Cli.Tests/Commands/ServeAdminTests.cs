@@ -54,6 +54,54 @@ public sealed partial class ServeAdminTests : IDisposable
     }
 
     [Fact]
+    public async Task A_session_cookie_issued_before_a_serve_restart_is_still_accepted_after_it()
+    {
+        var data = _dir.Combine("data");
+        string[] arguments = ["--urls", "http://127.0.0.1:0", "--data-dir", data, "--verify-token", "t", "--app-secret", Secret];
+        // Each run gets a home of its own: keys left to ASP.NET Core's default (under $HOME) could not carry a session over.
+        async Task<(CliProcess Serve, Uri Login)> StartAsync(string home)
+        {
+            var (serve, _) = await CliProcess.StartServeAsync(arguments, _dir.Path, new Dictionary<string, string> { ["HOME"] = _dir.Combine(home) });
+            return (serve, new Uri(LoginLine().Match(serve.StandardOutput).Groups["url"].Value));
+        }
+
+        async Task<HttpResponseMessage> MeAsync(Uri login, string cookie)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(login, "/api/me"));
+            request.Headers.Add("Cookie", cookie);
+            return await _client.SendAsync(request, Ct);
+        }
+
+        string cookie;
+        var (first, firstLogin) = await StartAsync("home-1");
+        await using (first)
+        {
+            using var clicked = await _client.GetAsync(firstLogin, Ct);
+            cookie = clicked.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("wabahooks_admin=", StringComparison.Ordinal)).Split(';')[0];
+            using var before = await MeAsync(firstLogin, cookie);
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            first.Terminate();
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        var (second, secondLogin) = await StartAsync("home-2");
+        await using (second)
+        {
+            using var after = await MeAsync(secondLogin, cookie);
+            using var forged = await MeAsync(secondLogin, "wabahooks_admin=" + cookie[(cookie.IndexOf('=', StringComparison.Ordinal) + 1)..^4] + "AAAA");
+
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+            Assert.Contains("\"operator\"", await after.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+
+        var keys = Path.Combine(data, "admin-keys");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+        Assert.False(Directory.Exists(_dir.Combine("home-1", ".aspnet")));
+    }
+
+    [Fact]
     public async Task A_configured_admin_token_is_used_and_never_printed()
     {
         const string Token = "configured-operator-token-0123456789";

@@ -1,8 +1,16 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WabaHooks.Destinations;
 using WabaHooks.Graph.Media;
+using WabaHooks.Hosting.Destinations;
 using WabaHooks.Hosting.Handlers;
 using WabaHooks.Payloads;
+using WabaHooks.Signatures;
+using WabaHooks.Storage;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Destinations;
 using WabaHooks.Testing.Graph;
 
 namespace WabaHooks.Graph.Tests.Media;
@@ -126,6 +134,76 @@ public sealed class MediaFetchTests
         Assert.Equal(stored!.Location, location);
         Assert.True(File.Exists(location));
         Assert.Equal(1, Volatile.Read(ref plainRuns));
+    }
+
+    [Fact]
+    public async Task A_destination_that_waits_for_media_sends_once_it_is_kept_its_event_message_carrying_where_and_metas_bytes_untouched()
+    {
+        using var dir = new TempDirectory();
+        await using var graph = await GraphStub.StartAsync(Ct);
+        await using var server = await DestinationServer.StartAsync();
+        await using var host = await MediaHost.StartAsync(dir.Path, graph, hooks =>
+        {
+            hooks.AddDestination(Waiting("as-event", server, DestinationFormat.Event, StandardWebhooks.GenerateSecret()));
+            hooks.AddDestination(Waiting("as-meta", server, DestinationFormat.Meta, "meta-destination-secret"));
+        },
+        maxAttempts: 200);
+
+        // The media is not at Meta yet: the fetch fails, and both destinations hold the event back.
+        var body = await host.ReceiveAsync("wamid.MEDIA906", "image", "1300000000000906", MediaHost.Sha256Of(Jpeg));
+        await Await.UntilAsync(() => graph.Requests.Count(r => r.Path == "/v24.0/1300000000000906") >= 1, "a first fetch attempt");
+        var work = host.Services.GetRequiredService<ISinkWorkStore>();
+        var held = await Await.UntilAsync(
+            () => work.ListAttemptsAsync("msg:wamid.MEDIA906", "destination:as-event", Ct), a => a.Count >= 1, "a held-back attempt");
+        Assert.Empty(server.Received);
+        graph.AddMedia("1300000000000906", Jpeg, "image/jpeg");
+
+        await server.WaitUntilAsync(r => r.Count == 2, TimeSpan.FromSeconds(30), "both destinations' requests");
+        var stored = await host.Store.FindAsync("wamid.MEDIA906", Ct);
+        var asEvent = server.Received.Single(r => r.Header("webhook-id") is not null);
+        var asMeta = server.Received.Single(r => r.Header("x-hub-signature-256") is not null);
+        using var json = JsonDocument.Parse(asEvent.Body);
+        var media = json.RootElement.GetProperty("data").GetProperty("media");
+        Assert.Equal("waiting for the image of message wamid.MEDIA906 to be kept", held[0].Error);
+        Assert.Null(held[0].StatusCode);
+        Assert.Equal(
+            ("1300000000000906", "image/jpeg", MediaHost.Sha256Of(Jpeg), (long)Jpeg.Length, stored!.Location),
+            (media.GetProperty("id").GetString(), media.GetProperty("mime_type").GetString(), media.GetProperty("sha256").GetString(),
+             media.GetProperty("size").GetInt64(), media.GetProperty("location").GetString()));
+        Assert.Equal(stored.StoredAt, media.GetProperty("stored_at").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(Jpeg, await File.ReadAllBytesAsync(media.GetProperty("location").GetString()!, Ct));
+        // Meta's format is Meta's bytes: the whole delivery, as it came, with no media object added.
+        Assert.Equal(body, asMeta.Body);
+    }
+
+    [Fact]
+    public async Task A_destination_that_waits_for_media_where_none_is_kept_stops_start_up_saying_what_to_fix()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await DestinationServer.StartAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddWabaHooks(o =>
+        {
+            o.VerifyToken = "token";
+            o.AppSecrets.Add(new AppSecret("app", "secret"));
+        })
+        .UseSqlite(dir.Path)
+        .AddDestination(Waiting("as-event", server, DestinationFormat.Event, StandardWebhooks.GenerateSecret()));
+        using var host = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(Ct));
+
+        Assert.Contains("Destination 'as-event': WaitForMedia waits for media kept on arrival, and none is kept: call AddMedia()", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A destination that waits for media, retrying every few milliseconds while it waits.</summary>
+    private static DestinationOptions Waiting(string name, DestinationServer server, DestinationFormat format, string secret)
+    {
+        var destination = new DestinationOptions { Name = name, Url = server.Url, Format = format, Secret = secret, WaitForMedia = true, PollInterval = TimeSpan.FromMilliseconds(20) };
+        destination.Retry.BaseDelay = TimeSpan.FromMilliseconds(10);
+        destination.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
+        return destination;
     }
 
     [Fact]

@@ -62,7 +62,8 @@ internal sealed class MediaHost : IAsyncDisposable
     }
 
     /// <summary>Appends a delivery of one inbound media message, as the receiving endpoint would.</summary>
-    public async Task ReceiveAsync(string wamid, string type, string mediaId, string? sha256, string? url = null)
+    /// <returns>The delivery's body.</returns>
+    public async Task<byte[]> ReceiveAsync(string wamid, string type, string mediaId, string? sha256, string? url = null)
     {
         var media = $$"""{"mime_type":"image/jpeg",{{(sha256 is null ? "" : $"\"sha256\":\"{sha256}\",")}}{{(url is null ? "" : $"\"url\":\"{url}\",")}}"id":"{{mediaId}}"}""";
         var message = $$"""{"from":"447700900456","id":"{{wamid}}","timestamp":"1767261608","type":"{{type}}","{{type}}":{{media}}}""";
@@ -72,6 +73,7 @@ internal sealed class MediaHost : IAsyncDisposable
             + "\"messages\":[" + message + "]}}]}]}");
         var store = Services.GetRequiredService<IDeliveryStore>();
         await store.AppendAsync([new InboundDelivery(body, DateTimeOffset.UtcNow, "app", DeliveryClassifier.Classify(body))], TestContext.Current.CancellationToken);
+        return body;
     }
 
     /// <summary>The sink's work rows by state, or all zero when it has none.</summary>

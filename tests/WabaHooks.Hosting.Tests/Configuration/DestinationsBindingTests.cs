@@ -195,6 +195,7 @@ public sealed class DestinationsBindingTests
         { """ "Name": "crm", "Url": "http://127.0.0.1:9/hook", "Secret": "s", "CircuitBreaker": { "FailureThreshold": 0 } """, "Destination 'crm': the circuit breaker needs a failure threshold of at least 1" },
         { """ "Name": "crm", "Url": "http://127.0.0.1:9/hook", "Secret": "s", "Retry": 5 """, "WabaHooks:Destinations:0:Retry holds settings, not a single value" },
         { """ "Name": "crm", "Url": "http://127.0.0.1:9/hook", "Secret": "s", "CircuitBreaker": "off" """, "WabaHooks:Destinations:0:CircuitBreaker holds settings, not a single value" },
+        { """ "Name": "crm", "Url": "http://127.0.0.1:9/hook", "Secret": "s", "WaitForMedia": true """, "Destination 'crm': WaitForMedia waits for media kept on arrival, and none is kept: configure the Media section" },
     };
 
     [Theory]

@@ -193,6 +193,44 @@ public abstract class AdminStoreContract : StoreContract<IWabaHooksStore>
     }
 
     [Fact]
+    public async Task Dead_letter_pages_neither_repeat_nor_skip_while_new_dead_letters_arrive_or_one_is_retried()
+    {
+        await CommitAsync(Event("e1", sinks: ["crm", "bi", "ops"]), Event("e2", sinks: ["crm"]), Event("e3", sinks: ["crm"]), Event("e4", sinks: ["crm", "bi"]));
+        // Three die at one time and three a minute later: the ties are ordered by event, then sink.
+        await AttemptAsync("e1", "bi", succeeded: false, status: 500, dead: true);
+        await AttemptAsync("e1", "crm", succeeded: false, status: 500, dead: true);
+        await AttemptAsync("e2", "crm", succeeded: false, status: 500, dead: true);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await AttemptAsync("e4", "bi", succeeded: false, status: 500, dead: true);
+        await AttemptAsync("e3", "crm", succeeded: false, status: 500, dead: true);
+        await AttemptAsync("e4", "crm", succeeded: false, status: 500, dead: true);
+
+        async Task<IReadOnlyList<StoredDeadLetter>> PageAsync(DeadLetterPosition? before, string? sink = null) =>
+            await Admin.QueryDeadLettersAsync(new DeadLetterQuery { Sink = sink, Before = before, Limit = 2 }, Ct);
+        static (string, string)[] Pairs(IEnumerable<StoredDeadLetter> page) => [.. page.Select(d => (d.Item.EventId, d.Item.Sink))];
+
+        var first = await PageAsync(null);
+        // Meanwhile: an older event dies now at ops, a newer one at bi, and a pair on a later page is retried.
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await CommitAsync(Event("e5", sinks: ["bi"]));
+        await AttemptAsync("e5", "bi", succeeded: false, status: 503, dead: true);
+        await AttemptAsync("e1", "ops", succeeded: false, status: 500, dead: true);
+        Assert.Equal(1, await Admin.RetryAsync(["e2"], "crm", Now, Ct));
+        var second = await PageAsync(first[^1].Position);
+        var third = await PageAsync(second[^1].Position);
+        var last = await PageAsync(third[^1].Position);
+
+        Assert.Equal([("e4", "crm"), ("e4", "bi")], Pairs(first));
+        Assert.Equal(T0.AddMinutes(1), first[0].DeadAt);
+        Assert.Equal(SinkWorkState.Dead, first[0].Item.State);
+        Assert.Equal([("e3", "crm"), ("e1", "crm")], Pairs(second));
+        Assert.Equal([("e1", "bi")], Pairs(third));
+        Assert.Empty(last);
+        Assert.Equal([("e5", "bi"), ("e1", "ops")], Pairs(await PageAsync(null)));
+        Assert.Equal([("e5", "bi"), ("e4", "bi"), ("e1", "bi")], Pairs(await Admin.QueryDeadLettersAsync(new DeadLetterQuery { Sink = "bi" }, Ct)));
+    }
+
+    [Fact]
     public async Task Sink_work_of_events_is_listed_with_each_pair_state()
     {
         await CommitAsync(Event("a", sinks: ["crm", "bi"]), Event("b", sinks: ["crm"]), Event("c"));
