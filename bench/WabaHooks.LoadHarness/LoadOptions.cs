@@ -51,7 +51,7 @@ internal sealed record LoadOptions(
 
         var root = HarnessOptions.FindRepositoryRoot();
         return new LoadOptions(
-            Int("--duration", 15, 5),
+            Int("--duration", 15, 4),
             Int("--warmup", 5, 2),
             Int("--connections", 64, 64),
             Int("--threads", 2, 2),
@@ -61,10 +61,10 @@ internal sealed record LoadOptions(
             values.GetValueOrDefault("--postgres-data"),
             values.GetValueOrDefault("--node") ?? "node",
             Path.Combine(root, "bench", "node-hmac-endpoint.mjs"),
-            Int("--open-loop-duration", 60, 15),
+            Int("--open-loop-duration", 60, 10),
             values.TryGetValue("--open-loop-fraction", out var f) ? double.Parse(f, CultureInfo.InvariantCulture) : 0.5,
             Int("--open-loop-connections", 128, 128),
-            Int("--processing-deliveries", 40_000, 12_000),
+            Int("--processing-deliveries", 40_000, 8_000),
             values.GetValueOrDefault("--markdown"),
             quick);
     }

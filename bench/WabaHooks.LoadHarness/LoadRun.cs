@@ -63,7 +63,9 @@ internal static class LoadRun
                 summary.Postgres = await ClosedLoop.RunAsync("`serve`, PostgreSQL, processor running", serve, script, options, payloads, checksSignatures: true, options.PostgresData);
             }
 
-            summary.OpenLoop = await OpenLoopPhase.RunAsync(options, payloads, summary.Sqlite.RequestsPerSecond * options.OpenLoopFraction, Path.Combine(work.FullName, "data-open-loop"));
+            var rate = summary.Sqlite.RequestsPerSecond * options.OpenLoopFraction;
+            summary.OpenLoopFloor = await OpenLoopPhase.FloorAsync(options, payloads, rate, work.FullName);
+            summary.OpenLoop = await OpenLoopPhase.RunAsync(options, payloads, rate, Path.Combine(work.FullName, "data-open-loop"));
             summary.Processing = await ProcessingBench.RunAsync(options, payloads, Secret, work.FullName);
 
             summary.WallSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WabaHooks.LoadHarness;
 
 /// <summary>
@@ -32,6 +34,40 @@ internal static class OpenLoopPhase
         }
 
         return new OpenLoopPhaseResult(result, samples, drained, cpu * 1e6 / result.Requests, ProcessCpu.PeakRssMiB(serve.Id));
+    }
+
+    /// <summary>
+    /// The client's floor: the same open loop, same rate and connections, against the no-op endpoint. What it shows
+    /// (answer times, late starts, client CPU) is the client's and the machine's share of the gateway's figures.
+    /// </summary>
+    public static async Task<OpenLoopResult> FloorAsync(LoadOptions options, UniquePayloads payloads, double rate, string workDirectory)
+    {
+        var seconds = Math.Min(10, Math.Max(5, options.OpenLoopDuration / 3));
+        Console.Error.WriteLine($"== open loop: the no-op endpoint at {rate:N0} req/s for {seconds} s (the client's floor)");
+        var self = Path.Combine(AppContext.BaseDirectory, "WabaHooks.LoadHarness.dll");
+        await using var noop = await ServerProcess.StartAsync(["dotnet", self, "noop", $"http://127.0.0.1:{Ports.Free()}"], workDirectory);
+        await OpenLoop.PostAsync(noop.Callback, payloads, (long)Math.Clamp(rate * options.Warmup, 1_000, 50_000), connections: 32);
+        return await OpenLoop.RunAsync(noop.Callback, payloads, rate, TimeSpan.FromSeconds(seconds), options.OpenLoopConnections);
+    }
+
+    /// <summary><c>open-loop CALLBACK_URL RATE SECONDS [CONNECTIONS] [APP_SECRET]</c>: the open-loop client alone, against any endpoint that takes the example payloads.</summary>
+    public static async Task<int> RunStandaloneAsync(string[] args)
+    {
+        if (args.Length < 3)
+        {
+            Console.Error.WriteLine("Usage: open-loop CALLBACK_URL RATE SECONDS [CONNECTIONS=128] [APP_SECRET]");
+            return 2;
+        }
+
+        var payloads = new UniquePayloads(HarnessOptions.DefaultPayloadDirectory(HarnessOptions.FindRepositoryRoot()), args.Length > 4 ? args[4] : LoadRun.Secret);
+        var result = await OpenLoop.RunAsync(
+            new Uri(args[0]),
+            payloads,
+            double.Parse(args[1], CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)),
+            args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 128);
+        Console.WriteLine(result);
+        return result.NotOk == 0 ? 0 : 1;
     }
 }
 

@@ -7,12 +7,18 @@ using WabaHooks.LoadHarness;
 //        WabaHooks.LoadHarness fuzz [--count N] [--seed N] [--connections N] [--case N [--out FILE]] [--narrow-only] ...   (see FuzzBench)
 //        WabaHooks.LoadHarness hostile [--idle N] [--slow N] [--duration S] [--rate N] [--cli PATH]   (see HostileBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
+//        WabaHooks.LoadHarness open-loop CALLBACK_URL RATE SECONDS [CONNECTIONS] [APP_SECRET]   (the open-loop client alone, against any endpoint)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
 if (args is ["noop", var noopUrl])
 {
     await NoopEndpoint.RunAsync(noopUrl);
     return 0;
+}
+
+if (args is ["open-loop", .. var openLoopArgs])
+{
+    return await OpenLoopPhase.RunStandaloneAsync(openLoopArgs);
 }
 
 if (args is ["receiver", var receiverUrl, var receiverFormat])
