@@ -22,7 +22,7 @@ initdb=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [[ " $* " != *" --postgres "* && -n "$initdb" ]]; then
   pgdir=$(mktemp -d /tmp/wabahooks-bench-pg.XXXXXX)
   as=(); if [ "$(id -u)" = 0 ]; then chown postgres "$pgdir"; as=(runuser -u postgres --); fi
-  port=$(( 20000 + RANDOM % 20000 ))
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${as[@]}" "$initdb/initdb" -D "$pgdir/data" -U wabahooks -A trust -E UTF8 >/dev/null
   "${as[@]}" "$initdb/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
   trap '"${as[@]}" "$initdb/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null; rm -rf "$pgdir"' EXIT

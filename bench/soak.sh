@@ -13,7 +13,8 @@ dotnet build -c Release src/WabaHooks.Cli -v q -nologo >/dev/null
 cli=src/WabaHooks.Cli/bin/Release/net10.0/WabaHooks.Cli.dll
 work=$(mktemp -d /tmp/wabahooks-soak.XXXXXX)
 secret=0123456789abcdef0123456789abcdef
-port=$(( 20000 + RANDOM % 20000 )); admin=$(( 40000 + RANDOM % 20000 ))
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port); admin=$(free_port)
 trap 'kill "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # 5000 distinct pre-signed deliveries, so events are new (not deduplicated) until the retention has let them go.
@@ -41,7 +42,8 @@ WabaHooks__Retention__Deliveries=$retention WabaHooks__Retention__Events=$retent
 WabaHooks__Retention__DeadLetters=$retention WabaHooks__Retention__DedupeHorizon=$retention WabaHooks__Retention__Interval=00:00:10 \
   dotnet "$cli" serve --urls "http://127.0.0.1:$port" --admin-urls "http://127.0.0.1:$admin" --data-dir "$work/data" --verify-token soak --app-secret "$secret" >"$work/serve.log" 2>&1 &
 serve=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
+for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; kill -0 "$serve" 2>/dev/null || break; sleep 0.2; done
+curl -s -o /dev/null "http://127.0.0.1:$port/healthz" || { echo "serve did not start:"; cat "$work/serve.log"; exit 1; }
 
 wrk -t 1 -c "$connections" -d "${duration}s" -s "$work/post.lua" "http://127.0.0.1:$port" >"$work/wrk.txt" &
 load=$!

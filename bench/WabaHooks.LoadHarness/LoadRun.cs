@@ -55,6 +55,8 @@ internal static class LoadRun
             await using (var serve = await StartServeAsync(options, Secret, Path.Combine(work.FullName, "data-receive"), Parked))
             {
                 summary.ReceiveOnly = await ClosedLoop.RunAsync("`serve`, SQLite, processor parked (receive path alone)", serve, script, options, payloads, checksSignatures: true);
+                using var store = new StoreLag(Path.Combine(work.FullName, "data-receive"));
+                summary.Parked = store.Read();
             }
 
             if (options.Postgres is { } postgres)

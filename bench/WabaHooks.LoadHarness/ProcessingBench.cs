@@ -43,6 +43,11 @@ internal static class ProcessingBench
             backlog = lag.Read().Unprocessed;
         }
 
+        if (backlog < count * 0.9)
+        {
+            throw new HarnessFailureException($"The parked processor processed {count - backlog:N0} of {count:N0} deliveries: the batch window no longer parks it, so the drain would not measure processing alone.");
+        }
+
         var started = Stopwatch.GetTimestamp();
         await using var serve = await LoadRun.StartServeAsync(options, secret, dataDir);
         using var store = new StoreLag(dataDir);
