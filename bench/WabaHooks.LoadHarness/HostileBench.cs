@@ -15,7 +15,8 @@ namespace WabaHooks.LoadHarness;
 /// the flood's answers, the log lines it cost, and the valid deliveries' p50/p99/max.
 /// </summary>
 /// <remarks>
-/// Usage: hostile [--idle N (8000)] [--slow N (500)] [--duration SECONDS (30)] [--rate VALID_PER_SECOND (50)] [--cli PATH]
+/// Usage: hostile [--idle N (8000)] [--slow N (500)] [--no-flood] [--duration SECONDS (30)] [--rate VALID_PER_SECOND (50)] [--cli PATH].
+/// <c>--idle 0 --slow 0 --no-flood</c> measures the same valid deliveries with no attacker: the baseline of the machine.
 /// </remarks>
 internal static class HostileBench
 {
@@ -28,6 +29,7 @@ internal static class HostileBench
         var slowCount = Int("--slow", 500);
         var duration = TimeSpan.FromSeconds(Int("--duration", 30));
         var rate = Int("--rate", 50);
+        var flooding = !args.Contains("--no-flood");
         var cli = Array.IndexOf(args, "--cli") is var c and >= 0 ? args[c + 1] : defaultCli;
 
         var work = Directory.CreateTempSubdirectory("wabahooks-hostile-");
@@ -36,7 +38,7 @@ internal static class HostileBench
         var serveLog = new ConcurrentQueue<string>();
         using var serve = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--metrics-urls", "", "--data-dir", Path.Combine(work.FullName, "data"), "--verify-token", "bench", "--app-secret", Secret },
+            ArgumentList = { cli, "serve", "--urls", $"http://127.0.0.1:{port}", "--no-admin", "--data-dir", Path.Combine(work.FullName, "data"), "--verify-token", "bench", "--app-secret", Secret },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
@@ -90,7 +92,7 @@ internal static class HostileBench
 
             // Flood: bad signatures as fast as one connection goes.
             var floodAnswers = new ConcurrentDictionary<int, int>();
-            var flood = FloodAsync(callback, stop.Token, floodAnswers);
+            var flood = flooding ? FloodAsync(callback, stop.Token, floodAnswers) : Task.CompletedTask;
 
             // Valid: open loop, each delivery on its own schedule whatever the previous one did.
             var latencies = new ConcurrentBag<double>();
@@ -144,7 +146,7 @@ internal static class HostileBench
             var sorted = latencies.Order().ToArray();
             double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
             var logLines = serveLog.Count - baseline;
-            Console.WriteLine($"hostile: {idleOpened} idle connections opened (of {idleCount}), {slowCount} senders at 1 byte/s, one bad-signature flood, {rate} valid deliveries/s for {duration.TotalSeconds:0} s, default limits");
+            Console.WriteLine($"hostile: {idleOpened} idle connections opened (of {idleCount}), {slowCount} senders at 1 byte/s, {(flooding ? "one bad-signature flood" : "no flood")}, {rate} valid deliveries/s for {duration.TotalSeconds:0} s, default limits");
             Console.WriteLine($"| measure | value |");
             Console.WriteLine($"|---|---:|");
             Console.WriteLine($"| idle connections closed by the server | {idleClosedAt.Count} of {idleOpened} (first {Min(idleClosedAt)}, last {Max(idleClosedAt)}) |");

@@ -1,3 +1,4 @@
+using WabaHooks.AspNetCore.Transport;
 using WabaHooks.Cli.Serving.Transport;
 
 namespace WabaHooks.Cli.Configuration;
@@ -27,7 +28,7 @@ internal sealed class ServeOptions
     public ClientCertificateOptions ClientCertificate { get; } = new();
 
     /// <summary>Kestrel's limits on the webhook listener: sizes, timeouts, slow senders, connections.</summary>
-    public ListenerLimitsOptions Limits { get; } = new();
+    public WebhookListenerLimits Limits { get; } = new();
 
     /// <summary>
     /// Whether <c>/readyz</c> shows the store's error, the watchdog's WABAs and each destination's circuit, not only its

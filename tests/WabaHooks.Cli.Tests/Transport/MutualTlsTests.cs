@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Tls;
 
 namespace WabaHooks.Cli.Tests.Transport;
 

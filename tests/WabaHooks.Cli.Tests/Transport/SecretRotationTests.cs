@@ -5,6 +5,7 @@ using WabaHooks.Signatures;
 using WabaHooks.Testing.Destinations;
 using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Tls;
 using WabaHooks.Testing.Processes;
 
 namespace WabaHooks.Cli.Tests.Transport;

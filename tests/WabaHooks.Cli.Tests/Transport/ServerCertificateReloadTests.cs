@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using WabaHooks.Cli.Tests.Support;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Tls;
 using WabaHooks.Testing.Processes;
 
 namespace WabaHooks.Cli.Tests.Transport;

@@ -1,15 +1,12 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WabaHooks.AspNetCore.Transport;
 using WabaHooks.Cli.Configuration;
 using WabaHooks.Hosting.Diagnostics;
 
@@ -23,14 +20,14 @@ namespace WabaHooks.Cli.Serving.Transport;
 internal sealed class WebhookTransport : IDisposable
 {
     private readonly IReadOnlyList<Uri> _urls;
-    private readonly ListenerLimitsOptions _limits;
+    private readonly WebhookListenerLimits _limits;
     private readonly ServerCertificateSource? _server;
     private readonly MetaClientCertificate? _client;
     private readonly ClientCertificateOptions _clientOptions;
     private readonly HashSet<IPAddress> _proxies;
     private ClientCertificateRefusals? _refusals;
 
-    private WebhookTransport(IReadOnlyList<Uri> urls, ListenerLimitsOptions limits, ServerCertificateSource? server, MetaClientCertificate? client, ClientCertificateOptions clientOptions, HashSet<IPAddress> proxies)
+    private WebhookTransport(IReadOnlyList<Uri> urls, WebhookListenerLimits limits, ServerCertificateSource? server, MetaClientCertificate? client, ClientCertificateOptions clientOptions, HashSet<IPAddress> proxies)
     {
         _urls = urls;
         _limits = limits;
@@ -88,7 +85,7 @@ internal sealed class WebhookTransport : IDisposable
         }
         else
         {
-            client = MetaClientCertificate.Load(options, time, errors);
+            client = MetaClientCertificate.Load(options, time, errors, "--client-ca", "Serve:ClientCertificate:SubjectNames");
             if (header is null && !urls.Any(u => u.Scheme == Uri.UriSchemeHttps))
             {
                 errors.Add("--client-ca asks for Meta's certificate at the TLS handshake, but --urls has no https:// address. Listen on https:// with --https-cert/--https-key, or, behind a proxy that terminates TLS, set Serve:ClientCertificate:ForwardedHeader and KnownProxies.");
@@ -102,7 +99,7 @@ internal sealed class WebhookTransport : IDisposable
 
         // Limits Kestrel would refuse are left at its defaults: start-up stops on the problems listed, and the host is
         // still built for the rest of the checks.
-        var limits = ValidateLimits(serve.Limits, errors) ? serve.Limits : new ListenerLimitsOptions();
+        var limits = ValidateLimits(serve.Limits, errors) ? serve.Limits : new WebhookListenerLimits();
         return new(urls, limits, server, client, options, proxies);
     }
 
@@ -122,25 +119,12 @@ internal sealed class WebhookTransport : IDisposable
     /// <summary>Listens on the URLs with the listener's limits, the server certificate and the handshake check.</summary>
     public void ConfigureKestrel(KestrelServerOptions kestrel)
     {
-        var limits = kestrel.Limits;
-        limits.MaxConcurrentConnections = _limits.MaxConcurrentConnections == 0 ? null : _limits.MaxConcurrentConnections;
-        limits.MaxConcurrentUpgradedConnections = 0;
-        limits.MaxRequestLineSize = _limits.MaxRequestLineBytes;
-        limits.MaxRequestHeadersTotalSize = _limits.MaxRequestHeadersTotalBytes;
-        limits.MaxRequestHeaderCount = _limits.MaxRequestHeaderCount;
-        limits.RequestHeadersTimeout = _limits.RequestHeadersTimeout;
-        limits.KeepAliveTimeout = _limits.KeepAliveTimeout;
-        limits.MinRequestBodyDataRate = new MinDataRate(_limits.MinBodyBytesPerSecond, _limits.MinBodyDataRateGracePeriod);
-        // HTTP/2 (offered on TLS through ALPN) has its own header table; the same bound as HTTP/1.1's headers.
-        limits.Http2.MaxRequestHeaderFieldSize = _limits.MaxRequestHeadersTotalBytes;
-        limits.Http2.HeaderTableSize = 4096;
-        limits.Http2.MaxStreamsPerConnection = 100;
-
+        kestrel.UseWabaHooksLimits(_limits);
         foreach (var url in _urls)
         {
             var port = url.Port;
             Action<ListenOptions> configure = url.Scheme == Uri.UriSchemeHttps && _server is { } server
-                ? listen => listen.UseHttps(Handshake(server, kestrel))
+                ? listen => listen.UseHttps(WebhookTls.Handshake(() => server.Current, AtHandshake ? _client : null, () => Refusals(kestrel.ApplicationServices)))
                 : _ => { };
             switch (url.Host)
             {
@@ -157,37 +141,6 @@ internal sealed class WebhookTransport : IDisposable
             }
         }
     }
-
-    /// <summary>
-    /// The TLS settings of each new connection: the server certificate as last read, and, with mTLS, Meta's client
-    /// certificate required and checked against the configured CA alone.
-    /// </summary>
-    /// <remarks>
-    /// A per-connection callback rather than Kestrel's HTTPS options: those check a missing client certificate before
-    /// any callback of ours runs, so that refusal could be neither counted nor logged.
-    /// </remarks>
-    private TlsHandshakeCallbackOptions Handshake(ServerCertificateSource server, KestrelServerOptions kestrel) => new()
-    {
-        OnConnection = context =>
-        {
-            var ssl = new SslServerAuthenticationOptions
-            {
-                // The whole chain from the PEM file; an open connection keeps what it was handed.
-                ServerCertificateContext = server.Current,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            };
-            if (AtHandshake)
-            {
-                var remote = (context.Connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
-                var refusals = Refusals(kestrel.ApplicationServices);
-                ssl.ClientCertificateRequired = true;
-                ssl.RemoteCertificateValidationCallback = (_, certificate, chain, _) => Accept(certificate as X509Certificate2, chain, remote, refusals);
-            }
-
-            return ValueTask.FromResult(ssl);
-        },
-    };
 
     /// <summary>Starts watching the certificate files, and in the proxy mode checks the callback URL's requests.</summary>
     public void Use(WebApplication app, string callbackPath)
@@ -224,24 +177,10 @@ internal sealed class WebhookTransport : IDisposable
         _refusals?.Dispose();
     }
 
-    private bool Accept(X509Certificate2? certificate, X509Chain? chain, string remote, ClientCertificateRefusals refusals)
-    {
-        // What the client sent besides its own certificate: the platform puts it in the chain's extra store.
-        var sent = chain is null ? [] : chain.ChainPolicy.ExtraStore.Cast<X509Certificate2>().Concat(chain.ChainElements.Select(e => e.Certificate).Skip(1)).ToList();
-        var reason = _client!.Refusal(certificate, sent);
-        if (reason is null)
-        {
-            return true;
-        }
-
-        refusals.Refused(ClientCertificateRefusals.KindOf(reason), reason, remote);
-        return false;
-    }
-
     private ClientCertificateRefusals Refusals(IServiceProvider services) =>
         _refusals ??= new(
             services.GetRequiredService<WabaHooksMetrics>(),
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("WabaHooks.Transport"),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(ClientCertificateRefusals.LoggerName),
             services.GetRequiredService<TimeProvider>());
 
     private static Task Forbid(Microsoft.AspNetCore.Http.HttpContext context, ClientCertificateRefusals refusals, string kind, string reason)
@@ -267,7 +206,7 @@ internal sealed class WebhookTransport : IDisposable
         }
     }
 
-    private static bool ValidateLimits(ListenerLimitsOptions limits, ICollection<string> errors)
+    private static bool ValidateLimits(WebhookListenerLimits limits, ICollection<string> errors)
     {
         var before = errors.Count;
         if (limits.MaxConcurrentConnections < 0 || limits.MaxRequestLineBytes < 1024 || limits.MaxRequestHeadersTotalBytes < 1024 || limits.MaxRequestHeaderCount < 8)

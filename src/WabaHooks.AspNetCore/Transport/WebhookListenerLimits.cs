@@ -1,10 +1,11 @@
-namespace WabaHooks.Cli.Serving.Transport;
+namespace WabaHooks.AspNetCore.Transport;
 
 /// <summary>
-/// Kestrel's limits on the webhook listener (<c>Serve:Limits</c>), set for a callback URL that Meta calls with small
-/// requests and that anyone on the internet can reach: a client that sends nothing, or sends slowly, is cut off.
+/// Kestrel's limits for a listener that serves Meta's callback URL: small requests from Meta, and anyone on the internet
+/// able to connect, so a client that sends nothing, or sends slowly, is cut off. Applied with
+/// <c>KestrelServerOptions.UseWabaHooksLimits</c>; <c>wabahooks serve</c> binds them from <c>Serve:Limits</c>.
 /// </summary>
-internal sealed class ListenerLimitsOptions
+public sealed class WebhookListenerLimits
 {
     /// <summary>Open connections at most; past it new ones are closed at once. 0 means no limit. Default 10000.</summary>
     public long MaxConcurrentConnections { get; set; } = 10_000;

@@ -5,13 +5,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using WabaHooks.Signatures;
 
-namespace WabaHooks.Cli.Tests.Support;
+namespace WabaHooks.Testing.Tls;
 
 /// <summary>
 /// Certificates made by the tests with <see cref="CertificateRequest"/>: a CA, intermediates, client and server
 /// certificates, as Meta's chain is built (root → intermediate → client.webhooks.fbclientcerts.com).
 /// </summary>
-internal static class TestPki
+public static class TestPki
 {
     public const string MetaCommonName = "client.webhooks.fbclientcerts.com";
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");

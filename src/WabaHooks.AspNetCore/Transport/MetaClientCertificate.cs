@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace WabaHooks.Cli.Serving.Transport;
+namespace WabaHooks.AspNetCore.Transport;
 
 /// <summary>
 /// Decides whether a client certificate is Meta's: its chain ends at a CA of the configured file (that file alone is
@@ -27,7 +27,12 @@ internal sealed class MetaClientCertificate
     }
 
     /// <summary>Reads the CA file; null with the problem added when it cannot be used.</summary>
-    public static MetaClientCertificate? Load(ClientCertificateOptions options, TimeProvider time, ICollection<string> errors)
+    /// <param name="options">The CA file, the accepted names, whether revocation is checked.</param>
+    /// <param name="time">The clock the chains are checked against.</param>
+    /// <param name="errors">Where the problems go.</param>
+    /// <param name="caSetting">How the problems name the CA file setting to the reader (<c>--client-ca</c> for serve).</param>
+    /// <param name="namesSetting">How the problems name the subject names setting.</param>
+    public static MetaClientCertificate? Load(MetaClientCertificateOptions options, TimeProvider time, ICollection<string> errors, string caSetting, string namesSetting)
     {
         var file = options.CaFile!;
         var all = new X509Certificate2Collection();
@@ -37,7 +42,7 @@ internal sealed class MetaClientCertificate
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            errors.Add($"--client-ca: cannot read CA certificates from {Path.GetFullPath(file)} ({ex.Message}). Give the PEM file of Meta's outbound API CA, downloaded from Meta's webhooks docs.");
+            errors.Add($"{caSetting}: cannot read CA certificates from {Path.GetFullPath(file)} ({ex.Message}). Give the PEM file of Meta's outbound API CA, downloaded from Meta's webhooks docs.");
             return null;
         }
 
@@ -51,13 +56,13 @@ internal sealed class MetaClientCertificate
 
         if (roots.Count == 0)
         {
-            errors.Add($"--client-ca: {Path.GetFullPath(file)} holds no CA (self-signed) certificate. Give the PEM file of Meta's outbound API CA.");
+            errors.Add($"{caSetting}: {Path.GetFullPath(file)} holds no CA (self-signed) certificate. Give the PEM file of Meta's outbound API CA.");
             return null;
         }
 
         if (options.SubjectNames.Count == 0)
         {
-            errors.Add($"Serve:ClientCertificate:SubjectNames is empty: list the accepted common names (Meta's is {ClientCertificateOptions.MetaSubjectName}), or leave it out.");
+            errors.Add($"{namesSetting} is empty: list the accepted common names (Meta's is {MetaClientCertificateOptions.MetaSubjectName}), or leave it out.");
             return null;
         }
 

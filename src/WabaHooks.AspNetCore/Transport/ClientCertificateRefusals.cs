@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using WabaHooks.Hosting.Diagnostics;
 
-namespace WabaHooks.Cli.Serving.Transport;
+namespace WabaHooks.AspNetCore.Transport;
 
 /// <summary>
 /// Counts every refused client certificate (<c>wabahooks.client_certificates.refused</c>, by reason) and logs each
@@ -12,6 +12,9 @@ namespace WabaHooks.Cli.Serving.Transport;
 internal sealed partial class ClientCertificateRefusals : IDisposable
 {
     public const string ReasonTag = "wabahooks.client_certificate.refusal";
+
+    /// <summary>The category of the refusal lines.</summary>
+    public const string LoggerName = "WabaHooks.Transport";
 
     private readonly ILogger _logger;
     private readonly RepeatedFailureLog _log;
