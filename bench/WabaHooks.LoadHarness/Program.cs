@@ -8,6 +8,7 @@ using WabaHooks.LoadHarness;
 //        WabaHooks.LoadHarness hostile [--idle N] [--slow N] [--duration S] [--rate N] [--cli PATH]   (see HostileBench)
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness open-loop CALLBACK_URL RATE SECONDS [CONNECTIONS] [APP_SECRET]   (the open-loop client alone, against any endpoint)
+//        WabaHooks.LoadHarness process [--deliveries N] [--rounds R] [--sinks S] [--ordered] [--keep-up S --rate N]   (see ProcessBench: the processor alone, in-process)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
 if (args is ["noop", var noopUrl])
@@ -25,6 +26,11 @@ if (args is ["receiver", var receiverUrl, var receiverFormat])
 {
     await ForwardReceiver.RunAsync(receiverUrl, receiverFormat);
     return 0;
+}
+
+if (args is ["process", .. var processArgs])
+{
+    return await ProcessBench.RunAsync(processArgs);
 }
 
 if (args is ["crash-cycles", .. var crashArgs])
