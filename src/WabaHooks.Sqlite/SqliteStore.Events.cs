@@ -21,91 +21,58 @@ public sealed partial class SqliteStore
         // rebuilt from the inbox, which is. A power cut can lose the latest processor commit, never an acknowledged
         // delivery; the deliveries are then processed again and deduplicated on their keys. The next inbox commit's
         // fsync makes these frames durable too, since the WAL is synced as a whole.
-        return WriteAsync((connection, transaction) => CommitProcessed(connection, transaction, batch), cancellationToken, durable: false);
+        return WriteAsync((connection, _) => CommitProcessed(connection, batch), cancellationToken, durable: false);
     }
 
-    private ProcessingResult CommitProcessed(SqliteConnection connection, SqliteTransaction transaction, ProcessedBatch batch)
+    private ProcessingResult CommitProcessed(SqliteConnection connection, ProcessedBatch batch)
     {
         var now = Now();
-        using var insertEvent = connection.Command(transaction,
-            """
-            INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key, locator)
-            SELECT $id, $type, $field, $waba_id, $phone_number_id, $occurred_at, $delivery_id, $position, $stored_at, $raw_json, $test, $conversation_key, $locator
-            WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = $id) -- removed by retention, still inside the redelivery horizon
-            ON CONFLICT (id) DO NOTHING;
-            """);
-        var p = new[] { "$id", "$type", "$field", "$waba_id", "$phone_number_id", "$occurred_at", "$delivery_id", "$position", "$stored_at", "$raw_json", "$test", "$conversation_key", "$locator" }
-            .Select(insertEvent.Parameter).ToArray();
-        using var insertWork = connection.Command(transaction,
-            """
-            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
-            VALUES ($event_id, $sink, $event_seq, $delivery_id, 0, 0, $now, 0, NULL, $now, $now, $conversation_key, $order_at)
-            ON CONFLICT (event_id, sink) DO NOTHING;
-            """);
-        var w = new[] { "$event_id", "$sink", "$event_seq", "$delivery_id", "$now", "$conversation_key", "$order_at" }.Select(insertWork.Parameter).ToArray();
-        using var markDelivery = connection.Command(transaction,
-            "UPDATE deliveries SET processed_at = $now, event_count = $events, duplicate_count = $duplicates, parse_error = $error WHERE id = $id;");
-        var d = new[] { "$now", "$events", "$duplicates", "$error", "$id" }.Select(markDelivery.Parameter).ToArray();
-
-        StatusCommands? statusCommands = null;
-        using var disposeStatus = new DisposeLater(() => statusCommands?.Dispose());
+        using var statements = new ProcessingStatements(connection);
         int stored = 0, duplicates = 0;
         foreach (var delivery in batch.Deliveries)
         {
             int deliveryStored = 0, deliveryDuplicates = 0;
             foreach (var e in delivery.Events)
             {
-                p[0].Value = e.Id;
-                p[1].Value = e.Type;
-                p[2].Value = e.Field;
-                p[3].Value = e.WabaId;
-                p[4].Value = e.PhoneNumberId.Db();
-                p[5].Value = e.OccurredAt?.ToUnixTimeMilliseconds().Db() ?? DBNull.Value;
-                p[6].Value = delivery.DeliveryId;
-                p[7].Value = e.Position;
-                p[8].Value = now;
-                p[9].Value = AsArray(e.RawJson);
-                p[10].Value = e.IsTest ? 1 : 0;
-                p[11].Value = e.ConversationKey.Db();
-                p[12].Value = e.Locator.IsEmpty ? DBNull.Value : AsArray(e.Locator);
-                if (insertEvent.ExecuteNonQuery() == 0)
+                if (!statements.InsertEvent(e, delivery.DeliveryId, now, out var seq))
                 {
                     deliveryDuplicates++;
                     continue;
                 }
 
                 deliveryStored++;
-                var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                 foreach (var sink in e.Sinks)
                 {
-                    w[0].Value = e.Id;
-                    w[1].Value = sink;
-                    w[2].Value = seq;
-                    w[3].Value = delivery.DeliveryId;
-                    w[4].Value = now;
-                    var ordered = e.ConversationKey is not null && e.OrderedSinks.Contains(sink, StringComparer.Ordinal);
-                    w[5].Value = ordered ? e.ConversationKey : DBNull.Value;
-                    w[6].Value = ordered ? e.OccurredAt?.ToUnixTimeMilliseconds() ?? now : DBNull.Value;
-                    insertWork.ExecuteNonQuery();
+                    var ordered = e.ConversationKey is not null && IsOrdered(e, sink);
+                    statements.InsertWork(e.Id, sink, seq, delivery.DeliveryId, now, ordered ? e.ConversationKey : null, ordered ? e.OccurredAt?.ToUnixTimeMilliseconds() ?? now : null);
                 }
 
                 if (e.Status is { } status)
                 {
-                    (statusCommands ??= new StatusCommands(connection, transaction)).Apply(e.Id, delivery.DeliveryId, status);
+                    statements.Status.Apply(e.Id, delivery.DeliveryId, status);
                 }
             }
 
-            d[0].Value = now;
-            d[1].Value = deliveryStored;
-            d[2].Value = deliveryDuplicates;
-            d[3].Value = delivery.ParseError.Db();
-            d[4].Value = delivery.DeliveryId;
-            markDelivery.ExecuteNonQuery();
+            statements.MarkProcessed(delivery.DeliveryId, now, deliveryStored, deliveryDuplicates, delivery.ParseError);
             stored += deliveryStored;
             duplicates += deliveryDuplicates;
         }
 
         return new ProcessingResult(stored, duplicates);
+    }
+
+    private static bool IsOrdered(NewEvent e, string sink)
+    {
+        var ordered = e.OrderedSinks;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (string.Equals(ordered[i], sink, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

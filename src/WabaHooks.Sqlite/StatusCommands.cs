@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using WabaHooks.Events;
+using WabaHooks.Payloads;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Sqlite;
@@ -10,64 +11,54 @@ namespace WabaHooks.Sqlite;
 /// </summary>
 internal sealed class StatusCommands : IDisposable
 {
-    private readonly SqliteCommand _read;
-    private readonly SqliteCommand _upsert;
-    private readonly SqliteCommand _timeline;
+    private static readonly Utf8Reader<int> RankOf = Rank;
 
-    public StatusCommands(SqliteConnection connection, SqliteTransaction transaction)
+    private readonly RawStatement _read;
+    private readonly RawStatement _upsert;
+    private readonly RawStatement _timeline;
+
+    public StatusCommands(SqliteConnection connection)
     {
-        _read = connection.Command(transaction, "SELECT status FROM message_status WHERE wamid = $wamid;");
-        _read.Parameter("$wamid");
-        _upsert = connection.Command(transaction,
+        _read = new RawStatement(connection, "SELECT status FROM message_status WHERE wamid = ?1;");
+        _upsert = new RawStatement(connection,
             """
-            INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES ($wamid, $status, $recipient, $at, $event)
+            INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
             """);
-        foreach (var name in new[] { "$wamid", "$status", "$recipient", "$at", "$event" })
-        {
-            _upsert.Parameter(name);
-        }
-
-        _timeline = connection.Command(transaction,
+        _timeline = new RawStatement(connection,
             """
             INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
-            VALUES ($event, $wamid, $status, $at, $recipient, $delivery, $applied) ON CONFLICT (event_id) DO NOTHING;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (event_id) DO NOTHING;
             """);
-        foreach (var name in new[] { "$event", "$wamid", "$status", "$at", "$recipient", "$delivery", "$applied" })
-        {
-            _timeline.Parameter(name);
-        }
     }
 
     public void Apply(string eventId, long deliveryId, StatusChange status)
     {
-        _read.Parameters["$wamid"].Value = status.Wamid;
-        var current = _read.ExecuteScalar() as string;
+        _read.Text(1, status.Wamid);
+        var current = _read.ReadFirst(RankOf, 0);
 
         // Statuses arrive out of order; the view only moves forward (sent < delivered < read < played; failed is final).
-        var applied = MessageStatusOrder.ShouldAdvance(current, status.Status);
-        object timestamp = status.Timestamp?.ToUnixTimeMilliseconds() is { } ms ? ms : DBNull.Value;
-        var recipient = status.RecipientId.Db();
+        var next = MessageStatusOrder.Rank(status.Status);
+        var applied = next > 0 && next > current;
+        var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
         if (applied)
         {
-            var u = _upsert.Parameters;
-            u["$wamid"].Value = status.Wamid;
-            u["$status"].Value = status.Status;
-            u["$recipient"].Value = recipient;
-            u["$at"].Value = timestamp;
-            u["$event"].Value = eventId;
-            _upsert.ExecuteNonQuery();
+            _upsert.Text(1, status.Wamid);
+            _upsert.Text(2, status.Status);
+            _upsert.Text(3, status.RecipientId);
+            _upsert.Int64(4, timestamp);
+            _upsert.Text(5, eventId);
+            _upsert.Execute();
         }
 
-        var t = _timeline.Parameters;
-        t["$event"].Value = eventId;
-        t["$wamid"].Value = status.Wamid;
-        t["$status"].Value = status.Status;
-        t["$at"].Value = timestamp;
-        t["$recipient"].Value = recipient;
-        t["$delivery"].Value = deliveryId;
-        t["$applied"].Value = applied ? 1 : 0;
-        _timeline.ExecuteNonQuery();
+        _timeline.Text(1, eventId);
+        _timeline.Text(2, status.Wamid);
+        _timeline.Text(3, status.Status);
+        _timeline.Int64(4, timestamp);
+        _timeline.Text(5, status.RecipientId);
+        _timeline.Int64(6, deliveryId);
+        _timeline.Int64(7, applied ? 1 : 0);
+        _timeline.Execute();
     }
 
     public void Dispose()
@@ -76,10 +67,13 @@ internal sealed class StatusCommands : IDisposable
         _upsert.Dispose();
         _timeline.Dispose();
     }
-}
 
-/// <summary>Runs an action on dispose: for resources created lazily inside a using scope.</summary>
-internal readonly struct DisposeLater(Action action) : IDisposable
-{
-    public void Dispose() => action();
+    /// <summary><see cref="MessageStatusOrder.Rank"/> of the stored status, read from its bytes without a string.</summary>
+    internal static int Rank(ReadOnlySpan<byte> status) =>
+        status.SequenceEqual("sent"u8) ? MessageStatusOrder.Rank(MessageStatus.Sent)
+        : status.SequenceEqual("delivered"u8) ? MessageStatusOrder.Rank(MessageStatus.Delivered)
+        : status.SequenceEqual("read"u8) ? MessageStatusOrder.Rank(MessageStatus.Read)
+        : status.SequenceEqual("played"u8) ? MessageStatusOrder.Rank(MessageStatus.Played)
+        : status.SequenceEqual("failed"u8) ? MessageStatusOrder.Rank(MessageStatus.Failed)
+        : 0;
 }

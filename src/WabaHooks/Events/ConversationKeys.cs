@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace WabaHooks.Events;
 
@@ -65,16 +66,18 @@ public static class ConversationKeys
                     continue;
                 }
 
-                var value = reader.GetString();
-                if (name.SequenceEqual("from"u8)) from = value;
-                else if (name.SequenceEqual("from_user_id"u8)) fromUser = value;
-                else if (name.SequenceEqual("to"u8)) to = value;
-                else if (name.SequenceEqual("to_user_id"u8)) toUser = value;
-                else if (name.SequenceEqual("group_id"u8)) group = value;
-                else if (name.SequenceEqual("recipient_id"u8)) recipient = value;
-                else if (name.SequenceEqual("recipient_user_id"u8)) recipientUser = value;
-                else if (name.SequenceEqual("recipient_type"u8)) recipientType = value;
-                else if (name.SequenceEqual("direction"u8)) direction = value;
+                // Only the values the key can use become strings; the others are only checked to be text, as reading them
+                // would: an item with a string that is not valid UTF-8 names no usable customer, whichever it is.
+                if (name.SequenceEqual("from"u8)) from = reader.GetString();
+                else if (name.SequenceEqual("from_user_id"u8)) fromUser = reader.GetString();
+                else if (name.SequenceEqual("to"u8)) to = reader.GetString();
+                else if (name.SequenceEqual("to_user_id"u8)) toUser = reader.GetString();
+                else if (name.SequenceEqual("group_id"u8)) group = reader.GetString();
+                else if (name.SequenceEqual("recipient_id"u8)) recipient = reader.GetString();
+                else if (name.SequenceEqual("recipient_user_id"u8)) recipientUser = reader.GetString();
+                else if (name.SequenceEqual("recipient_type"u8)) recipientType = reader.GetString();
+                else if (name.SequenceEqual("direction"u8)) direction = reader.GetString();
+                else if (reader.ValueIsEscaped ? reader.GetString() is null : !Utf8.IsValid(reader.ValueSpan)) return null;
             }
         }
         catch (JsonException)

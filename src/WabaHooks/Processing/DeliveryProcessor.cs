@@ -179,7 +179,7 @@ public sealed class DeliveryProcessor
                     e.PhoneNumberId,
                     e.OccurredAt,
                     e.Position,
-                    e.RawJson.ToArray(),
+                    e.RawJson,
                     StatusChangeOf(e),
                     sinks,
                     e.IsTest)

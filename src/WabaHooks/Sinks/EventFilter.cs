@@ -43,10 +43,38 @@ public sealed record EventFilter
 
     /// <summary>Whether an event with these properties passes the list conditions (not <see cref="Predicate"/>).</summary>
     public bool Matches(string field, string type, string wabaId, string? phoneNumberId) =>
-        (Fields.Count == 0 || Fields.Contains(field, StringComparer.Ordinal))
-        && (Types.Count == 0 || Types.Any(t => TypeMatchesCore(t, type)))
-        && (WabaIds.Count == 0 || WabaIds.Contains(wabaId, StringComparer.Ordinal))
-        && (PhoneNumberIds.Count == 0 || (phoneNumberId is not null && PhoneNumberIds.Contains(phoneNumberId, StringComparer.Ordinal)));
+        (Fields.Count == 0 || Contains(Fields, field))
+        && (Types.Count == 0 || AnyTypeMatches(Types, type))
+        && (WabaIds.Count == 0 || Contains(WabaIds, wabaId))
+        && (PhoneNumberIds.Count == 0 || (phoneNumberId is not null && Contains(PhoneNumberIds, phoneNumberId)));
+
+    // Loops by index rather than LINQ: the processor asks every sink's filter about every event, and Contains with a
+    // comparer, or Any with a lambda over the type, allocates an enumerator or a closure per call.
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyTypeMatches(IReadOnlyList<string> patterns, string type)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (TypeMatchesCore(patterns[i], type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Whether a type name matches a pattern: an exact name, or a prefix ending in <c>.*</c> (<c>statuses.*</c> matches
@@ -61,6 +89,6 @@ public sealed record EventFilter
 
     private static bool TypeMatchesCore(string pattern, string type) =>
         pattern.EndsWith(".*", StringComparison.Ordinal)
-            ? type.StartsWith(pattern[..^1], StringComparison.Ordinal)
+            ? type.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal)
             : string.Equals(pattern, type, StringComparison.Ordinal);
 }

@@ -66,4 +66,17 @@ public sealed class ConversationKeysTests
 
         Assert.Equal("waba:w", ConversationKeys.Of(Assert.Single(DeliverySplitter.Split(body, 1).Events)));
     }
+
+    [Theory]
+    [InlineData("\\ud800", false)]
+    [InlineData("", true)]
+    public void A_message_with_a_top_level_string_that_is_not_text_is_keyed_on_its_WABA_whichever_property_holds_it(string escaped, bool invalidByte)
+    {
+        // The key reads only a few properties; an item whose other strings cannot be text is still odd input.
+        var head = Encoding.UTF8.GetBytes(
+            $$$"""{"object":"whatsapp_business_account","entry":[{"id":"w","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"{{{Phone}}}"},"messages":[{"from":"{{{Customer}}}","id":"wamid.1","type":"text","note":"{{{escaped}}}""");
+        byte[] body = [.. head, .. invalidByte ? new byte[] { 0xFF } : [], .. "\"}]}}]}]}"u8];
+
+        Assert.Equal("waba:w", ConversationKeys.Of(Assert.Single(DeliverySplitter.Split(body, 1).Events)));
+    }
 }
