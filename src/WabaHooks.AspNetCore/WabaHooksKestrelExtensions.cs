@@ -90,7 +90,9 @@ public static class WabaHooksKestrelExtensions
             throw new InvalidOperationException("MetaClientCertificateOptions.CaFile is not set: give the PEM file of Meta's outbound API CA, downloaded from Meta's webhooks docs.");
         }
 
-        var services = listen.ApplicationServices;
+        // Null only for options made outside a host (Kestrel sets it before any ConfigureKestrel callback runs).
+        var services = (IServiceProvider?)listen.ApplicationServices
+            ?? throw new InvalidOperationException("UseHttpsWithMetaClientCertificate needs the application's services: call it inside builder.WebHost.ConfigureKestrel(...).");
         var metrics = services.GetService<WabaHooksMetrics>()
             ?? throw new InvalidOperationException("UseHttpsWithMetaClientCertificate needs WabaHooks' services: call builder.Services.AddWabaHooks(...) first.");
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;

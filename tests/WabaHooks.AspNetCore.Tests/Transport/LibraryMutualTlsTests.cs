@@ -77,6 +77,19 @@ public sealed class LibraryMutualTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_CA_file_that_holds_no_CA_stops_start_up_saying_so()
+    {
+        var notCa = _dir.Combine("not-a-ca.pem");
+        TestPki.WriteCertificates(notCa, _intermediate);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestGateway.StartAsync(_dir.Combine("other-data"), kestrel: kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttpsWithMetaClientCertificate(_server, o => o.CaFile = notCa))));
+
+        Assert.Contains("MetaClientCertificateOptions.CaFile", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds no CA (self-signed) certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_webhook_limits_are_set_on_kestrel()
     {
         var kestrel = new KestrelServerOptions().UseWabaHooksLimits(new WebhookListenerLimits { MaxConcurrentConnections = 0, KeepAliveTimeout = TimeSpan.FromSeconds(7) });
