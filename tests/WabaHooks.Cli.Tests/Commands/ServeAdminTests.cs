@@ -58,10 +58,12 @@ public sealed partial class ServeAdminTests : IDisposable
     {
         var data = _dir.Combine("data");
         string[] arguments = ["--urls", "http://127.0.0.1:0", "--data-dir", data, "--verify-token", "t", "--app-secret", Secret];
-        // Each run gets a home of its own: keys left to ASP.NET Core's default (under $HOME) could not carry a session over.
+        // Each run gets a home (and working folder) of its own: keys left to ASP.NET Core's default, under $HOME (or the
+        // working folder when $HOME does not exist), could not carry a session over.
         async Task<(CliProcess Serve, Uri Login)> StartAsync(string home)
         {
-            var (serve, _) = await CliProcess.StartServeAsync(arguments, _dir.Path, new Dictionary<string, string> { ["HOME"] = _dir.Combine(home) });
+            var folder = Directory.CreateDirectory(_dir.Combine(home)).FullName;
+            var (serve, _) = await CliProcess.StartServeAsync(arguments, folder, new Dictionary<string, string> { ["HOME"] = folder });
             return (serve, new Uri(LoginLine().Match(serve.StandardOutput).Groups["url"].Value));
         }
 
@@ -99,6 +101,7 @@ public sealed partial class ServeAdminTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
         Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
         Assert.False(Directory.Exists(_dir.Combine("home-1", ".aspnet")));
+        Assert.False(Directory.Exists(_dir.Combine("home-2", ".aspnet")));
     }
 
     [Fact]
