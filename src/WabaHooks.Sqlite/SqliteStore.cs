@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
@@ -25,7 +24,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
     private readonly string _writerConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
-    private SqliteCommand? _insertDelivery;
+    private InboxInsert? _insertDelivery;
     private bool _disposed;
     private readonly CancellationTokenSource _stopCheckpoints = new();
     private Task? _checkpoints;
@@ -190,21 +189,9 @@ public sealed partial class SqliteStore : IWabaHooksStore
         var (connection, insert) = Writer();
         var ids = new long[batch.Count];
         using var transaction = connection.BeginTransaction(deferred: false);
-        insert.Transaction = transaction;
-        var p = insert.Parameters;
         for (var i = 0; i < batch.Count; i++)
         {
-            var delivery = batch[i];
-            p[0].Value = delivery.ReceivedAt.ToUnixTimeMilliseconds();
-            p[1].Value = delivery.AppId;
-            p[2].Value = delivery.Body.Length;
-            p[3].Value = (int)delivery.Flags;
-            p[4].Value = AsArray(delivery.Body);
-            p[5].Value = (object?)delivery.TraceParent ?? DBNull.Value;
-            insert.ExecuteNonQuery();
-
-            // Cheaper than RETURNING, which opens a data reader per row.
-            ids[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+            ids[i] = insert.Execute(batch[i]);
         }
 
         transaction.Commit();
@@ -282,7 +269,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
         }
     }
 
-    private (SqliteConnection Connection, SqliteCommand Insert) Writer()
+    private (SqliteConnection Connection, InboxInsert Insert) Writer()
     {
         if (_writer is null || _insertDelivery is null)
         {
@@ -299,16 +286,7 @@ public sealed partial class SqliteStore : IWabaHooksStore
             }
 
             _checkpoints ??= Task.Run(() => CheckpointLoopAsync(_stopCheckpoints.Token));
-            _insertDelivery = _writer.CreateCommand();
-            _insertDelivery.CommandText =
-                "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES ($received_at, $app_id, $length, $flags, $body, $trace_parent);";
-            _insertDelivery.Parameters.Add("$received_at", SqliteType.Integer);
-            _insertDelivery.Parameters.Add("$app_id", SqliteType.Text);
-            _insertDelivery.Parameters.Add("$length", SqliteType.Integer);
-            _insertDelivery.Parameters.Add("$flags", SqliteType.Integer);
-            _insertDelivery.Parameters.Add("$body", SqliteType.Blob);
-            _insertDelivery.Parameters.Add("$trace_parent", SqliteType.Text);
-            _insertDelivery.Prepare();
+            _insertDelivery = new InboxInsert(_writer);
         }
 
         return (_writer, _insertDelivery);

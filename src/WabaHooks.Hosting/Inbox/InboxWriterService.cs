@@ -20,7 +20,8 @@ internal sealed partial class InboxWriterService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        _running = Task.Run(() => writer.RunAsync(_abort.Token), CancellationToken.None);
+        // The writer commits on a thread of its own (see GroupCommitWriter.RunAsync).
+        _running = writer.RunAsync(_abort.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
