@@ -285,8 +285,10 @@ internal sealed partial class WebhookEndpoint(
     }
 
     private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        // Meta sends exactly this: answered without parsing (and allocating) a media type for every delivery.
+        string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || (MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Reads the whole body into an array of exactly its length, or returns <see langword="null"/> as soon as a body of

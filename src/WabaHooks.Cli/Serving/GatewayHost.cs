@@ -53,6 +53,12 @@ internal static class GatewayHost
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                 o.UseUtcTimestamp = true;
             });
+
+            // While any level of this category is on, ASP.NET Core starts an Activity and a log scope for every request,
+            // only for log lines to carry them: simple lines show neither, and it writes nothing above Information but
+            // a startup failure, which reaches serve as the exception itself. (JSON lines keep them: their scopes carry the
+            // trace ids.)
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);

@@ -20,8 +20,7 @@ internal sealed partial class InboxWriterService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        // The writer commits on a thread of its own (see GroupCommitWriter.RunAsync).
-        _running = writer.RunAsync(_abort.Token);
+        _running = Task.Run(() => writer.RunAsync(_abort.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

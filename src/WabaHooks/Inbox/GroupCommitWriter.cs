@@ -88,42 +88,14 @@ public sealed class GroupCommitWriter
     /// Commits queued deliveries until <see cref="Complete"/> is called and the queue is empty. Cancelling
     /// <paramref name="abortToken"/> abandons what is queued (each waiting caller gets <see cref="StoreUnavailableException"/>).
     /// </summary>
-    /// <remarks>
-    /// The commits run on a thread of their own, which the returned task follows. A commit waits for the disk (the
-    /// fsync that makes it durable): on a pool thread that wait takes a thread from the requests, and the pool answers
-    /// by starting more threads, which then compete for the same cores. The requests still resume on the pool.
-    /// </remarks>
-    public Task RunAsync(CancellationToken abortToken)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Run(abortToken);
-                stopped.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                stopped.TrySetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "WabaHooks inbox",
-        };
-        thread.Start();
-        return stopped.Task;
-    }
-
-    private void Run(CancellationToken abortToken)
+    public async Task RunAsync(CancellationToken abortToken)
     {
         var batch = new List<PendingAppend>(_options.MaxBatchSize);
         var deliveries = new List<InboundDelivery>(_options.MaxBatchSize);
         var reader = _queue.Reader;
         try
         {
-            while (WaitToRead(reader, abortToken))
+            while (await reader.WaitToReadAsync(abortToken).ConfigureAwait(false))
             {
                 batch.Clear();
                 deliveries.Clear();
@@ -145,7 +117,7 @@ public sealed class GroupCommitWriter
 
                 if (batch.Count > 0)
                 {
-                    Commit(batch, deliveries, abortToken);
+                    await CommitAsync(batch, deliveries, abortToken).ConfigureAwait(false);
                 }
             }
         }
@@ -169,22 +141,12 @@ public sealed class GroupCommitWriter
         }
     }
 
-    /// <summary>Whether there is more to read; blocks this thread while the queue is empty and open.</summary>
-    private static bool WaitToRead(ChannelReader<PendingAppend> reader, CancellationToken abortToken)
-    {
-        // Under load the queue is rarely empty after a commit, and the answer is known without waiting or allocating.
-        var ready = reader.WaitToReadAsync(abortToken);
-        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
-    }
-
-    private void Commit(List<PendingAppend> batch, List<InboundDelivery> deliveries, CancellationToken abortToken)
+    private async Task CommitAsync(List<PendingAppend> batch, List<InboundDelivery> deliveries, CancellationToken abortToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // Waited for on this thread: the embedded store commits synchronously anyway, and a store that does real
-            // asynchronous I/O (PostgreSQL) resumes this thread when its commit is done.
-            var ids = _store.AppendAsync(deliveries, abortToken).GetAwaiter().GetResult();
+            var ids = await _store.AppendAsync(deliveries, abortToken).ConfigureAwait(false);
             _observer?.InboxCommitted(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: true);
             Interlocked.Increment(ref _committedBatches);
             Volatile.Write(ref _lastCommitFailure, null);
