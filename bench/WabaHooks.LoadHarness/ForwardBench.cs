@@ -74,7 +74,14 @@ internal static partial class ForwardBench
         {
             receiver.Kill(entireProcessTree: true);
             await receiver.WaitForExitAsync();
-            root.Delete(recursive: true);
+            if (options.Keep)
+            {
+                Console.Error.WriteLine($"   kept {root.FullName}");
+            }
+            else
+            {
+                root.Delete(recursive: true);
+            }
         }
     }
 
@@ -457,14 +464,14 @@ internal static partial class ForwardBench
 
 internal sealed record ForwardOptions(
     string Format, int Concurrency, int Deliveries, int Warmup, string Mode, int Batch, bool Inbox, bool Instrument,
-    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout, int Conversations)
+    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout, int Conversations, bool Keep)
 {
     public static ForwardOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var known = new[] { "--format", "--concurrency", "--deliveries", "--warmup", "--mode", "--batch", "--data-root", "--payloads", "--stall-timeout", "--ordered" };
-        var flags = new[] { "--inbox", "--instrument" };
+        var flags = new[] { "--inbox", "--instrument", "--keep" };
         for (var i = 0; i < args.Length; i++)
         {
             if (known.Contains(args[i]))
@@ -476,7 +483,7 @@ internal sealed record ForwardOptions(
                 throw new ArgumentException(
                     $"Unknown option '{args[i]}'. forward [--format meta|event] [--concurrency 8] [--deliveries 20000] [--warmup 2000] "
                     + "[--mode gateway|baseline|store-only] [--batch N] "
-                    + "[--inbox] [--instrument] [--data-root DIR] [--payloads DIR] [--stall-timeout 60] [--ordered CONVERSATIONS]");
+                    + "[--inbox] [--instrument] [--keep] [--data-root DIR] [--payloads DIR] [--stall-timeout 60] [--ordered CONVERSATIONS]");
             }
         }
 
@@ -505,6 +512,7 @@ internal sealed record ForwardOptions(
             Value("--data-root") ?? Path.GetTempPath(),
             Value("--payloads") ?? HarnessOptions.DefaultPayloadDirectory(HarnessOptions.FindRepositoryRoot()),
             TimeSpan.FromSeconds(Number("--stall-timeout", 60)),
-            Number("--ordered", 0));
+            Number("--ordered", 0),
+            args.Contains("--keep"));
     }
 }
