@@ -79,9 +79,13 @@ public sealed partial class SqliteStore
             var at = now.ToUnixTimeMilliseconds();
             var until = (now + lease).ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
-            using (var select = connection.Command(
-                transaction, OrderedClaimSql, ("$sink", sink), ("$now", at), ("$settled", (now - reorderWindow).ToUnixTimeMilliseconds()), ("$limit", limit)))
-            using (var reader = select.ExecuteReader())
+            var commands = SinkCommands(connection);
+            var select = SinkWorkCommands.In(commands.OrderedClaim, transaction);
+            select[0].Value = sink;
+            select[1].Value = at;
+            select[2].Value = (now - reorderWindow).ToUnixTimeMilliseconds();
+            select[3].Value = limit;
+            using (var reader = commands.OrderedClaim.ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -90,28 +94,21 @@ public sealed partial class SqliteStore
             }
 
             // One writer at a time holds a SQLite file, so the select above already saw every lease: taking them cannot fail.
-            using var leaseWork = connection.Command(transaction, "UPDATE sink_work SET lease_until = $until WHERE event_id = $event AND sink = $sink;");
-            var eventId = leaseWork.Parameter("$event");
-            leaseWork.Parameter("$sink").Value = sink;
-            leaseWork.Parameter("$until").Value = until;
-            using var leaseConversation = connection.Command(transaction,
-                """
-                INSERT INTO sink_conversations (sink, conversation_key, event_id, lease_until) VALUES ($sink, $key, $event, $until)
-                ON CONFLICT (sink, conversation_key) DO UPDATE SET event_id = excluded.event_id, lease_until = excluded.lease_until;
-                """);
-            var key = leaseConversation.Parameter("$key");
-            var conversationEvent = leaseConversation.Parameter("$event");
-            leaseConversation.Parameter("$sink").Value = sink;
-            leaseConversation.Parameter("$until").Value = until;
+            var leaseItem = SinkWorkCommands.In(commands.Lease, transaction);
+            leaseItem[0].Value = until;
+            leaseItem[2].Value = sink;
+            var leaseConversation = SinkWorkCommands.In(commands.LeaseConversation, transaction);
+            leaseConversation[0].Value = sink;
+            leaseConversation[3].Value = until;
             foreach (var item in items)
             {
-                eventId.Value = item.EventId;
-                leaseWork.ExecuteNonQuery();
+                leaseItem[1].Value = item.EventId;
+                commands.Lease.ExecuteNonQuery();
                 if (item.ConversationKey is not null)
                 {
-                    key.Value = item.ConversationKey;
-                    conversationEvent.Value = item.EventId;
-                    leaseConversation.ExecuteNonQuery();
+                    leaseConversation[1].Value = item.ConversationKey;
+                    leaseConversation[2].Value = item.EventId;
+                    commands.LeaseConversation.ExecuteNonQuery();
                 }
             }
 
@@ -127,29 +124,20 @@ public sealed partial class SqliteStore
     /// Frees the conversations of ordered items whose outcome is being recorded, so their next item can go. Only the
     /// holder's own lease: one that ran out and was taken by another claim stays with it.
     /// </summary>
-    private static void ReleaseConversations(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SinkOutcome> outcomes)
+    private static void ReleaseConversations(SinkWorkCommands commands, SqliteTransaction transaction, IReadOnlyList<SinkOutcome> outcomes)
     {
-        SqliteCommand? release = null;
-        try
+        var release = SinkWorkCommands.In(commands.ReleaseConversation, transaction);
+        foreach (var (item, _, _) in outcomes)
         {
-            foreach (var (item, _, _) in outcomes)
+            if (item.ConversationKey is null)
             {
-                if (item.ConversationKey is null)
-                {
-                    continue;
-                }
-
-                release ??= connection.Command(transaction, "DELETE FROM sink_conversations WHERE sink = $sink AND conversation_key = $key AND event_id = $event;");
-                release.Parameters.Clear();
-                release.Parameters.AddWithValue("$sink", item.Sink);
-                release.Parameters.AddWithValue("$key", item.ConversationKey);
-                release.Parameters.AddWithValue("$event", item.EventId);
-                release.ExecuteNonQuery();
+                continue;
             }
-        }
-        finally
-        {
-            release?.Dispose();
+
+            release[0].Value = item.Sink;
+            release[1].Value = item.ConversationKey;
+            release[2].Value = item.EventId;
+            commands.ReleaseConversation.ExecuteNonQuery();
         }
     }
 }
