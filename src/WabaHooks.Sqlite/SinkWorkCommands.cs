@@ -15,6 +15,7 @@ internal sealed class SinkWorkCommands : IDisposable
     public SinkWorkCommands(SqliteConnection connection)
     {
         Connection = connection;
+        Paused = Make("SELECT 1 FROM sink_pauses WHERE sink = $sink;", "$sink");
         Claim = Make(SqliteStore.ClaimSql, "$sink", "$now", "$limit");
         Lease = Make("UPDATE sink_work SET lease_until = $until WHERE event_id = $event AND sink = $sink;", "$until", "$event", "$sink");
         OrderedClaim = Make(SqliteStore.OrderedClaimSql, "$sink", "$now", "$settled", "$limit");
@@ -55,6 +56,16 @@ internal sealed class SinkWorkCommands : IDisposable
 
     /// <summary>The connection these statements belong to.</summary>
     public SqliteConnection Connection { get; }
+
+    /// <summary>Whether an operator paused the sink (a row when paused): $sink.</summary>
+    public SqliteCommand Paused { get; }
+
+    /// <summary>Whether an operator paused <paramref name="sink"/>: its claims then take nothing (one primary-key seek).</summary>
+    public bool IsPaused(SqliteTransaction transaction, string sink)
+    {
+        In(Paused, transaction)[0].Value = sink;
+        return Paused.ExecuteScalar() is not null;
+    }
 
     /// <summary><see cref="SqliteStore.ClaimSql"/>: $sink, $now, $limit.</summary>
     public SqliteCommand Claim { get; }

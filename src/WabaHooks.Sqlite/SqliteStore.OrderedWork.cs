@@ -80,6 +80,12 @@ public sealed partial class SqliteStore
             var until = (now + lease).ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
             var commands = SinkCommands(connection);
+            if (commands.IsPaused(transaction, sink))
+            {
+                // Paused by an operator: like an unordered sink, nothing is claimed until it is resumed.
+                return items;
+            }
+
             var select = SinkWorkCommands.In(commands.OrderedClaim, transaction);
             select[0].Value = sink;
             select[1].Value = at;

@@ -63,12 +63,12 @@ public sealed partial class SqliteStore
         {
             var at = now.ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
-            if (IsPaused(connection, transaction, sink))
+            var commands = SinkCommands(connection);
+            if (commands.IsPaused(transaction, sink))
             {
                 return items;
             }
 
-            var commands = SinkCommands(connection);
             var select = SinkWorkCommands.In(commands.Claim, transaction);
             select[0].Value = sink;
             select[1].Value = at;

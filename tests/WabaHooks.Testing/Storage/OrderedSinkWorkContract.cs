@@ -249,6 +249,20 @@ public abstract class OrderedSinkWorkContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_paused_ordered_sink_claims_nothing_until_it_is_resumed()
+    {
+        await CommitAsync(Event("a1", "A", 1), Event("b1", "B", 1));
+        var admin = (IAdminStore)Events;
+        var now = Later;
+
+        Assert.True(await admin.SetSinkPausedAsync(Sink, paused: true, now, Ct));
+        Assert.Empty(await ClaimAsync(now));
+
+        Assert.True(await admin.SetSinkPausedAsync(Sink, paused: false, now, Ct));
+        Assert.Equal(["a1", "b1"], (await ClaimAsync(now)).Select(i => i.EventId).Order());
+    }
+
+    [Fact]
     public async Task A_replay_to_an_ordered_sink_keeps_the_events_conversation_and_Meta_timestamp()
     {
         await CommitAsync(Event("a1", "A", 1), Event("a2", "A", 2));
