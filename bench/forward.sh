@@ -12,6 +12,8 @@
 #   --mode store-only --batch N (claim, load + rebuild, record in a loop, no HTTP: what each store transaction costs)
 #   --data-root DIR (where the temp database goes; /dev/shm makes fsync free, to see what durability costs)
 #   --ordered N (the destination takes events in order per conversation; the backlog's customers are one of N)
+#   --keep (leave the temp database for a look with sqlite3; its folder is printed)
+#   --in-time-order (Meta's timestamps rise with the backlog, as live; otherwise each copy keeps its example's timestamp)
 # FORMATS and CONCURRENCY override the matrix: FORMATS="event" CONCURRENCY="8" bash bench/forward.sh
 # Broker destinations (RabbitMQ, NATS JetStream) have their own: bench/forward-brokers.sh.
 set -euo pipefail

@@ -74,7 +74,14 @@ internal static partial class ForwardBench
         {
             receiver.Kill(entireProcessTree: true);
             await receiver.WaitForExitAsync();
-            root.Delete(recursive: true);
+            if (options.Keep)
+            {
+                Console.Error.WriteLine($"   kept {root.FullName}");
+            }
+            else
+            {
+                root.Delete(recursive: true);
+            }
         }
     }
 
@@ -89,6 +96,11 @@ internal static partial class ForwardBench
             if (options.Conversations > 0)
             {
                 bodies[i] = InConversation(bodies[i], (idOffset + i) % options.Conversations);
+            }
+
+            if (options.InTimeOrder)
+            {
+                bodies[i] = InTimeOrder(bodies[i], i);
             }
         }
 
@@ -231,7 +243,7 @@ internal static partial class ForwardBench
         var drain = Stopwatch.GetElapsedTime(stats.FirstRequestAt, stats.LastNewEventAt);
         var sinceStart = Stopwatch.GetElapsedTime(started, stats.LastNewEventAt);
         return string.Create(CultureInfo.InvariantCulture,
-            $"forward format={options.Format} concurrency={options.Concurrency} {Describe(options)} deliveries={count} "
+            $"forward format={options.Format} concurrency={options.Concurrency} {Describe(options)}{(options.Conversations > 0 ? $" ordered={options.Conversations}" : "")}{(options.InTimeOrder ? " in-time-order" : "")} deliveries={count} "
             + $"events={expected} requests={stats.Requests} drain={drain.TotalSeconds:0.00}s "
             + $"events/s={expected / drain.TotalSeconds:0} requests/s={stats.Requests / drain.TotalSeconds:0} "
             + $"since-start={sinceStart.TotalSeconds:0.00}s gateway-cpu={cpu.TotalSeconds:0.00}s ({cpu.TotalMicroseconds / expected:0}us/event, {100 * systemCpu / cpu:0}% system, {cpu / wall:0.00} cores) "
@@ -426,6 +438,21 @@ internal static partial class ForwardBench
     [GeneratedRegex("(\"(?:from|wa_id|recipient_id)\"\\s*:\\s*\")([^\"\\\\]*)\"")]
     private static partial Regex CustomerString();
 
+    /// <summary>
+    /// <c>--in-time-order</c>: Meta's timestamps rise with the backlog, ten seconds per delivery (and one per timestamp
+    /// within it), as in live traffic. Without it every copy of a payload keeps the example's own timestamp, so within
+    /// a conversation Meta's order and storage order disagree on almost every event: what an ordered destination
+    /// follows is then far from arrival.
+    /// </summary>
+    private static byte[] InTimeOrder(byte[] body, long n)
+    {
+        var k = 0;
+        return Encoding.UTF8.GetBytes(TimestampString().Replace(Encoding.UTF8.GetString(body), m => $"{m.Groups[1].Value}{1_700_000_000 + (n * 10) + k++}\""));
+    }
+
+    [GeneratedRegex("(\"timestamp\"\\s*:\\s*\")(\\d+)\"")]
+    private static partial Regex TimestampString();
+
     private static Process StartReceiver(string self, string url, string format)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -457,14 +484,14 @@ internal static partial class ForwardBench
 
 internal sealed record ForwardOptions(
     string Format, int Concurrency, int Deliveries, int Warmup, string Mode, int Batch, bool Inbox, bool Instrument,
-    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout, int Conversations)
+    string DataRoot, string PayloadDirectory, TimeSpan StallTimeout, int Conversations, bool Keep, bool InTimeOrder)
 {
     public static ForwardOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var known = new[] { "--format", "--concurrency", "--deliveries", "--warmup", "--mode", "--batch", "--data-root", "--payloads", "--stall-timeout", "--ordered" };
-        var flags = new[] { "--inbox", "--instrument" };
+        var flags = new[] { "--inbox", "--instrument", "--keep", "--in-time-order" };
         for (var i = 0; i < args.Length; i++)
         {
             if (known.Contains(args[i]))
@@ -476,7 +503,7 @@ internal sealed record ForwardOptions(
                 throw new ArgumentException(
                     $"Unknown option '{args[i]}'. forward [--format meta|event] [--concurrency 8] [--deliveries 20000] [--warmup 2000] "
                     + "[--mode gateway|baseline|store-only] [--batch N] "
-                    + "[--inbox] [--instrument] [--data-root DIR] [--payloads DIR] [--stall-timeout 60] [--ordered CONVERSATIONS]");
+                    + "[--inbox] [--instrument] [--keep] [--in-time-order] [--data-root DIR] [--payloads DIR] [--stall-timeout 60] [--ordered CONVERSATIONS]");
             }
         }
 
@@ -505,6 +532,8 @@ internal sealed record ForwardOptions(
             Value("--data-root") ?? Path.GetTempPath(),
             Value("--payloads") ?? HarnessOptions.DefaultPayloadDirectory(HarnessOptions.FindRepositoryRoot()),
             TimeSpan.FromSeconds(Number("--stall-timeout", 60)),
-            Number("--ordered", 0));
+            Number("--ordered", 0),
+            args.Contains("--keep"),
+            args.Contains("--in-time-order"));
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class PostgresStore
             {ClaimedEventColumns}
         FROM sink_work w {ClaimedEventJoin}
         WHERE w.sink = @sink AND w.state = 0 AND w.next_attempt_at <= @now AND w.lease_until <= @now AND w.scheduled_at <= @settled
+        AND NOT EXISTS (SELECT 1 FROM sink_pauses p WHERE p.sink = @sink) -- paused by an operator
         AND (w.conversation_key IS NULL OR (
             NOT EXISTS (SELECT 1 FROM sink_work o
                 WHERE o.sink = w.sink AND o.conversation_key = w.conversation_key AND o.state = 0

@@ -182,6 +182,12 @@ internal static class SqliteSchema
         -- events stored before: dispatch splits their delivery, as it did.
         ALTER TABLE events ADD COLUMN locator BLOB;
         """,
+        """
+        -- An ordered sink's open work in the order it is handed over (Meta's timestamp, then storage), so a claim meets
+        -- each conversation's first item first and stops after the ones it takes. Only pending work with an ordering
+        -- time: unordered sinks' work has none and stays out of it, and an item leaves it when it is done or dead.
+        CREATE INDEX sink_work_ordered_pending ON sink_work (sink, order_at, event_seq) WHERE state = 0 AND order_at IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

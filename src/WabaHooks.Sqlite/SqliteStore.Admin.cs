@@ -133,13 +133,6 @@ public sealed partial class SqliteStore : IAdminStore
         }, cancellationToken);
     }
 
-    /// <summary>Whether an operator paused the sink: its claims then take nothing (one primary-key seek).</summary>
-    private static bool IsPaused(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string sink)
-    {
-        using var command = connection.Command(transaction, "SELECT 1 FROM sink_pauses WHERE sink = $sink;", ("$sink", sink));
-        return command.ExecuteScalar() is not null;
-    }
-
     /// <inheritdoc/>
     public Task<IReadOnlyList<PausedSink>> ListPausedSinksAsync(CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace WabaHooks.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string WorkColumns = "event_id, event_seq, delivery_id, sink, state, attempts, next_attempt_at, last_error, scheduled_at";
-    private const string AttemptColumns = "event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head";
+    internal const string AttemptColumns = "event_id, sink, number, started_at, duration_ms, succeeded, status_code, error, response_head";
     private const string FailureColumns = "f.event_id, f.sink, f.number, f.started_at, f.duration_ms, f.succeeded, f.status_code, f.error, f.response_head";
 
     // Per sink: the counts and the oldest pending item in one pass over sink_work, then the latest success and the
@@ -63,13 +63,17 @@ public sealed partial class SqliteStore
         {
             var at = now.ToUnixTimeMilliseconds();
             var items = new List<SinkWorkItem>();
-            if (IsPaused(connection, transaction, sink))
+            var commands = SinkCommands(connection);
+            if (commands.IsPaused(transaction, sink))
             {
                 return items;
             }
 
-            using (var select = connection.Command(transaction, ClaimSql, ("$sink", sink), ("$now", at), ("$limit", limit)))
-            using (var reader = select.ExecuteReader())
+            var select = SinkWorkCommands.In(commands.Claim, transaction);
+            select[0].Value = sink;
+            select[1].Value = at;
+            select[2].Value = limit;
+            using (var reader = commands.Claim.ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -77,15 +81,13 @@ public sealed partial class SqliteStore
                 }
             }
 
-            using var leaseCommand = connection.Command(transaction, "UPDATE sink_work SET lease_until = $until WHERE event_id = $event AND sink = $sink;");
-            var until = leaseCommand.Parameter("$until");
-            var eventId = leaseCommand.Parameter("$event");
-            leaseCommand.Parameter("$sink").Value = sink;
-            until.Value = (now + lease).ToUnixTimeMilliseconds();
+            var leaseItem = SinkWorkCommands.In(commands.Lease, transaction);
+            leaseItem[0].Value = (now + lease).ToUnixTimeMilliseconds();
+            leaseItem[2].Value = sink;
             foreach (var item in items)
             {
-                eventId.Value = item.EventId;
-                leaseCommand.ExecuteNonQuery();
+                leaseItem[1].Value = item.EventId;
+                commands.Lease.ExecuteNonQuery();
             }
 
             return items;
@@ -108,21 +110,12 @@ public sealed partial class SqliteStore
 
         return WriteAsync((connection, transaction) =>
         {
-            // Both statements are compiled once and rebound per outcome: a batch pays for one parse and one commit.
-            using var insert = connection.Command(transaction,
-                $"""
-                INSERT INTO sink_attempts ({AttemptColumns})
-                VALUES ($event, $sink, $number, $started, $duration, $succeeded, $status, $error, $head);
-                """);
-            var a = new[] { "$event", "$sink", "$number", "$started", "$duration", "$succeeded", "$status", "$error", "$head" }.Select(insert.Parameter).ToArray();
-            insert.Prepare();
-            using var update = connection.Command(transaction,
-                """
-                UPDATE sink_work SET state = $state, attempts = $attempts, next_attempt_at = $next, lease_until = 0, last_error = $error, updated_at = $now
-                WHERE event_id = $event AND sink = $sink;
-                """);
-            var u = new[] { "$state", "$attempts", "$next", "$error", "$now", "$event", "$sink" }.Select(update.Parameter).ToArray();
-            update.Prepare();
+            // Both statements are compiled once per writer connection and rebound per outcome: a batch pays for one commit.
+            var commands = SinkCommands(connection);
+            var a = SinkWorkCommands.In(commands.InsertAttempt, transaction);
+            var u = SinkWorkCommands.In(commands.RecordOutcome, transaction);
+            var insert = commands.InsertAttempt;
+            var update = commands.RecordOutcome;
             var now = Now();
             foreach (var (item, attempt, retryAt) in outcomes)
             {
@@ -148,7 +141,7 @@ public sealed partial class SqliteStore
                 update.ExecuteNonQuery();
             }
 
-            ReleaseConversations(connection, transaction, outcomes);
+            ReleaseConversations(commands, transaction, outcomes);
             return 0;
         }, cancellationToken, durable: false);
     }
@@ -250,6 +243,20 @@ public sealed partial class SqliteStore
 
         return Task.FromResult<IReadOnlyList<SinkBacklog>>(list);
     }
+
+    /// <summary>The forwarding path's statements for <paramref name="writer"/>, made again when the writer connection was replaced.</summary>
+    private SinkWorkCommands SinkCommands(SqliteConnection writer)
+    {
+        if (_sinkWorkCommands?.Connection != writer)
+        {
+            _sinkWorkCommands?.Dispose();
+            _sinkWorkCommands = new SinkWorkCommands(writer);
+        }
+
+        return _sinkWorkCommands;
+    }
+
+    private SinkWorkCommands? _sinkWorkCommands;
 
     private static SinkWorkItem ReadWork(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (SinkWorkState)reader.GetInt32(4),

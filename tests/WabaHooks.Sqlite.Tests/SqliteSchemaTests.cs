@@ -113,6 +113,39 @@ public sealed class SqliteSchemaTests : IDisposable
             plan);
     }
 
+    [Fact]
+    public async Task An_ordered_claim_walks_the_ordered_index_in_handover_order_without_sorting_the_backlog()
+    {
+        await using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = DatabasePath }))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.OrderedClaimSql;
+        foreach (var name in new[] { "$sink", "$now", "$settled", "$limit" })
+        {
+            explain.Parameters.AddWithValue(name, 1);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // The first item met of each conversation is its first in handover order, so the walk stops after the heads it
+        // takes; each check of a candidate is one seek.
+        Assert.Equal("SEARCH w USING INDEX sink_work_ordered_pending (sink=? AND order_at>?)", plan[0]);
+        Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal) || p.StartsWith("SCAN", StringComparison.Ordinal));
+        Assert.All(plan.Skip(1).Where(p => !p.StartsWith("CORRELATED", StringComparison.Ordinal)), p => Assert.StartsWith("SEARCH", p));
+    }
+
     private async Task<long> UserVersionAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

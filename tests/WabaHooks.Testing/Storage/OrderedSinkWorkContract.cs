@@ -227,6 +227,42 @@ public abstract class OrderedSinkWorkContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_scheduled_before_the_sink_was_ordered_goes_as_it_comes_and_a_dead_letter_of_it_is_sent_again()
+    {
+        // Scheduled with no conversation: the sink was not ordered when these were stored.
+        await CommitAsync(
+            Event("u1", "A", 1) with { OrderedSinks = [] },
+            Event("u2", "A", 2) with { OrderedSinks = [] });
+        var now = Later;
+
+        var claimed = await ClaimAsync(now);
+
+        Assert.Equal(["u1", "u2"], claimed.Select(i => i.EventId).Order());
+        Assert.All(claimed, i => Assert.Null(i.ConversationKey));
+        var byId = claimed.ToDictionary(i => i.EventId);
+        await SucceedAsync(byId["u2"], now);
+        await FailAsync(byId["u1"], now, retryAt: null);
+        Assert.Empty(await ClaimAsync(now));
+
+        Assert.Equal(1, await Work.RetryDeadLettersAsync(Sink, now, Ct));
+        Assert.Equal("u1", Assert.Single(await ClaimAsync(now)).EventId);
+    }
+
+    [Fact]
+    public async Task A_paused_ordered_sink_claims_nothing_until_it_is_resumed()
+    {
+        await CommitAsync(Event("a1", "A", 1), Event("b1", "B", 1));
+        var admin = (IAdminStore)Events;
+        var now = Later;
+
+        Assert.True(await admin.SetSinkPausedAsync(Sink, paused: true, now, Ct));
+        Assert.Empty(await ClaimAsync(now));
+
+        Assert.True(await admin.SetSinkPausedAsync(Sink, paused: false, now, Ct));
+        Assert.Equal(["a1", "b1"], (await ClaimAsync(now)).Select(i => i.EventId).Order());
+    }
+
+    [Fact]
     public async Task A_replay_to_an_ordered_sink_keeps_the_events_conversation_and_Meta_timestamp()
     {
         await CommitAsync(Event("a1", "A", 1), Event("a2", "A", 2));
