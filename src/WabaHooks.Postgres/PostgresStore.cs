@@ -1,5 +1,4 @@
 using Npgsql;
-using WabaHooks.Inbox;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Postgres;
@@ -80,41 +79,6 @@ public sealed partial class PostgresStore : IWabaHooksStore
             await PostgresSchema.MigrateAsync(_dataSource, _lockTimeout, cancellationToken).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<InboundDelivery> batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync<IReadOnlyList<long>>(async write =>
-        {
-            // One round trip for the whole group commit (with BEGIN and the lock timeout); each insert returns its id,
-            // in batch order.
-            await using var commands = write.Batch();
-            foreach (var delivery in batch)
-            {
-                var command = new NpgsqlBatchCommand(
-                    "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;");
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.ReceivedAt.ToUnixTimeMilliseconds() });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.AppId });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.Length });
-                command.Parameters.Add(new NpgsqlParameter { Value = (int)delivery.Flags });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { Value = (object?)delivery.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-                commands.BatchCommands.Add(command);
-            }
-
-            var ids = new long[batch.Count];
-            await using var reader = await commands.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                ids[i] = reader.GetInt64(0);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return ids;
-        }, cancellationToken);
-    }
 
     /// <inheritdoc/>
     public Task CheckWritableAsync(CancellationToken cancellationToken) =>
