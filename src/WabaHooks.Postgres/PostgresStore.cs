@@ -49,11 +49,36 @@ public sealed partial class PostgresStore : IWabaHooksStore
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
-        var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(ConnectionSettings(options.ConnectionString));
         RefuseMultiplexing(settings, nameof(options));
         _ = new PostgresLockTimeout(options.LockTimeout); // Fails before a data source exists to leak.
         return NpgsqlDataSource.Create(settings);
     }
+
+    /// <summary>The settings of the store's own data source: the connection string as given, with automatic preparation.</summary>
+    internal static string ConnectionSettings(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "maxautoprepare"))
+        {
+            // The store runs the same few statements over and over (the append, the processing commit, the reads):
+            // prepared once per connection, the server stops parsing and planning them each time. A connection string
+            // that sets Max Auto Prepare itself is followed, 0 included (PgBouncer before 1.21 in transaction mode
+            // cannot keep prepared statements).
+            settings.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    /// <summary>How many statements each of the store's own connections keeps prepared, unless the connection string says.</summary>
+    internal const int AutoPreparedStatements = 32;
+
+    /// <summary>Whether the connection string sets <paramref name="keyword"/> (compared without spaces or case, as Npgsql reads it).</summary>
+    private static bool Mentions(string connectionString, string keyword) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
 
     private static NpgsqlDataSource RefuseMultiplexing(NpgsqlDataSource dataSource)
     {
