@@ -9,6 +9,7 @@ using WabaHooks.LoadHarness;
 //        WabaHooks.LoadHarness crash-cycles [--cycles C] [--connections N] [--min-up S] [--max-up S] ...   (see CrashCycles)
 //        WabaHooks.LoadHarness open-loop CALLBACK_URL RATE SECONDS [CONNECTIONS] [APP_SECRET]   (the open-loop client alone, against any endpoint)
 //        WabaHooks.LoadHarness process [--deliveries N] [--rounds R] [--sinks S] [--ordered] [--keep-up S --rate N]   (see ProcessBench: the processor alone, in-process)
+//        WabaHooks.LoadHarness drain [--postgres CS [--server-pid PID]] [--deliveries N] [--rounds N] [--warmup N] [--sinks N]   (see DrainBench: the processor on PostgreSQL or SQLite, in-process)
 //        WabaHooks.LoadHarness noop URL   (the baseline endpoint, started by the harness itself)
 //        WabaHooks.LoadHarness receiver URL meta|event   (the no-op destination of forward, started by it)
 if (args is ["noop", var noopUrl])
@@ -31,6 +32,11 @@ if (args is ["receiver", var receiverUrl, var receiverFormat])
 if (args is ["process", .. var processArgs])
 {
     return await ProcessBench.RunAsync(processArgs);
+}
+
+if (args is ["drain", .. var drainArgs])
+{
+    return await DrainBench.RunAsync(drainArgs);
 }
 
 if (args is ["crash-cycles", .. var crashArgs])

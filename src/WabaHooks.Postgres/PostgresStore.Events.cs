@@ -10,106 +10,79 @@ public sealed partial class PostgresStore
     private const string EventColumns = "seq, id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test";
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Three round trips whatever the batch's size, each statement multi-row over arrays: the events (with the current
+    /// status of the messages they move, locked), then the sink work, the status view and the processed marks together,
+    /// then the commit, which does not wait for the WAL flush (see below). Row by row, a batch of 256 deliveries took over a thousand round trips, and each one woke a
+    /// thread to read its answer.
+    /// </remarks>
     public Task<ProcessingResult> CommitProcessedAsync(ProcessedBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return WriteAsync(async write =>
         {
             var now = Now();
-            int stored = 0, duplicates = 0;
-            foreach (var delivery in batch.Deliveries)
+            var rows = new PostgresProcessedRows(batch);
+
+            // 1. The events, first occurrence of each key kept (in batch order, as row by row); which were stored, and
+            //    the current status of every message a status event in the batch is about.
+            var stored = new Dictionary<string, long>(rows.EventCount, StringComparer.Ordinal);
+            var current = new Dictionary<string, string?>(StringComparer.Ordinal);
+            await using (var first = write.Batch())
             {
-                int deliveryStored = 0, deliveryDuplicates = 0;
-                foreach (var e in delivery.Events)
+                // Derived data commits without waiting for its own WAL flush, as the SQLite store commits it without
+                // its own fsync: it can always be rebuilt from the inbox, which is flushed before every 200. A crash can
+                // lose the latest processing commits, never an acknowledged delivery: those deliveries are processed
+                // again and deduplicated on their keys. Anything that acted on this commit — a claim of its sink work,
+                // the next append — commits synchronously after it, and flushing the log that far makes this commit
+                // durable too.
+                first.Add("SET LOCAL synchronous_commit = off;");
+                first.Add(
+                    """
+                    INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key, locator)
+                    SELECT u.id, u.type, u.field, u.waba_id, u.phone_number_id, u.occurred_at, u.delivery_id, u.position, $13, u.raw_json, u.test, u.conversation_key, u.locator
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::integer[], $9::bytea[], $10::boolean[], $11::text[], $12::bytea[])
+                        WITH ORDINALITY AS u(id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, raw_json, test, conversation_key, locator, ord)
+                    WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys d WHERE d.id = u.id) -- removed by retention, still inside the redelivery horizon
+                    ORDER BY u.ord
+                    ON CONFLICT (id) DO NOTHING RETURNING id, seq;
+                    """,
+                    rows.EventParameters(now));
+                if (rows.Wamids.Length > 0)
                 {
-                    long? seq;
-                    await using (var insert = write.Command(
-                        """
-                        INSERT INTO events (id, type, field, waba_id, phone_number_id, occurred_at, delivery_id, position, stored_at, raw_json, test, conversation_key, locator)
-                        SELECT @id, @type, @field, @waba, @phone, @occurred, @delivery, @position, @now, @raw, @test, @conversation, @locator
-                        WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys WHERE id = @id) -- removed by retention, still inside the redelivery horizon
-                        ON CONFLICT (id) DO NOTHING RETURNING seq;
-                        """))
-                    {
-                        insert.Text("id", e.Id).Text("type", e.Type).Text("field", e.Field).Text("waba", e.WabaId).Text("phone", e.PhoneNumberId)
-                            .Long("occurred", e.OccurredAt?.ToUnixTimeMilliseconds()).Long("delivery", delivery.DeliveryId).Int("position", e.Position)
-                            .Long("now", now).Bytes("raw", e.RawJson).Bool("test", e.IsTest).Text("conversation", e.ConversationKey)
-                            .NullableBytes("locator", e.Locator);
-                        seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
-                    }
-
-                    if (seq is null)
-                    {
-                        deliveryDuplicates++;
-                        continue;
-                    }
-
-                    deliveryStored++;
-                    foreach (var sink in e.Sinks)
-                    {
-                        await using var work = write.Command(
-                            """
-                            INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
-                            VALUES (@event, @sink, @seq, @delivery, 0, 0, @now, 0, NULL, @now, @now, @conversation, @order) ON CONFLICT (event_id, sink) DO NOTHING;
-                            """);
-                        var ordered = e.ConversationKey is not null && e.OrderedSinks.Contains(sink, StringComparer.Ordinal);
-                        work.Text("event", e.Id).Text("sink", sink).Long("seq", seq).Long("delivery", delivery.DeliveryId).Long("now", now)
-                            .Text("conversation", ordered ? e.ConversationKey : null).Long("order", ordered ? e.OccurredAt?.ToUnixTimeMilliseconds() ?? now : null);
-                        await work.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (e.Status is { } status)
-                    {
-                        await ApplyStatusAsync(write, e.Id, delivery.DeliveryId, status, cancellationToken).ConfigureAwait(false);
-                    }
+                    // FOR UPDATE, in one order: two instances applying statuses of one message take turns, so the view
+                    // never moves backwards, and never deadlock on each other.
+                    first.Add(
+                        "SELECT wamid, status FROM message_status WHERE wamid = ANY($1) ORDER BY wamid FOR UPDATE;",
+                        PostgresArrays.Of(rows.Wamids, NpgsqlTypes.NpgsqlDbType.Text));
                 }
 
-                await using (var mark = write.Command(
-                    "UPDATE deliveries SET processed_at = @now, event_count = @events, duplicate_count = @duplicates, parse_error = @error WHERE id = @id;"))
+                await using var reader = await first.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    mark.Long("now", now).Int("events", deliveryStored).Int("duplicates", deliveryDuplicates).Text("error", delivery.ParseError).Long("id", delivery.DeliveryId);
-                    await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    stored.Add(reader.GetString(0), reader.GetInt64(1));
                 }
 
-                stored += deliveryStored;
-                duplicates += deliveryDuplicates;
+                if (rows.Wamids.Length > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        current[reader.GetString(0)] = reader.GetString(1);
+                    }
+                }
             }
 
-            return new ProcessingResult(stored, duplicates);
+            // 2. What follows from them, in one round trip.
+            var result = rows.Resolve(stored, current, now);
+            await using (var second = write.Batch())
+            {
+                rows.AddWrites(second, now);
+                await second.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
         }, cancellationToken);
-    }
-
-    private static async Task ApplyStatusAsync(PostgresWrite write, string eventId, long deliveryId, StatusChange status, CancellationToken cancellationToken)
-    {
-        // FOR UPDATE: two instances applying statuses of one message take turns, so the view never moves backwards.
-        string? current;
-        await using (var read = write.Command("SELECT status FROM message_status WHERE wamid = @wamid FOR UPDATE;"))
-        {
-            read.Text("wamid", status.Wamid);
-            current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }
-
-        var applied = MessageStatusOrder.ShouldAdvance(current, status.Status);
-        var timestamp = status.Timestamp?.ToUnixTimeMilliseconds();
-        if (applied)
-        {
-            await using var upsert = write.Command(
-                """
-                INSERT INTO message_status (wamid, status, recipient_id, updated_at, event_id) VALUES (@wamid, @status, @recipient, @at, @event)
-                ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, recipient_id = excluded.recipient_id, updated_at = excluded.updated_at, event_id = excluded.event_id;
-                """);
-            upsert.Text("wamid", status.Wamid).Text("status", status.Status).Text("recipient", status.RecipientId).Long("at", timestamp).Text("event", eventId);
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var timeline = write.Command(
-            """
-            INSERT INTO message_status_timeline (event_id, wamid, status, timestamp, recipient_id, delivery_id, applied)
-            VALUES (@event, @wamid, @status, @at, @recipient, @delivery, @applied) ON CONFLICT (event_id) DO NOTHING;
-            """);
-        timeline.Text("event", eventId).Text("wamid", status.Wamid).Text("status", status.Status).Long("at", timestamp)
-            .Text("recipient", status.RecipientId).Long("delivery", deliveryId).Bool("applied", applied);
-        await timeline.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

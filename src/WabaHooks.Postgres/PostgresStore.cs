@@ -1,5 +1,4 @@
 using Npgsql;
-using WabaHooks.Inbox;
 using WabaHooks.Storage;
 
 namespace WabaHooks.Postgres;
@@ -50,11 +49,36 @@ public sealed partial class PostgresStore : IWabaHooksStore
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
-        var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(ConnectionSettings(options.ConnectionString));
         RefuseMultiplexing(settings, nameof(options));
         _ = new PostgresLockTimeout(options.LockTimeout); // Fails before a data source exists to leak.
         return NpgsqlDataSource.Create(settings);
     }
+
+    /// <summary>The settings of the store's own data source: the connection string as given, with automatic preparation.</summary>
+    internal static string ConnectionSettings(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "maxautoprepare"))
+        {
+            // The store runs the same few statements over and over (the append, the processing commit, the reads):
+            // prepared once per connection, the server stops parsing and planning them each time. A connection string
+            // that sets Max Auto Prepare itself is followed, 0 included (PgBouncer before 1.21 in transaction mode
+            // cannot keep prepared statements).
+            settings.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    /// <summary>How many statements each of the store's own connections keeps prepared, unless the connection string says.</summary>
+    internal const int AutoPreparedStatements = 32;
+
+    /// <summary>Whether the connection string sets <paramref name="keyword"/> (compared without spaces or case, as Npgsql reads it).</summary>
+    private static bool Mentions(string connectionString, string keyword) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
 
     private static NpgsqlDataSource RefuseMultiplexing(NpgsqlDataSource dataSource)
     {
@@ -80,41 +104,6 @@ public sealed partial class PostgresStore : IWabaHooksStore
             await PostgresSchema.MigrateAsync(_dataSource, _lockTimeout, cancellationToken).ConfigureAwait(false);
             return 0;
         }).ConfigureAwait(false);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<InboundDelivery> batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync<IReadOnlyList<long>>(async write =>
-        {
-            // One round trip for the whole group commit (with BEGIN and the lock timeout); each insert returns its id,
-            // in batch order.
-            await using var commands = write.Batch();
-            foreach (var delivery in batch)
-            {
-                var command = new NpgsqlBatchCommand(
-                    "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;");
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.ReceivedAt.ToUnixTimeMilliseconds() });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.AppId });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.Length });
-                command.Parameters.Add(new NpgsqlParameter { Value = (int)delivery.Flags });
-                command.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { Value = (object?)delivery.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-                commands.BatchCommands.Add(command);
-            }
-
-            var ids = new long[batch.Count];
-            await using var reader = await commands.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                ids[i] = reader.GetInt64(0);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return ids;
-        }, cancellationToken);
-    }
 
     /// <inheritdoc/>
     public Task CheckWritableAsync(CancellationToken cancellationToken) =>
