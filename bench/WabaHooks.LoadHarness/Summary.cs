@@ -66,7 +66,7 @@ internal sealed class Summary(LoadOptions options, MachineInfo machine)
         md.AppendLine();
         md.AppendLine(F($"Machine: {machine.Cores} cores, {machine.CpuModel}; {machine.Kernel}; {machine.Runtime}. Commit {machine.Commit}."));
         md.AppendLine(F($"Load average before the run {machine.LoadBefore}, after {MachineInfo.LoadAverage()} (1, 5, 15 min); the run took {WallSeconds / 60:0.0} min."));
-        md.AppendLine(F($"Closed loop: wrk, {options.Threads} threads, {options.Connections} connections, {options.Warmup} s warm-up then {options.Duration} s, the {Directory.GetFiles(options.PayloadDirectory, "*.json").Length} example payloads in turn, pre-signed; client and server share the machine."));
+        md.AppendLine(F($"Closed loop: wrk, {options.Threads} threads, {options.Connections} connections, {options.Warmup} s warm-up then {options.Duration} s, the {Directory.GetFiles(options.PayloadDirectory, "*.json").Length} example payloads in turn, pre-signed; client and server share the machine. The no-op endpoint runs under `serve`'s runtime configuration (thread pool, GC); Node.js is one process, as in the issue."));
         md.AppendLine();
 
         md.AppendLine("| endpoint | req/s | p50 | p99 | server CPU / request | peak RSS | non-200 |");
