@@ -93,17 +93,17 @@ internal sealed class Summary(LoadOptions options, MachineInfo machine)
         md.AppendLine();
         md.AppendLine("| target (issue #19) | goal | measured | |");
         md.AppendLine("|---|---|---:|---|");
-        Target(md, "durable ingest ÷ no-op (`serve` SQLite, processor running)", "≥ 0.60×", Sqlite.RequestsPerSecond / NoOp.RequestsPerSecond, 0.6, higherIsBetter: true, "0.00×");
+        Target(md, "durable ingest ÷ no-op (`serve` SQLite, processor running)", "≥ 0.60×", Sqlite.RequestsPerSecond / NoOp.RequestsPerSecond, 0.6, higherIsBetter: true, "0.000×");
         if (Postgres is not null)
         {
-            Target(md, "PostgreSQL ingest ÷ SQLite ingest", "≥ 0.80×", Postgres.RequestsPerSecond / Sqlite.RequestsPerSecond, 0.8, higherIsBetter: true, "0.00×");
+            Target(md, "PostgreSQL ingest ÷ SQLite ingest", "≥ 0.80×", Postgres.RequestsPerSecond / Sqlite.RequestsPerSecond, 0.8, higherIsBetter: true, "0.000×");
         }
         else
         {
             md.AppendLine("| PostgreSQL ingest ÷ SQLite ingest | ≥ 0.80× | not run (no PostgreSQL) | NOT MEASURED |");
         }
 
-        Target(md, "`serve` SQLite ÷ raw Node.js HMAC endpoint", "> 1.00× (ahead)", Sqlite.RequestsPerSecond / Node.RequestsPerSecond, 1.0, higherIsBetter: true, "0.00×", strict: true);
+        Target(md, "`serve` SQLite ÷ raw Node.js HMAC endpoint", "> 1.00× (ahead)", Sqlite.RequestsPerSecond / Node.RequestsPerSecond, 1.0, higherIsBetter: true, "0.000×", strict: true);
         var parkedProcessed = Parked.Stored - Parked.Unprocessed;
         if (parkedProcessed > Parked.Stored * 0.02 + 300)
         {
