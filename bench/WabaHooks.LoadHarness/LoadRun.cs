@@ -34,10 +34,9 @@ internal static class LoadRun
         {
             var script = WrkScript.Write(options.PayloadDirectory, Secret, "/webhook", Path.Combine(work.FullName, "post.lua"));
             var payloads = new UniquePayloads(options.PayloadDirectory, Secret);
-            var self = Path.Combine(AppContext.BaseDirectory, "WabaHooks.LoadHarness.dll");
             var summary = new Summary(options, machine);
 
-            await using (var noop = await ServerProcess.StartAsync(["dotnet", self, "noop", $"http://127.0.0.1:{Ports.Free()}"], work.FullName))
+            await using (var noop = await ServerProcess.StartAsync(NoopCommand(options), work.FullName))
             {
                 summary.NoOp = await ClosedLoop.RunAsync("no-op endpoint (Kestrel: reads the body, answers 200)", noop, script, options, payloads, checksSignatures: false);
             }
@@ -86,6 +85,19 @@ internal static class LoadRun
 
     /// <summary>The processor's batch window set to 12 hours: after its first small batch it sleeps, and only the receive path runs.</summary>
     public static readonly IReadOnlyDictionary<string, string> Parked = new Dictionary<string, string> { ["WabaHooks__Processor__BatchWindow"] = "12:00:00" };
+
+    /// <summary>
+    /// The no-op endpoint on a free port, under <c>serve</c>'s own runtime configuration (its thread-pool and GC
+    /// settings) when it is there: the ratio to it should measure the work serve does, not a runtime setting.
+    /// </summary>
+    public static List<string> NoopCommand(LoadOptions options)
+    {
+        var self = Path.Combine(AppContext.BaseDirectory, "WabaHooks.LoadHarness.dll");
+        var serveRuntime = Path.ChangeExtension(options.CliPath, ".runtimeconfig.json");
+        List<string> command = File.Exists(serveRuntime) ? ["dotnet", "exec", "--runtimeconfig", serveRuntime, self] : ["dotnet", self];
+        command.AddRange(["noop", $"http://127.0.0.1:{Ports.Free()}"]);
+        return command;
+    }
 
     /// <summary><c>wabahooks serve</c> on its own ports (the admin listener included, as deployed) and data dir.</summary>
     public static Task<ServerProcess> StartServeAsync(

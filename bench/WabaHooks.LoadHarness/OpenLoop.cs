@@ -17,7 +17,7 @@ internal static partial class OpenLoop
 {
     public static async Task<OpenLoopResult> RunAsync(Uri callback, UniquePayloads payloads, double rate, TimeSpan duration, int connections)
     {
-        var total = (long)(rate * duration.TotalSeconds);
+        var total = Math.Max(1, (long)(rate * duration.TotalSeconds));
         var latencyMs = new double[total];
         var sendLateTicks = new long[total];
         var statuses = new int[total];

@@ -44,8 +44,7 @@ internal static class OpenLoopPhase
     {
         var seconds = Math.Min(10, Math.Max(5, options.OpenLoopDuration / 3));
         Console.Error.WriteLine($"== open loop: the no-op endpoint at {rate:N0} req/s for {seconds} s (the client's floor)");
-        var self = Path.Combine(AppContext.BaseDirectory, "WabaHooks.LoadHarness.dll");
-        await using var noop = await ServerProcess.StartAsync(["dotnet", self, "noop", $"http://127.0.0.1:{Ports.Free()}"], workDirectory);
+        await using var noop = await ServerProcess.StartAsync(LoadRun.NoopCommand(options), workDirectory);
         await OpenLoop.PostAsync(noop.Callback, payloads, (long)Math.Clamp(rate * options.Warmup, 1_000, 50_000), connections: 32);
         return await OpenLoop.RunAsync(noop.Callback, payloads, rate, TimeSpan.FromSeconds(seconds), options.OpenLoopConnections);
     }
