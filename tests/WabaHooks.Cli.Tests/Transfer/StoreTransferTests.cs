@@ -54,6 +54,7 @@ public sealed class StoreTransferTests(PostgresServer postgres) : IClassFixture<
         // Only the pending events are due: the delivered one is not sent again, the dead letter waits for a retry.
         var due = await store.ClaimDueAsync(Sink, 10, now, TimeSpan.FromMinutes(1), Ct);
         Assert.Equal(["msg:pending", "msg:retrying"], due.Select(d => d.EventId).Order(StringComparer.Ordinal));
+        Assert.All(due, d => Assert.Equal(LocatorOf(d.EventId), d.Event!.Locator.ToArray()));
         await store.RecordAttemptsAsync([.. due.Select(d => new SinkOutcome(d, new SinkAttempt(d.EventId, Sink, d.Attempts + 1, now, TimeSpan.Zero, true, 200, null, null), null))], Ct);
         Assert.Empty(await store.ClaimDueAsync(Sink, 10, now.AddDays(30), TimeSpan.FromMinutes(1), Ct));
         Assert.Equal(2, (await store.ListAttemptsAsync("msg:retrying", Sink, Ct)).Count);
@@ -127,7 +128,13 @@ public sealed class StoreTransferTests(PostgresServer postgres) : IClassFixture<
 
     private static NewEvent Event(string id, StatusChange? status = null) =>
         new(id, status is null ? "messages.text" : "statuses.read", status is null ? "messages" : "statuses", "waba-1", "phone-1", T0, 0,
-            Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), status, [Sink]);
+            Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"), status, [Sink])
+        {
+            Locator = LocatorOf(id),
+        };
+
+    // Opaque to the copy: any bytes tell whether the column travelled.
+    private static byte[] LocatorOf(string id) => Encoding.UTF8.GetBytes($"locator of {id}");
 
     /// <summary>
     /// A SQLite store with one delivered event (a status), one pending, one pending after a failed attempt, and one
