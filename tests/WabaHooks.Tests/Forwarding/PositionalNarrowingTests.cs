@@ -3,6 +3,7 @@ using WabaHooks.Destinations;
 using WabaHooks.Events;
 using WabaHooks.Inbox;
 using WabaHooks.Storage;
+using WabaHooks.Testing.Fuzzing;
 using Fixtures = WabaHooks.Testing.ExamplePayloads;
 
 namespace WabaHooks.Tests.Forwarding;
@@ -55,6 +56,51 @@ public sealed class PositionalNarrowingTests
         }
 
         Assert.True(compared >= Math.Min(all.Count, 1), "nothing was compared");
+    }
+
+    [Fact]
+    public void Narrowing_mutated_deliveries_by_position_writes_the_same_bytes_as_narrowing_against_their_split()
+    {
+        // Shapes Meta does not send (types swapped, properties removed or repeated): wherever the split-based
+        // narrowing builds an envelope, the positional one builds the same.
+        var mutator = new PayloadMutator(19, PayloadMutator.ReadTemplates(Fixtures.EmbeddedDirectory), 64 * 1024);
+        var failures = new List<string>();
+        var compared = 0;
+        for (var index = 0; index < 8000 && failures.Count < 5; index++)
+        {
+            var fuzz = mutator.Make(index);
+            var split = DeliverySplitter.Split(fuzz.Body, 1);
+            if (!split.IsSuccess || split.Events.Count < 2 || split.Events.Any(e => e.RawJson.IsEmpty))
+            {
+                continue;
+            }
+
+            var all = split.Events;
+            var rebuilt = Rebuild(fuzz.Body, all);
+            foreach (var subset in Subsets(all.Count).Take(40))
+            {
+                ReadOnlyMemory<byte> expected;
+                try
+                {
+                    expected = MetaEnvelope.Narrow(fuzz.Body, all, subset.Select(i => all[i]).ToArray());
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+
+                var actual = MetaEnvelope.Narrow(fuzz.Body, subset.Select(i => rebuilt[i]).ToArray());
+                compared++;
+                if (!expected.Span.SequenceEqual(actual.Span))
+                {
+                    failures.Add($"events [{string.Join(",", subset)}] of {fuzz.Describe()}:\nexpected {Encoding.UTF8.GetString(expected.Span)}\nactual   {Encoding.UTF8.GetString(actual.Span)}");
+                    break;
+                }
+            }
+        }
+
+        Assert.True(compared > 1000, $"only {compared} narrowings compared");
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
     [Fact]
