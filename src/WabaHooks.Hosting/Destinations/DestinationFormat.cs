@@ -7,7 +7,7 @@ public enum DestinationFormat
     /// Meta's own envelope, signed with <c>X-Hub-Signature-256</c> under the destination's secret, so an existing
     /// WhatsApp webhook handler works behind WabaHooks unchanged. The whole delivery as Meta sent it when every event
     /// in it is for the destination; otherwise an envelope narrowed to those events
-    /// (see <see cref="WabaHooks.Destinations.MetaEnvelope.Narrow"/>).
+    /// (see <see cref="WabaHooks.Destinations.MetaEnvelope"/>).
     /// </summary>
     Meta = 0,
 

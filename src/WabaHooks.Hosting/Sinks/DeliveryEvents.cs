@@ -9,12 +9,16 @@ namespace WabaHooks.Hosting.Sinks;
 /// The claimed events of one delivery, rebuilt for dispatch. Typed events are not stored: the raw bytes are the record.
 /// An event stored with its locator is rebuilt from the slices it names (<see cref="StoredEvents.TryRebuild"/>), with
 /// no split, so it is exactly the event the processor stored whatever the splitter does now; one stored before
-/// locators were is found by splitting the delivery again, as it always was.
+/// locators were is found by splitting the delivery again, as it always was. A narrowed envelope likewise comes from the
+/// stored positions alone when every carried event was rebuilt from its locator.
 /// </summary>
 internal sealed class DeliveryEvents
 {
     private Dictionary<string, WabaEvent>? _byId;
     private IReadOnlyList<WabaEvent>? _all;
+
+    // The events rebuilt from their locators, by reference: those a narrowed envelope can find by position alone.
+    private readonly HashSet<WabaEvent> _located = new(ReferenceEqualityComparer.Instance);
 
     private DeliveryEvents(Delivery delivery) => Delivery = delivery;
 
@@ -26,6 +30,7 @@ internal sealed class DeliveryEvents
         if (item.Event is { } stored && StoredEvents.TryRebuild(Delivery, item.EventId, stored, out var rebuilt))
         {
             e = rebuilt;
+            _located.Add(rebuilt);
             return true;
         }
 
@@ -34,13 +39,22 @@ internal sealed class DeliveryEvents
 
     /// <summary>
     /// The body in Meta's format for <paramref name="carried"/>: the delivery's own bytes, unparsed, when they are all
-    /// of its events as stored; otherwise the delivery narrowed to them (<see cref="MetaEnvelope.Narrow"/>).
+    /// of its events as stored; otherwise the delivery narrowed to them: by where their stored slices lie when each was
+    /// rebuilt from its locator (<see cref="MetaEnvelope.Narrow(ReadOnlyMemory{byte}, IReadOnlyCollection{WabaEvent})"/>,
+    /// so an upgrade that changes the splitter still narrows them as stored), or against a new split for work stored
+    /// before locators were.
     /// </summary>
     public ReadOnlyMemory<byte> NarrowTo(IReadOnlyCollection<WabaEvent> carried)
     {
         if (StoredEvents.AreWholeDelivery(carried))
         {
             return Delivery.Body;
+        }
+
+        // An empty slice (a change with no value, a shape Meta does not send) has no position to narrow by.
+        if (carried.All(e => _located.Contains(e) && !e.RawJson.IsEmpty))
+        {
+            return MetaEnvelope.Narrow(Delivery.Body, carried);
         }
 
         Split();

@@ -12,7 +12,7 @@ using WabaHooks.Payloads.Serialization;
 namespace WabaHooks.Destinations;
 
 /// <summary>
-/// Writes the narrowed envelope <see cref="MetaEnvelope.Narrow"/> describes. The body is parsed over its own memory,
+/// Writes the narrowed envelope <see cref="MetaEnvelope.Narrow(ReadOnlyMemory{byte}, IReadOnlyList{WabaEvent}, IReadOnlyCollection{WabaEvent})"/> describes. The body is parsed over its own memory,
 /// so every copied value is written from its exact slice. A part that loses nothing is copied whole rather than
 /// rebuilt, so that an event whose raw JSON is a whole value (errors, changes) keeps its bytes, and so its ID.
 /// </summary>
@@ -23,11 +23,11 @@ namespace WabaHooks.Destinations;
 /// </remarks>
 internal sealed class EnvelopeNarrower
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = LazyPayloads.ReaderOptions.MaxDepth };
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = LazyPayloads.ReaderOptions.MaxDepth };
 
     // Only property names go through the encoder (values are raw); the relaxed one leaves printable ASCII as it is, and
     // the body is never embedded in HTML.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ReadOnlyMemory<byte> _body;
     private readonly IReadOnlyList<WabaEvent> _all;
@@ -353,13 +353,13 @@ internal sealed class EnvelopeNarrower
         return offset >= start && offset + slice.Length <= start + length;
     }
 
-    private static void Copy(Utf8JsonWriter writer, JsonProperty property)
+    internal static void Copy(Utf8JsonWriter writer, JsonProperty property)
     {
         WriteName(writer, property);
         writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(property.Value), skipInputValidation: true);
     }
 
-    private static void WriteName(Utf8JsonWriter writer, JsonProperty property)
+    internal static void WriteName(Utf8JsonWriter writer, JsonProperty property)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
         if (!IsText(raw))

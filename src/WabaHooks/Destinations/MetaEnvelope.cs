@@ -73,4 +73,30 @@ public static class MetaEnvelope
         var kept = KeptEvents.Mark(body.Span, all, keep);
         return kept.AsSpan().Contains(false) ? EnvelopeNarrower.Write(body, all, kept) : body;
     }
+
+    /// <summary>
+    /// Narrows a delivery to some of its events, found by where their raw JSON lies in <paramref name="body"/> alone:
+    /// no split, so events rebuilt from their stored locators (<see cref="StoredEvents.TryRebuild"/>) are narrowed as
+    /// they were stored, whatever the current splitter makes of the body.
+    /// </summary>
+    /// <param name="body">The delivery body, exactly as received.</param>
+    /// <param name="carried">
+    /// The events to keep, each a slice of <paramref name="body"/>: items (messages, statuses, calls, list items) are
+    /// elements of a list of a change's value; an errors or whole-change event is the value itself.
+    /// </param>
+    /// <returns>
+    /// The body to send, by the rules of <see cref="Narrow(ReadOnlyMemory{byte}, IReadOnlyList{WabaEvent}, IReadOnlyCollection{WabaEvent})"/>,
+    /// with "an event left out" read as "a part the carried events do not cover": an item of the field's own lists
+    /// (or of a list holding a carried item) that is not carried, value-level <c>errors</c> of a <c>messages</c> or
+    /// <c>calls</c> value whose errors event is not carried, a <c>messages</c>, <c>calls</c> or <c>statuses</c>
+    /// property that is no list and whose whole-change event is not carried, an entry or change holding no carried
+    /// event. For a subset of the events today's splitter gives, the result is the same bytes as that overload's.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="carried"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// An event's raw JSON is empty or not a slice of <paramref name="body"/>, or lies where no event of an envelope
+    /// can lie; or <paramref name="body"/> is not a JSON object.
+    /// </exception>
+    public static ReadOnlyMemory<byte> Narrow(ReadOnlyMemory<byte> body, IReadOnlyCollection<WabaEvent> carried) =>
+        PositionalNarrower.Write(body, carried);
 }

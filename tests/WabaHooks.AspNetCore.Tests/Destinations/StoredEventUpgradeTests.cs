@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using WabaHooks.Destinations;
 using WabaHooks.Events;
 using WabaHooks.Hosting;
 using WabaHooks.Inbox;
@@ -131,6 +132,40 @@ public sealed class StoredEventUpgradeTests
         Assert.Equal(count, standard.Received.Select(Received.KeyOfEvent).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_meta_destination_taking_part_of_a_delivery_stored_under_another_split_gets_it_narrowed_by_the_stored_positions()
+    {
+        using var dir = new TempDirectory();
+        await using var meta = await DestinationServer.StartAsync();
+        var body = ExamplePayloads.Read("messages-batched-mixed.json");
+        // The older release's view: the same slices under keys of its own, so the current split finds none of them;
+        // the destination takes the message and the second status, not the first status.
+        await SeedAsync(dir.Path, body, delivery =>
+        {
+            var split = DeliverySplitter.Split(delivery).Events;
+            Assert.Equal([WabaEventKind.Message, WabaEventKind.Status, WabaEventKind.Status], split.Select(e => e.Kind));
+            return
+            [
+                Stored(split[0], "v0:message", delivery, split.Count, ["destination:crm"]),
+                Stored(split[1], "v0:status-1", delivery, split.Count, []),
+                Stored(split[2], "v0:status-2", delivery, split.Count, ["destination:crm"]),
+            ];
+        });
+        // What the narrowing against a split gives when the split agrees; with the stored keys it has none to match.
+        var current = DeliverySplitter.Split(body, 1).Events;
+        var expected = MetaEnvelope.Narrow(body, current, [current[0], current[2]]).ToArray();
+        Assert.DoesNotContain(current, e => e.Id.StartsWith("v0:", StringComparison.Ordinal));
+
+        await using var gateway = await Destinations.StartGatewayAsync(dir.Path, Destinations.Meta("crm", meta));
+        await meta.WaitUntilAsync(r => r.Count >= 1, Bound, "the delivery narrowed to the destination's events");
+        await Await.UntilAsync(
+            async () => (await gateway.Store.ListAttemptsAsync("v0:status-2", "destination:crm", Ct)).Any(a => a.Succeeded),
+            "the narrowed request recorded as delivered");
+
+        Assert.Equal(expected, Assert.Single(meta.Received).Body);
+        Assert.Empty(await gateway.Store.ListDeadLettersAsync(null, 10, Ct));
+    }
+
     /// <summary>Appends <paramref name="body"/> and stores what <paramref name="events"/> makes of it, as a release before this one did.</summary>
     private static async Task SeedAsync(string dataDir, byte[] body, Func<Delivery, IReadOnlyList<NewEvent>> events)
     {
@@ -143,8 +178,11 @@ public sealed class StoredEventUpgradeTests
 
     /// <summary>An event stored under <paramref name="key"/> for every sink of these tests, with its locator.</summary>
     private static NewEvent Stored(WabaEvent e, string key, Delivery delivery, int eventsInDelivery) =>
-        new(key, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.OccurredAt, e.Position, e.RawJson.ToArray(), null,
-            ["destination:crm", "destination:analytics", Handler])
+        Stored(e, key, delivery, eventsInDelivery, ["destination:crm", "destination:analytics", Handler]);
+
+    /// <summary>An event stored under <paramref name="key"/> for <paramref name="sinks"/>, with its locator.</summary>
+    private static NewEvent Stored(WabaEvent e, string key, Delivery delivery, int eventsInDelivery, string[] sinks) =>
+        new(key, e.Type, e.Field, e.WabaId, e.PhoneNumberId, e.OccurredAt, e.Position, e.RawJson.ToArray(), null, sinks)
         {
             Locator = StoredEvents.Locate(e, delivery.Body.Span, eventsInDelivery),
         };
