@@ -61,6 +61,14 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Runs an INSERT; the id (rowid) of the row it added.</summary>
+    public long Insert()
+    {
+        Execute();
+        // Cheaper than RETURNING, which would make the statement yield a row per insert; reset leaves it as it is.
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     /// <summary>Runs a query; whether it returned a row.</summary>
     public bool Exists()
     {
