@@ -19,6 +19,14 @@ internal static class GatewayTelemetry
 {
     public const string DefaultServiceName = "wabahooks";
 
+    /// <summary>
+    /// The most tag combinations each metric stream keeps; further ones add to one overflow point
+    /// (<c>otel.metric.overflow="true"</c>), visibly. The SDK's default of 2,000 pre-allocates a 144 KB array per stream,
+    /// about 7 MB over serve's ~50 streams, on the large-object heap; the tags here are bounded far below this (outcomes,
+    /// event types, destinations, handlers, routes).
+    /// </summary>
+    public const int CardinalityLimit = 500;
+
     public static void Add(WebApplicationBuilder builder, bool prometheus)
     {
         // The SDK reads the standard OTEL_* variables itself (endpoint, protocol, headers); the service name is set here
@@ -35,6 +43,7 @@ internal static class GatewayTelemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(WabaHooksTelemetry.MeterName)
+                    .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit })
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();

@@ -56,6 +56,10 @@ public sealed partial class ServeMetricsTests : IDisposable
             Assert.Equal(1, Value(scrape, "wabahooks_events_produced_total", "wabahooks_event_type=\"statuses.read\""));
             Assert.Equal(3, Value(scrape, "wabahooks_inbox_commit_size_sum"));
             Assert.True(Value(scrape, "wabahooks_inbox_commit_duration_seconds_count") >= 1);
+            // The view that bounds each stream's cardinality keeps the instruments' own bucket boundaries.
+            Assert.Contains("wabahooks_inbox_commit_size_bucket{", scrape, StringComparison.Ordinal);
+            Assert.Matches("wabahooks_inbox_commit_size_bucket\\{[^}]*le=\"1024\"", scrape);
+            Assert.Matches("wabahooks_inbox_commit_duration_seconds_bucket\\{[^}]*le=\"0.0005\"", scrape);
             Assert.Contains("service_name=\"wabahooks\"", scrape, StringComparison.Ordinal);
             // Runtime and ASP.NET Core metrics come with them.
             Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
