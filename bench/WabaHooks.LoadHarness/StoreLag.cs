@@ -27,7 +27,7 @@ internal sealed class StoreLag : IDisposable
     public LagReading Read()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT count(*), min(received_at), (SELECT max(id) FROM deliveries) FROM deliveries WHERE processed_at IS NULL;";
+        command.CommandText = "SELECT count(*), min(d.received_at), (SELECT max(id) FROM deliveries) FROM delivery_pending p JOIN deliveries d ON d.id = p.id;";
         using var reader = command.ExecuteReader();
         reader.Read();
         var unprocessed = reader.GetInt64(0);

@@ -224,9 +224,12 @@ internal sealed class PostgresProcessedRows
 
         batch.Add(
             """
-            UPDATE deliveries d SET processed_at = $1, event_count = u.events, duplicate_count = u.duplicates, parse_error = u.error
-            FROM unnest($2::bigint[], $3::integer[], $4::integer[], $5::text[]) AS u(id, events, duplicates, error)
-            WHERE d.id = u.id;
+            WITH marked AS (SELECT * FROM unnest($2::bigint[], $3::integer[], $4::integer[], $5::text[]) AS u(id, events, duplicates, error)),
+            done AS (DELETE FROM delivery_pending p USING marked WHERE p.id = marked.id)
+            INSERT INTO delivery_outcomes (delivery_id, processed_at, event_count, duplicate_count, parse_error)
+            SELECT id, $1, events, duplicates, error FROM marked
+            ON CONFLICT (delivery_id) DO UPDATE SET processed_at = excluded.processed_at, event_count = excluded.event_count,
+                duplicate_count = excluded.duplicate_count, parse_error = excluded.parse_error;
             """,
             PostgresArrays.Scalar(now, NpgsqlDbType.Bigint),
             PostgresArrays.Of(_marked, NpgsqlDbType.Bigint),

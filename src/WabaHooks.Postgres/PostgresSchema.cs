@@ -181,6 +181,41 @@ internal static class PostgresSchema
         -- events stored before: dispatch splits their delivery, as it did.
         ALTER TABLE events ADD COLUMN locator BYTEA;
         """,
+        """
+        -- What the processor made of each delivery moves out of the delivery's row. Setting four small fields on that row
+        -- wrote a new version of the whole row, body and all, with new entries in its indexes and the row again in the
+        -- write-ahead log: about 19 µs of the server's time per delivery, against under 4 µs for the narrow rows below.
+        -- A delivery waits in delivery_pending until the processor removes it there and adds its delivery_outcomes row,
+        -- in one transaction. The pending row is added by a trigger, once per INSERT statement over all its rows, so
+        -- every writer of deliveries queues what it adds, an instance of an older release during an upgrade too. The
+        -- four columns of deliveries stay, no longer read or written: dropping them would lock the table against the
+        -- instances still running.
+        CREATE TABLE delivery_pending (
+            id BIGINT PRIMARY KEY -- a delivery not yet processed
+        );
+        CREATE TABLE delivery_outcomes (
+            delivery_id     BIGINT  PRIMARY KEY,
+            processed_at    BIGINT  NOT NULL, -- unix milliseconds
+            event_count     INTEGER NOT NULL,
+            duplicate_count INTEGER NOT NULL,
+            parse_error     TEXT
+        );
+        INSERT INTO delivery_pending (id) SELECT id FROM deliveries WHERE processed_at IS NULL;
+        INSERT INTO delivery_outcomes (delivery_id, processed_at, event_count, duplicate_count, parse_error)
+            SELECT id, processed_at, coalesce(event_count, 0), coalesce(duplicate_count, 0), parse_error FROM deliveries WHERE processed_at IS NOT NULL;
+        DROP INDEX deliveries_unprocessed;
+        DROP INDEX deliveries_failed;
+        DROP INDEX deliveries_by_processed;
+        CREATE INDEX delivery_outcomes_by_processed ON delivery_outcomes (processed_at);
+        CREATE INDEX delivery_outcomes_failed ON delivery_outcomes (delivery_id) WHERE parse_error IS NOT NULL;
+        CREATE FUNCTION wabahooks_queue_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO delivery_pending (id) SELECT id FROM added ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER deliveries_queue AFTER INSERT ON deliveries REFERENCING NEW TABLE AS added
+            FOR EACH STATEMENT EXECUTE FUNCTION wabahooks_queue_deliveries();
+        """,
     ];
 
     /// <summary>The schema version this build writes (the highest row of <c>wabahooks_schema</c>).</summary>

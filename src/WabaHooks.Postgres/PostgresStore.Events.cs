@@ -133,7 +133,7 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
-        ListOutcomesAsync("processed_at IS NOT NULL", limit, beforeId, cancellationToken);
+        ListOutcomesAsync("TRUE", limit, beforeId, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
@@ -141,7 +141,7 @@ public sealed partial class PostgresStore
 
     private Task<IReadOnlyList<DeliveryOutcome>> ListOutcomesAsync(string condition, int limit, long? beforeId, CancellationToken cancellationToken) =>
         ReadRowsAsync(
-            $"SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE {condition} AND id < @before ORDER BY id DESC LIMIT @limit;",
+            $"SELECT delivery_id, event_count, duplicate_count, parse_error, processed_at FROM delivery_outcomes WHERE {condition} AND delivery_id < @before ORDER BY delivery_id DESC LIMIT @limit;",
             c => c.Long("before", beforeId ?? long.MaxValue).Int("limit", limit),
             r => new DeliveryOutcome(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.Time(4)),
             cancellationToken);
@@ -150,10 +150,16 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<long>>(async write =>
         {
-            const string Reset = "UPDATE deliveries SET processed_at = NULL, event_count = NULL, duplicate_count = NULL, parse_error = NULL";
+            // A delivery goes back to the processor: its outcome is forgotten and it waits again.
+            static string Reset(string condition) =>
+                $"""
+                WITH gone AS (DELETE FROM delivery_outcomes WHERE {condition} RETURNING delivery_id),
+                queued AS (INSERT INTO delivery_pending (id) SELECT delivery_id FROM gone ON CONFLICT DO NOTHING)
+                SELECT delivery_id FROM gone;
+                """;
             await using var command = deliveryIds is null
-                ? write.Command(Reset + " WHERE parse_error IS NOT NULL RETURNING id;")
-                : write.Command(Reset + " WHERE id = ANY(@ids) AND processed_at IS NOT NULL RETURNING id;");
+                ? write.Command(Reset("parse_error IS NOT NULL"))
+                : write.Command(Reset("delivery_id = ANY(@ids)"));
             if (deliveryIds is not null)
             {
                 command.Parameters.AddWithValue("ids", deliveryIds.ToArray());

@@ -12,7 +12,7 @@ public sealed partial class PostgresStore : IRetentionStore
     private const string PrunableEvents =
         "FROM events e WHERE e.stored_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_id = e.id AND w.state <> 1)";
     private const string PrunableDeliveries =
-        "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND w.state <> 1)";
+        "FROM delivery_outcomes o WHERE o.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = o.delivery_id AND w.state <> 1)";
     private const string PrunableDedupeKeys = "FROM dedupe_keys WHERE stored_at < @cut";
 
     // Entries are appended in time order, so the oldest ids are the oldest entries and the step stops at its limit.
@@ -65,8 +65,10 @@ public sealed partial class PostgresStore : IRetentionStore
         var deliveries = await PruneStepAsync(
             $"""
             WITH gone AS (
-                DELETE FROM deliveries WHERE id IN (SELECT d.id {PrunableDeliveries} ORDER BY d.processed_at LIMIT @limit FOR UPDATE SKIP LOCKED)
-                RETURNING 1)
+                DELETE FROM delivery_outcomes WHERE delivery_id IN (
+                    SELECT o.delivery_id {PrunableDeliveries} ORDER BY o.processed_at LIMIT @limit FOR UPDATE SKIP LOCKED)
+                RETURNING delivery_id),
+            bodies AS (DELETE FROM deliveries d USING gone WHERE d.id = gone.delivery_id)
             SELECT count(*) FROM gone;
             """, cutoffs.Deliveries, cutoffs, batchSize, cancellationToken).ConfigureAwait(false);
         var keys = await PruneStepAsync(
@@ -114,7 +116,7 @@ public sealed partial class PostgresStore : IRetentionStore
             "FROM events e WHERE e.stored_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_id = e.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= @dead)))",
             cutoffs.Events).ConfigureAwait(false);
         var deliveries = await Count(
-            "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= @dead)))",
+            "FROM delivery_outcomes o WHERE o.processed_at < @cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = o.delivery_id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= @dead)))",
             cutoffs.Deliveries).ConfigureAwait(false);
         var keys = await Count(PrunableDedupeKeys, cutoffs.DedupeHorizon).ConfigureAwait(false);
         var audit = cutoffs.AuditLog is { } auditCut ? await Count(PrunableAuditLog, auditCut).ConfigureAwait(false) : 0;
@@ -128,7 +130,7 @@ public sealed partial class PostgresStore : IRetentionStore
     /// <inheritdoc/>
     public async Task<DateTimeOffset?> GetOldestProcessedAsync(CancellationToken cancellationToken)
     {
-        var rows = await ReadRowsAsync("SELECT min(processed_at) FROM deliveries WHERE processed_at IS NOT NULL;", _ => { },
+        var rows = await ReadRowsAsync("SELECT min(processed_at) FROM delivery_outcomes;", _ => { },
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), cancellationToken).ConfigureAwait(false);
         return rows[0];
     }

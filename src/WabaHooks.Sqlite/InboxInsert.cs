@@ -4,7 +4,7 @@ using WabaHooks.Inbox;
 namespace WabaHooks.Sqlite;
 
 /// <summary>
-/// The inbox's one INSERT, prepared once on the writer connection and bound through SQLite's own API
+/// The inbox's INSERT (the delivery, and its id in <c>delivery_pending</c>), prepared once on the writer connection and bound through SQLite's own API
 /// (<see cref="RawStatement"/>) for each delivery: the body is bound from its span, with no copy to an exact-size array
 /// and no boxed parameter values.
 /// </summary>
@@ -20,8 +20,9 @@ internal sealed class InboxInsert(SqliteConnection connection) : IDisposable
         "INSERT INTO deliveries (received_at, app_id, length, flags, body, trace_parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6);";
 
     private readonly RawStatement _statement = new(connection, Sql);
+    private readonly RawStatement _pending = new(connection, "INSERT INTO delivery_pending (id) VALUES (?1);");
 
-    /// <summary>Inserts one delivery and returns its id.</summary>
+    /// <summary>Inserts one delivery, and its id as waiting for the processor, and returns the id.</summary>
     /// <exception cref="SqliteException">SQLite refused or could not write the row.</exception>
     public long Execute(InboundDelivery delivery)
     {
@@ -31,8 +32,15 @@ internal sealed class InboxInsert(SqliteConnection connection) : IDisposable
         _statement.Int64(4, (long)delivery.Flags);
         _statement.Blob(5, delivery.Body.Span);
         _statement.Text(6, delivery.TraceParent);
-        return _statement.Insert();
+        var id = _statement.Insert();
+        _pending.Int64(1, id);
+        _pending.Execute();
+        return id;
     }
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        _statement.Dispose();
+        _pending.Dispose();
+    }
 }

@@ -13,6 +13,7 @@ internal sealed class ProcessingStatements : IDisposable
     private readonly RawStatement _event;
     private readonly RawStatement _work;
     private readonly RawStatement _mark;
+    private readonly RawStatement _unpend;
     private readonly RawStatement? _dedupe;
     private StatusCommands? _status;
 
@@ -32,10 +33,15 @@ internal sealed class ProcessingStatements : IDisposable
             """
             INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
             VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, 0, NULL, ?5, ?5, ?6, ?7)
-            ON CONFLICT (event_id, sink) DO NOTHING;
+            ON CONFLICT (event_seq, sink) DO NOTHING;
             """);
         _mark = new RawStatement(connection,
-            "UPDATE deliveries SET processed_at = ?1, event_count = ?2, duplicate_count = ?3, parse_error = ?4 WHERE id = ?5;");
+            """
+            INSERT INTO delivery_outcomes (processed_at, event_count, duplicate_count, parse_error, delivery_id) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (delivery_id) DO UPDATE SET processed_at = excluded.processed_at, event_count = excluded.event_count,
+                duplicate_count = excluded.duplicate_count, parse_error = excluded.parse_error;
+            """);
+        _unpend = new RawStatement(connection, "DELETE FROM delivery_pending WHERE id = ?1;");
 
         // Keys of events removed by retention, still inside Meta's redelivery horizon. Until retention has removed an
         // event there are none, and no event of this batch needs the probe (the commit holds the write lock, so none
@@ -117,6 +123,8 @@ internal sealed class ProcessingStatements : IDisposable
         _mark.Text(4, parseError);
         _mark.Int64(5, deliveryId);
         _mark.Execute();
+        _unpend.Int64(1, deliveryId);
+        _unpend.Execute();
     }
 
     public void Dispose()
@@ -124,6 +132,7 @@ internal sealed class ProcessingStatements : IDisposable
         _event.Dispose();
         _work.Dispose();
         _mark.Dispose();
+        _unpend.Dispose();
         _dedupe?.Dispose();
         _status?.Dispose();
     }

@@ -17,7 +17,7 @@ internal sealed class SinkWorkCommands : IDisposable
         Connection = connection;
         Paused = Make("SELECT 1 FROM sink_pauses WHERE sink = $sink;", "$sink");
         Claim = Make(SqliteStore.ClaimSql, "$sink", "$now", "$limit");
-        Lease = Make("UPDATE sink_work SET lease_until = $until WHERE event_id = $event AND sink = $sink;", "$until", "$event", "$sink");
+        Lease = Make("UPDATE sink_work SET lease_until = $until WHERE event_seq = $seq AND sink = $sink;", "$until", "$seq", "$sink");
         OrderedClaim = Make(SqliteStore.OrderedClaimSql, "$sink", "$now", "$settled", "$limit");
         LeaseConversation = Make(
             """
@@ -34,9 +34,9 @@ internal sealed class SinkWorkCommands : IDisposable
         RecordOutcome = Make(
             """
             UPDATE sink_work SET state = $state, attempts = $attempts, next_attempt_at = $next, lease_until = 0, last_error = $error, updated_at = $now
-            WHERE event_id = $event AND sink = $sink;
+            WHERE event_seq = $seq AND sink = $sink;
             """,
-            "$state", "$attempts", "$next", "$error", "$now", "$event", "$sink");
+            "$state", "$attempts", "$next", "$error", "$now", "$seq", "$sink");
         ReleaseConversation = Make(
             "DELETE FROM sink_conversations WHERE sink = $sink AND conversation_key = $key AND event_id = $event;", "$sink", "$key", "$event");
 
@@ -70,7 +70,7 @@ internal sealed class SinkWorkCommands : IDisposable
     /// <summary><see cref="SqliteStore.ClaimSql"/>: $sink, $now, $limit.</summary>
     public SqliteCommand Claim { get; }
 
-    /// <summary>Leases one item: $until, $event, $sink.</summary>
+    /// <summary>Leases one item: $until, $seq (its event's sequence), $sink.</summary>
     public SqliteCommand Lease { get; }
 
     /// <summary><see cref="SqliteStore.OrderedClaimSql"/>: $sink, $now, $settled, $limit.</summary>
@@ -82,7 +82,7 @@ internal sealed class SinkWorkCommands : IDisposable
     /// <summary>Keeps an attempt: the attempt columns, in order.</summary>
     public SqliteCommand InsertAttempt { get; }
 
-    /// <summary>Moves an item on after its attempt: $state, $attempts, $next, $error, $now, $event, $sink.</summary>
+    /// <summary>Moves an item on after its attempt: $state, $attempts, $next, $error, $now, $seq (its event's sequence), $sink.</summary>
     public SqliteCommand RecordOutcome { get; }
 
     /// <summary>Frees a conversation its item held: $sink, $key, $event.</summary>

@@ -78,7 +78,7 @@ public sealed partial class SqliteStore : IAdminStore
     {
         ArgumentNullException.ThrowIfNull(eventIds);
         using var connection = Open();
-        using var command = connection.Command(null, $"SELECT {WorkColumns} FROM sink_work WHERE event_id = $event ORDER BY sink;");
+        using var command = connection.Command(null, $"SELECT {WorkColumns} FROM sink_work WHERE event_seq = (SELECT seq FROM events WHERE id = $event) ORDER BY sink;");
         var eventId = command.Parameter("$event");
         var list = new List<SinkWorkItem>();
         foreach (var id in eventIds)
@@ -104,7 +104,7 @@ public sealed partial class SqliteStore : IAdminStore
             using var command = connection.Command(transaction,
                 """
                 UPDATE sink_work SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now
-                WHERE event_id = $event AND sink = $sink AND state <> 1;
+                WHERE event_seq = (SELECT seq FROM events WHERE id = $event) AND sink = $sink AND state <> 1;
                 """);
             var eventId = command.Parameter("$event");
             command.Parameter("$sink").Value = sink;

@@ -43,7 +43,10 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
-        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM deliveries WHERE processed_at IS NULL AND id > $after ORDER BY id LIMIT $limit;", 0, limit);
+        ReadBodiesAsync(
+            $"SELECT {PendingSummaryColumns}, d.body FROM delivery_pending p JOIN deliveries d ON d.id = p.id WHERE p.id > $after ORDER BY p.id LIMIT $limit;", 0, limit);
+
+    private const string PendingSummaryColumns = "d.id, d.received_at, d.app_id, d.length, d.flags, d.trace_parent";
 
     private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit)
     {

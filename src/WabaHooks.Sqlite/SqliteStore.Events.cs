@@ -133,7 +133,7 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListDeliveryOutcomesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
-        Task.FromResult(ListOutcomes("processed_at IS NOT NULL", limit, beforeId));
+        Task.FromResult(ListOutcomes("1 = 1", limit, beforeId));
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryOutcome>> ListFailedDeliveriesAsync(int limit, long? beforeId, CancellationToken cancellationToken) =>
@@ -143,7 +143,7 @@ public sealed partial class SqliteStore
     {
         using var connection = Open();
         using var command = connection.Command(null,
-            $"SELECT id, event_count, duplicate_count, parse_error, processed_at FROM deliveries WHERE {condition} AND id < $before ORDER BY id DESC LIMIT $limit;",
+            $"SELECT delivery_id, event_count, duplicate_count, parse_error, processed_at FROM delivery_outcomes WHERE {condition} AND delivery_id < $before ORDER BY delivery_id DESC LIMIT $limit;",
             ("$before", beforeId ?? long.MaxValue), ("$limit", limit));
         using var reader = command.ExecuteReader();
         var list = new List<DeliveryOutcome>();
@@ -159,11 +159,11 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<long>> ReprocessAsync(IReadOnlyList<long>? deliveryIds, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<long>>((connection, transaction) =>
         {
-            const string Reset = "UPDATE deliveries SET processed_at = NULL, event_count = NULL, duplicate_count = NULL, parse_error = NULL";
+            // A delivery goes back to the processor: its outcome is forgotten and it waits again.
             var ids = new List<long>();
             if (deliveryIds is null)
             {
-                using var all = connection.Command(transaction, Reset + " WHERE parse_error IS NOT NULL RETURNING id;");
+                using var all = connection.Command(transaction, "DELETE FROM delivery_outcomes WHERE parse_error IS NOT NULL RETURNING delivery_id;");
                 using var reader = all.ExecuteReader();
                 while (reader.Read())
                 {
@@ -172,7 +172,7 @@ public sealed partial class SqliteStore
             }
             else
             {
-                using var one = connection.Command(transaction, Reset + " WHERE id = $id AND processed_at IS NOT NULL;");
+                using var one = connection.Command(transaction, "DELETE FROM delivery_outcomes WHERE delivery_id = $id;");
                 var id = one.Parameter("$id");
                 foreach (var deliveryId in deliveryIds.Distinct())
                 {
@@ -185,6 +185,14 @@ public sealed partial class SqliteStore
             }
 
             ids.Sort();
+            using var pend = connection.Command(transaction, "INSERT OR IGNORE INTO delivery_pending (id) VALUES ($id);");
+            var pendId = pend.Parameter("$id");
+            foreach (var id in ids)
+            {
+                pendId.Value = id;
+                pend.ExecuteNonQuery();
+            }
+
             return ids;
         }, cancellationToken);
 

@@ -108,7 +108,7 @@ public sealed partial class SqliteStore
             leaseConversation[3].Value = until;
             foreach (var item in items)
             {
-                leaseItem[1].Value = item.EventId;
+                leaseItem[1].Value = item.EventSequence;
                 commands.Lease.ExecuteNonQuery();
                 if (item.ConversationKey is not null)
                 {

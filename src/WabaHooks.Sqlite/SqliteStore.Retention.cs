@@ -8,11 +8,11 @@ public sealed partial class SqliteStore : IRetentionStore
     // The conditions that keep a row, shared by the prune and its dry run so both always agree.
     private const string PrunableDeadLetters = "FROM sink_work WHERE state = 2 AND updated_at < $cut";
     private const string PrunableAttempts =
-        "FROM sink_attempts a WHERE a.started_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_id = a.event_id AND w.sink = a.sink AND w.state <> 1)";
+        "FROM sink_attempts a WHERE a.started_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_seq = (SELECT seq FROM events WHERE id = a.event_id) AND w.sink = a.sink AND w.state <> 1)";
     private const string PrunableEvents =
-        "FROM events e WHERE e.stored_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_id = e.id AND w.state <> 1)";
+        "FROM events e WHERE e.stored_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_seq = e.seq AND w.state <> 1)";
     private const string PrunableDeliveries =
-        "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND w.state <> 1)";
+        "FROM delivery_outcomes o WHERE o.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = o.delivery_id AND w.state <> 1)";
     private const string PrunableDedupeKeys = "FROM dedupe_keys WHERE stored_at < $cut";
 
     // Entries are appended in time order, so the oldest ids are the oldest entries and the step stops at its limit.
@@ -36,9 +36,7 @@ public sealed partial class SqliteStore : IRetentionStore
             $"DELETE FROM sink_attempts WHERE seq IN (SELECT a.seq {PrunableAttempts} ORDER BY a.started_at LIMIT $limit);", cutoffs.Attempts, batchSize),
             cancellationToken, durable: false).ConfigureAwait(false);
         var events = await WriteAsync((c, t) => PruneEvents(c, t, cutoffs, batchSize), cancellationToken, durable: false).ConfigureAwait(false);
-        var deliveries = await WriteAsync((c, t) => Delete(c, t,
-            $"DELETE FROM deliveries WHERE id IN (SELECT d.id {PrunableDeliveries} ORDER BY d.processed_at LIMIT $limit);", cutoffs.Deliveries, batchSize),
-            cancellationToken, durable: false).ConfigureAwait(false);
+        var deliveries = await WriteAsync((c, t) => PruneDeliveries(c, t, cutoffs.Deliveries, batchSize), cancellationToken, durable: false).ConfigureAwait(false);
         var keys = await WriteAsync((c, t) => Delete(c, t,
             $"DELETE FROM dedupe_keys WHERE id IN (SELECT id {PrunableDedupeKeys} ORDER BY stored_at LIMIT $limit);", cutoffs.DedupeHorizon, batchSize),
             cancellationToken, durable: false).ConfigureAwait(false);
@@ -68,10 +66,10 @@ public sealed partial class SqliteStore : IRetentionStore
         var deadLetters = Count(PrunableDeadLetters, cutoffs.DeadLetters);
         var attempts = Count(PrunableAttempts, cutoffs.Attempts);
         var events = Count(
-            "FROM events e WHERE e.stored_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_id = e.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= $dead)))",
+            "FROM events e WHERE e.stored_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.event_seq = e.seq AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= $dead)))",
             cutoffs.Events);
         var deliveries = Count(
-            "FROM deliveries d WHERE d.processed_at IS NOT NULL AND d.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = d.id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= $dead)))",
+            "FROM delivery_outcomes o WHERE o.processed_at < $cut AND NOT EXISTS (SELECT 1 FROM sink_work w WHERE w.delivery_id = o.delivery_id AND (w.state = 0 OR (w.state = 2 AND w.updated_at >= $dead)))",
             cutoffs.Deliveries);
         var keys = Count(PrunableDedupeKeys, cutoffs.DedupeHorizon);
         var audit = cutoffs.AuditLog is { } auditCut ? Count(PrunableAuditLog, auditCut) : 0;
@@ -91,7 +89,7 @@ public sealed partial class SqliteStore : IRetentionStore
     public Task<DateTimeOffset?> GetOldestProcessedAsync(CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = connection.Command(null, "SELECT min(processed_at) FROM deliveries WHERE processed_at IS NOT NULL;");
+        using var command = connection.Command(null, "SELECT min(processed_at) FROM delivery_outcomes;");
         return Task.FromResult(command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null);
     }
 
@@ -140,26 +138,55 @@ public sealed partial class SqliteStore : IRetentionStore
         return command.ExecuteNonQuery();
     }
 
-    private static long PruneDeadLetters(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset cut, int limit)
+    /// <summary>A delivery goes with its outcome; the oldest processed first.</summary>
+    private static long PruneDeliveries(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset cut, int limit)
     {
-        var pairs = new List<(string EventId, string Sink)>();
+        var ids = new List<long>();
         using (var select = connection.Command(transaction,
-            $"SELECT event_id, sink {PrunableDeadLetters} ORDER BY updated_at LIMIT $limit;", ("$cut", cut.ToUnixTimeMilliseconds()), ("$limit", limit)))
+            $"SELECT o.delivery_id {PrunableDeliveries} ORDER BY o.processed_at LIMIT $limit;", ("$cut", cut.ToUnixTimeMilliseconds()), ("$limit", limit)))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
             {
-                pairs.Add((reader.GetString(0), reader.GetString(1)));
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        using var outcome = connection.Command(transaction, "DELETE FROM delivery_outcomes WHERE delivery_id = $id;");
+        using var delivery = connection.Command(transaction, "DELETE FROM deliveries WHERE id = $id;");
+        var o = outcome.Parameter("$id");
+        var d = delivery.Parameter("$id");
+        foreach (var id in ids)
+        {
+            o.Value = d.Value = id;
+            outcome.ExecuteNonQuery();
+            delivery.ExecuteNonQuery();
+        }
+
+        return ids.Count;
+    }
+
+    private static long PruneDeadLetters(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset cut, int limit)
+    {
+        var pairs = new List<(string EventId, long EventSeq, string Sink)>();
+        using (var select = connection.Command(transaction,
+            $"SELECT event_id, event_seq, sink {PrunableDeadLetters} ORDER BY updated_at LIMIT $limit;", ("$cut", cut.ToUnixTimeMilliseconds()), ("$limit", limit)))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                pairs.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
             }
         }
 
         using var attempts = connection.Command(transaction, "DELETE FROM sink_attempts WHERE event_id = $event AND sink = $sink;");
-        using var work = connection.Command(transaction, "DELETE FROM sink_work WHERE event_id = $event AND sink = $sink;");
+        using var work = connection.Command(transaction, "DELETE FROM sink_work WHERE event_seq = $seq AND sink = $sink;");
         var a = new[] { attempts.Parameter("$event"), attempts.Parameter("$sink") };
-        var w = new[] { work.Parameter("$event"), work.Parameter("$sink") };
-        foreach (var (eventId, sink) in pairs)
+        var w = new[] { work.Parameter("$seq"), work.Parameter("$sink") };
+        foreach (var (eventId, eventSeq, sink) in pairs)
         {
-            a[0].Value = w[0].Value = eventId;
+            a[0].Value = eventId;
+            w[0].Value = eventSeq;
             a[1].Value = w[1].Value = sink;
             attempts.ExecuteNonQuery();
             work.ExecuteNonQuery();
@@ -185,7 +212,7 @@ public sealed partial class SqliteStore : IRetentionStore
         string[] byEventId =
         [
             "DELETE FROM sink_attempts WHERE event_id = $id;",
-            "DELETE FROM sink_work WHERE event_id = $id;",
+            "DELETE FROM sink_work WHERE event_seq = (SELECT seq FROM events WHERE id = $id);",
             "DELETE FROM message_status_timeline WHERE event_id = $id;",
             "DELETE FROM message_status WHERE event_id = $id;",
         ];

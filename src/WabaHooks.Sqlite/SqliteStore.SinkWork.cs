@@ -47,7 +47,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private const string ClaimedEventColumns = "e.type, e.field, e.waba_id, e.phone_number_id, e.occurred_at, e.position, e.test, e.locator";
 
-    private const string ClaimedEventJoin = "LEFT JOIN events e ON e.id = w.event_id";
+    private const string ClaimedEventJoin = "LEFT JOIN events e ON e.seq = w.event_seq";
 
     /// <inheritdoc/>
     /// <remarks>
@@ -86,7 +86,7 @@ public sealed partial class SqliteStore
             leaseItem[2].Value = sink;
             foreach (var item in items)
             {
-                leaseItem[1].Value = item.EventId;
+                leaseItem[1].Value = item.EventSequence;
                 commands.Lease.ExecuteNonQuery();
             }
 
@@ -136,7 +136,7 @@ public sealed partial class SqliteStore
                 u[2].Value = (attempt.Succeeded ? attempt.StartedAt : retryAt ?? attempt.StartedAt).ToUnixTimeMilliseconds();
                 u[3].Value = (attempt.Succeeded ? null : attempt.Error).Db();
                 u[4].Value = now;
-                u[5].Value = item.EventId;
+                u[5].Value = item.EventSequence;
                 u[6].Value = item.Sink;
                 update.ExecuteNonQuery();
             }
@@ -205,7 +205,7 @@ public sealed partial class SqliteStore
                 INSERT INTO sink_work (event_id, sink, event_seq, delivery_id, state, attempts, next_attempt_at, lease_until, last_error, updated_at, scheduled_at, conversation_key, order_at)
                 SELECT id, $sink, seq, delivery_id, 0, 0, $now, 0, NULL, $now, $now, {ReplayConversation}
                 FROM events WHERE id = $event
-                ON CONFLICT (event_id, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now;
+                ON CONFLICT (event_seq, sink) DO UPDATE SET state = 0, attempts = 0, next_attempt_at = $now, lease_until = 0, updated_at = $now, scheduled_at = $now;
                 """);
             var eventId = command.Parameter("$event");
             command.Parameter("$sink").Value = sink;

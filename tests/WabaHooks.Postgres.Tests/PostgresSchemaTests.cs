@@ -9,6 +9,9 @@ public sealed class PostgresSchemaTests(PostgresServer server)
     // The last schema version before sink_work had scheduled_at.
     private const int VersionBeforeScheduledAt = 1;
 
+    // The last schema version whose deliveries rows held the processor's outcome.
+    private const int VersionBeforeOutcomeTables = 9;
+
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_767_261_601_123);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -42,6 +45,48 @@ public sealed class PostgresSchemaTests(PostgresServer server)
         Assert.Equal(new SinkWorkItem("dead", 2, 7, "s", SinkWorkState.Dead, 5, T0.AddMinutes(1), "boom", T0.AddSeconds(30)), dead);
         var backlog = Assert.Single(await store.GetBacklogAsync(Ct));
         Assert.Equal(new SinkBacklog("s", 1, 1, 0) { OldestPendingSince = T0 }, backlog);
+    }
+
+    [Fact]
+    public async Task A_database_with_outcomes_in_the_delivery_rows_migrates_them_out_and_keeps_the_unprocessed_waiting()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using (var old = NpgsqlDataSource.Create(database))
+        {
+            await PostgresSchema.MigrateAsync(old, new PostgresLockTimeout(TimeSpan.FromSeconds(2)), VersionBeforeOutcomeTables, Ct);
+            // As the previous release left them: one processed, one that failed to split, one waiting.
+            await using var insert = old.CreateCommand(
+                """
+                INSERT INTO deliveries (id, received_at, app_id, length, flags, body, processed_at, event_count, duplicate_count, parse_error) OVERRIDING SYSTEM VALUE VALUES
+                    (1, 10, 'app', 2, 0, '\x7b7d', 100, 3, 1, NULL),
+                    (2, 20, 'app', 2, 0, '\x7b7d', 200, 0, 0, 'not JSON'),
+                    (3, 30, 'app', 2, 0, '\x7b7d', NULL, NULL, NULL, NULL);
+                SELECT setval(pg_get_serial_sequence('deliveries', 'id'), 3);
+                """);
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = new PostgresStore(new PostgresStoreOptions { ConnectionString = database });
+        await store.InitializeAsync(Ct);
+
+        Assert.Equal(
+            [new DeliveryOutcome(2, 0, 0, "not JSON", DateTimeOffset.FromUnixTimeMilliseconds(200)), new DeliveryOutcome(1, 3, 1, null, DateTimeOffset.FromUnixTimeMilliseconds(100))],
+            await store.ListDeliveryOutcomesAsync(10, null, Ct));
+        Assert.Equal([2L], (await store.ListFailedDeliveriesAsync(10, null, Ct)).Select(o => o.DeliveryId));
+        Assert.Equal([3L], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+
+        // A new delivery waits too, whoever inserts it (the trigger queues it), and reprocessing a failed one puts it
+        // back in line.
+        var added = await store.AppendAsync([new WabaHooks.Inbox.InboundDelivery("{}"u8.ToArray(), T0, "app", WabaHooks.Inbox.DeliveryFlags.None, null)], Ct);
+        await using (var other = NpgsqlDataSource.Create(database))
+        await using (var insert = other.CreateCommand("INSERT INTO deliveries (received_at, app_id, length, flags, body) VALUES (40, 'app', 2, 0, '\\x7b7d');"))
+        {
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal([2L], await store.ReprocessAsync(null, Ct));
+        Assert.Equal([2L, 3L, added[0], added[0] + 1], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+        Assert.Empty(await store.ListFailedDeliveriesAsync(10, null, Ct));
     }
 
     [Fact]

@@ -51,9 +51,9 @@ public sealed class SqliteBackupTests : IDisposable
         // processed delivery has its event.
         Assert.Equal(deliveries, await ScalarAsync(copy, "SELECT max(id) FROM deliveries;"));
         Assert.Equal(0L, await ScalarAsync(copy, "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = e.delivery_id);"));
-        Assert.Equal(0L, await ScalarAsync(copy, "SELECT count(*) FROM deliveries d WHERE d.processed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.delivery_id = d.id);"));
+        Assert.Equal(0L, await ScalarAsync(copy, "SELECT count(*) FROM delivery_outcomes o WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.delivery_id = o.delivery_id);"));
         Assert.Equal(await ScalarAsync(copy, "SELECT count(*) FROM events;"), await ScalarAsync(copy, "SELECT count(*) FROM sink_work;"));
-        Assert.InRange((long)(await ScalarAsync(copy, "SELECT count(*) FROM deliveries WHERE processed_at IS NULL;"))!, 0, 1);
+        Assert.InRange((long)(await ScalarAsync(copy, "SELECT count(*) FROM delivery_pending;"))!, 0, 1);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ public sealed class SqliteSchemaTests : IDisposable
     // The last schema version before sink_work had scheduled_at.
     private const int VersionBeforeScheduledAt = 2;
 
+    // The last schema version whose deliveries rows held the processor's outcome.
+    private const int VersionBeforeOutcomeTables = 11;
+
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_767_261_601_123);
 
     private readonly TempDirectory _dir = new();
@@ -50,6 +53,42 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Equal(new SinkWorkItem("dead", 2, 7, "s", SinkWorkState.Dead, 5, T0.AddMinutes(1), "boom", T0.AddSeconds(30)), dead);
         var backlog = Assert.Single(await store.GetBacklogAsync(Ct));
         Assert.Equal(new SinkBacklog("s", 1, 1, 0) { OldestPendingSince = T0 }, backlog);
+    }
+
+    [Fact]
+    public async Task A_database_with_outcomes_in_the_delivery_rows_migrates_them_out_and_keeps_the_unprocessed_waiting()
+    {
+        await using (var old = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await old.OpenAsync(Ct);
+            SqliteSchema.Migrate(old, VersionBeforeOutcomeTables);
+            await using var insert = old.CreateCommand();
+            // As the previous release left them: one processed, one that failed to split, one waiting.
+            insert.CommandText =
+                """
+                INSERT INTO deliveries (id, received_at, app_id, length, flags, body, processed_at, event_count, duplicate_count, parse_error) VALUES
+                    (1, 10, 'app', 2, 0, x'7b7d', 100, 3, 1, NULL),
+                    (2, 20, 'app', 2, 0, x'7b7d', 200, 0, 0, 'not JSON'),
+                    (3, 30, 'app', 2, 0, x'7b7d', NULL, NULL, NULL, NULL);
+                """;
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = DatabasePath });
+        await store.InitializeAsync(Ct);
+
+        Assert.Equal(SqliteSchema.CurrentVersion, await UserVersionAsync());
+        Assert.Equal(
+            [new DeliveryOutcome(2, 0, 0, "not JSON", DateTimeOffset.FromUnixTimeMilliseconds(200)), new DeliveryOutcome(1, 3, 1, null, DateTimeOffset.FromUnixTimeMilliseconds(100))],
+            await store.ListDeliveryOutcomesAsync(10, null, Ct));
+        Assert.Equal([2L], (await store.ListFailedDeliveriesAsync(10, null, Ct)).Select(o => o.DeliveryId));
+        Assert.Equal([3L], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+
+        // A new delivery waits too, and reprocessing a failed one puts it back in line.
+        var added = await store.AppendAsync([new WabaHooks.Inbox.InboundDelivery("{}"u8.ToArray(), T0, "app", WabaHooks.Inbox.DeliveryFlags.None, null)], Ct);
+        Assert.Equal([2L], await store.ReprocessAsync(null, Ct));
+        Assert.Equal([2L, 3L, added[0]], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+        Assert.Empty(await store.ListFailedDeliveriesAsync(10, null, Ct));
     }
 
     [Fact]
@@ -107,9 +146,10 @@ public sealed class SqliteSchemaTests : IDisposable
             }
         }
 
-        // The claimed items' events (their locators, for dispatch) are one lookup each by key, not a scan.
+        // The claimed items' events (their locators, for dispatch) are one lookup each by rowid (the event's sequence), not
+        // a scan and not a search of the event-id index.
         Assert.Equal(
-            ["SEARCH w USING INDEX sink_work_due (sink=? AND state=? AND next_attempt_at<?)", "SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN"],
+            ["SEARCH w USING INDEX sink_work_due (sink=? AND state=? AND next_attempt_at<?)", "SEARCH e USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"],
             plan);
     }
 

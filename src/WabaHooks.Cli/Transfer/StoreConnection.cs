@@ -123,6 +123,25 @@ internal sealed class StoreConnection : IAsyncDisposable
         return added;
     }
 
+    /// <summary>
+    /// Leaves every delivery waiting for the processor exactly when it has no outcome. A copied delivery with an outcome
+    /// leaves the queue (PostgreSQL's trigger queued every delivery inserted); one with neither joins it: rows from an
+    /// export written before outcomes had a table of their own, or from an export of a time range, which holds
+    /// deliveries and events only. Processing those again is safe: their events are already there and are dropped as
+    /// duplicates.
+    /// </summary>
+    public async Task SettlePendingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Connection.CreateCommand();
+        command.CommandText =
+            """
+            DELETE FROM delivery_pending WHERE EXISTS (SELECT 1 FROM delivery_outcomes o WHERE o.delivery_id = delivery_pending.id);
+            INSERT INTO delivery_pending (id) SELECT d.id FROM deliveries d
+            WHERE NOT EXISTS (SELECT 1 FROM delivery_outcomes o WHERE o.delivery_id = d.id) AND NOT EXISTS (SELECT 1 FROM delivery_pending p WHERE p.id = d.id);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Moves PostgreSQL's generated keys past the rows copied with their own, so the next one is new. SQLite does it by itself.</summary>
     public async Task AdvanceIdentitiesAsync(CancellationToken cancellationToken)
     {
@@ -164,13 +183,13 @@ internal sealed class StoreConnection : IAsyncDisposable
         ColumnKind.Boolean => NpgsqlTypes.NpgsqlDbType.Boolean,
         _ when column is "duration_ms" => NpgsqlTypes.NpgsqlDbType.Double,
         _ when IntegerColumns.Contains((table.Name, column)) => NpgsqlTypes.NpgsqlDbType.Integer,
-        _ when TextColumns.Contains(column) && (table.Name, column) != ("deliveries", "id") => NpgsqlTypes.NpgsqlDbType.Text,
+        _ when TextColumns.Contains(column) && !(column == "id" && table.Name is "deliveries" or "delivery_pending") => NpgsqlTypes.NpgsqlDbType.Text,
         _ => NpgsqlTypes.NpgsqlDbType.Bigint,
     };
 
     private static readonly HashSet<(string, string)> IntegerColumns =
     [
-        ("deliveries", "length"), ("deliveries", "flags"), ("deliveries", "event_count"), ("deliveries", "duplicate_count"),
+        ("deliveries", "length"), ("deliveries", "flags"), ("delivery_outcomes", "event_count"), ("delivery_outcomes", "duplicate_count"),
         ("events", "position"), ("sink_work", "state"), ("sink_work", "attempts"), ("sink_attempts", "number"), ("sink_attempts", "status_code"),
     ];
 

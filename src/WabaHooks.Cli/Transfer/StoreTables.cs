@@ -29,8 +29,7 @@ internal static class StoreTables
     private const ColumnKind V = ColumnKind.Value;
 
     public static readonly StoreTable Deliveries = new("deliveries",
-        [("id", V), ("received_at", V), ("app_id", V), ("length", V), ("flags", V), ("body", ColumnKind.Bytes), ("processed_at", V),
-         ("event_count", V), ("duplicate_count", V), ("parse_error", V), ("trace_parent", V)],
+        [("id", V), ("received_at", V), ("app_id", V), ("length", V), ("flags", V), ("body", ColumnKind.Bytes), ("trace_parent", V)],
         "id", Identity: "id", TimeColumn: "received_at");
 
     public static readonly StoreTable Events = new("events",
@@ -41,6 +40,8 @@ internal static class StoreTables
     public static readonly IReadOnlyList<StoreTable> All =
     [
         Deliveries,
+        new("delivery_pending", [("id", V)], "id"),
+        new("delivery_outcomes", [("delivery_id", V), ("processed_at", V), ("event_count", V), ("duplicate_count", V), ("parse_error", V)], "delivery_id"),
         Events,
         new("message_status", [("wamid", V), ("status", V), ("recipient_id", V), ("updated_at", V), ("event_id", V)], "wamid"),
         new("message_status_timeline",

@@ -44,6 +44,7 @@ internal static class StoreTransfer
             counts.Add(new TableCount(table.Name, read, added));
         }
 
+        await target.SettlePendingAsync(cancellationToken).ConfigureAwait(false);
         await target.AdvanceIdentitiesAsync(cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -116,6 +117,7 @@ internal static class StoreTransfer
         }
 
         await FlushAsync().ConfigureAwait(false);
+        await target.SettlePendingAsync(cancellationToken).ConfigureAwait(false);
         await target.AdvanceIdentitiesAsync(cancellationToken).ConfigureAwait(false);
         return [.. StoreTables.All.Where(t => read.ContainsKey(t.Name)).Select(t => new TableCount(t.Name, read[t.Name], added.GetValueOrDefault(t.Name)))];
     }
