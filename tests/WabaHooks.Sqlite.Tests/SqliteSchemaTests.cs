@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using WabaHooks.Storage;
 using WabaHooks.Testing;
+using WabaHooks.Testing.Storage;
 
 namespace WabaHooks.Sqlite.Tests;
 
@@ -78,11 +79,7 @@ public sealed class SqliteSchemaTests : IDisposable
         await store.InitializeAsync(Ct);
 
         Assert.Equal(SqliteSchema.CurrentVersion, await UserVersionAsync());
-        Assert.Equal(
-            [new DeliveryOutcome(2, 0, 0, "not JSON", DateTimeOffset.FromUnixTimeMilliseconds(200)), new DeliveryOutcome(1, 3, 1, null, DateTimeOffset.FromUnixTimeMilliseconds(100))],
-            await store.ListDeliveryOutcomesAsync(10, null, Ct));
-        Assert.Equal([2L], (await store.ListFailedDeliveriesAsync(10, null, Ct)).Select(o => o.DeliveryId));
-        Assert.Equal([3L], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+        await OutcomeMigration.AssertMovedOutAsync(store, Ct);
 
         // A new delivery waits too, and reprocessing a failed one puts it back in line.
         var added = await store.AppendAsync([new WabaHooks.Inbox.InboundDelivery("{}"u8.ToArray(), T0, "app", WabaHooks.Inbox.DeliveryFlags.None, null)], Ct);

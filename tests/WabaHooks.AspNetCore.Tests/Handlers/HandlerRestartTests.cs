@@ -45,8 +45,12 @@ public sealed class HandlerRestartTests
             received.TrySetResult(e);
             return Task.CompletedTask;
         }));
+        // Past the backoff, then a poll interval at a time until the handler has it: moved once, between the restarted
+        // loop's first claim (nothing due yet) and the start of its wait, the clock would leave that wait to end at a
+        // time that never comes.
         clock.Advance(backoff);
-        var context = await Await.Within(received);
+        await clock.AdvanceUntilAsync(TimeSpan.FromMilliseconds(20), () => received.Task.IsCompleted, "the retry handled after the restart");
+        var context = await received.Task;
 
         Assert.Equal(Payload.MessageKey(text), context.EventId);
         Assert.Equal(2, context.Attempt);

@@ -51,6 +51,11 @@ public sealed class StoreTransferTests(PostgresServer postgres) : IClassFixture<
         _clock.Advance(TimeSpan.FromHours(1));
         var now = _clock.GetUtcNow();
 
+        // The outcomes travelled, and nothing processed waits for the processor again (PostgreSQL's trigger queued each
+        // copied delivery; the copy settles the queue against the outcomes).
+        Assert.Equal([(3L, 1), (2L, 2), (1L, 1)], (await store.ListDeliveryOutcomesAsync(10, null, Ct)).Select(o => (o.DeliveryId, o.Events)));
+        Assert.Empty(await store.ReadUnprocessedAsync(10, Ct));
+
         // Only the pending events are due: the delivered one is not sent again, the dead letter waits for a retry.
         var due = await store.ClaimDueAsync(Sink, 10, now, TimeSpan.FromMinutes(1), Ct);
         Assert.Equal(["msg:pending", "msg:retrying"], due.Select(d => d.EventId).Order(StringComparer.Ordinal));
@@ -121,6 +126,25 @@ public sealed class StoreTransferTests(PostgresServer postgres) : IClassFixture<
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("{\"table\":\"deliveries\",\"row\":{\"id\":3,", lines[0], StringComparison.Ordinal);
         Assert.Contains("\"id\":\"msg:dead\"", lines[1], StringComparison.Ordinal);
+
+        // A range holds no outcomes: imported, its delivery waits for the processor, which finds its event already
+        // stored and drops it as a duplicate.
+        var target = SqliteStoreOptions.ForDataDirectory(_dir.Combine("range"));
+        await using (var create = new SqliteStore(target))
+        {
+            await create.InitializeAsync(Ct);
+        }
+
+        await using (var to = await StoreConnection.OpenSqliteAsync(target.DatabasePath, Ct))
+        {
+            await StoreTransfer.ImportAsync(new StringReader(Encoding.UTF8.GetString(export.ToArray())), to, Ct);
+        }
+
+        await using var store = new SqliteStore(target);
+        await store.InitializeAsync(Ct);
+        Assert.Equal([3L], (await store.ReadUnprocessedAsync(10, Ct)).Select(d => d.Summary.Id));
+        Assert.Equal(new ProcessingResult(0, 1), await store.CommitProcessedAsync(new ProcessedBatch([new ProcessedDelivery(3, null, [Event("msg:dead")])]), Ct));
+        Assert.Empty(await store.ReadUnprocessedAsync(10, Ct));
     }
 
     /// <summary>Bytes that are not valid UTF-8, so a text round trip would change them.</summary>
