@@ -184,7 +184,8 @@ internal static class PostgresSchema
         """
         -- What the processor made of each delivery moves out of the delivery's row. Setting four small fields on that row
         -- wrote a new version of the whole row, body and all, with new entries in its indexes and the row again in the
-        -- write-ahead log: about 19 µs of the server's time per delivery, against under 4 µs for the narrow rows below.
+        -- write-ahead log: 10.2 µs of the server's time per delivery (pg_stat_statements, under load), against 7.3 µs
+        -- for the narrow rows below.
         -- A delivery waits in delivery_pending until the processor removes it there and adds its delivery_outcomes row,
         -- in one transaction. The pending row is added by a trigger, once per INSERT statement over all its rows, so
         -- every writer of deliveries queues what it adds, an instance of an older release during an upgrade too. The

@@ -32,9 +32,7 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
-        ReadBodiesAsync(
-            "SELECT d.id, d.received_at, d.app_id, d.length, d.flags, d.trace_parent, d.body FROM delivery_pending p JOIN deliveries d ON d.id = p.id WHERE p.id > @after ORDER BY p.id LIMIT @limit;",
-            0, limit, cancellationToken);
+        ReadBodiesAsync($"SELECT {SummaryColumns}, body FROM delivery_pending JOIN deliveries USING (id) WHERE id > @after ORDER BY id LIMIT @limit;", 0, limit, cancellationToken);
 
     private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit, CancellationToken cancellationToken)
     {

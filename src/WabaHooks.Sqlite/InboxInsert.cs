@@ -4,9 +4,9 @@ using WabaHooks.Inbox;
 namespace WabaHooks.Sqlite;
 
 /// <summary>
-/// The inbox's INSERT (the delivery, and its id in <c>delivery_pending</c>), prepared once on the writer connection and bound through SQLite's own API
-/// (<see cref="RawStatement"/>) for each delivery: the body is bound from its span, with no copy to an exact-size array
-/// and no boxed parameter values.
+/// The inbox's INSERTs (the delivery, and its id in <c>delivery_pending</c>), prepared once on the writer connection and
+/// bound through SQLite's own API (<see cref="RawStatement"/>) for each delivery: the body is bound from its span, with
+/// no copy to an exact-size array and no boxed parameter values.
 /// </summary>
 /// <remarks>
 /// The group-commit writer runs this for every delivery acknowledged, so what <see cref="SqliteCommand"/> adds per

@@ -190,12 +190,12 @@ internal static class SqliteSchema
         """,
         """
         -- What the processor made of each delivery moves out of the delivery's row. Setting four small fields on that row
-        -- rewrote the whole row, body and all, and its page went to the log again: in a profile of processing this
-        -- was a sixth of the commit's page writes. Now the inbox adds the id to delivery_pending in the same
-        -- transaction as the delivery (in place of the partial index it replaces), and processing removes it and adds a
-        -- narrow delivery_outcomes row: both are appended in id order, many to a page. The four columns of deliveries
-        -- stay for rows stored before and are no longer read or written (dropping a column in SQLite rewrites the
-        -- table).
+        -- rewrote the whole row, body and all, and its page went to the log again: 3.2 µs per delivery on the
+        -- processor's thread, before the commit's share; 1.7 µs for the narrow rows below. Now the inbox adds the id to
+        -- delivery_pending in the same transaction as the delivery (in place of the partial index it replaces), and
+        -- processing removes it and adds a narrow delivery_outcomes row: both are appended in id order, many to a page.
+        -- The four columns of deliveries stay for rows stored before and are no longer read or written (dropping a
+        -- column in SQLite rewrites the table).
         CREATE TABLE delivery_pending (
             id INTEGER PRIMARY KEY -- a delivery not yet processed
         );

@@ -43,10 +43,11 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Delivery>> ReadUnprocessedAsync(int limit, CancellationToken cancellationToken) =>
-        ReadBodiesAsync(
-            $"SELECT {PendingSummaryColumns}, d.body FROM delivery_pending p JOIN deliveries d ON d.id = p.id WHERE p.id > $after ORDER BY p.id LIMIT $limit;", 0, limit);
+        ReadBodiesAsync(UnprocessedSql, 0, limit);
 
-    private const string PendingSummaryColumns = "d.id, d.received_at, d.app_id, d.length, d.flags, d.trace_parent";
+    /// <summary>The backlog in id order: a walk of <c>delivery_pending</c> from its start, each delivery found by its id.</summary>
+    internal const string UnprocessedSql =
+        $"SELECT {SummaryColumns}, body FROM delivery_pending JOIN deliveries USING (id) WHERE id > $after ORDER BY id LIMIT $limit;";
 
     private Task<IReadOnlyList<Delivery>> ReadBodiesAsync(string sql, long afterId, int limit)
     {

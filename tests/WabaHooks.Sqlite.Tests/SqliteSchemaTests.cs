@@ -89,6 +89,34 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task The_processor_reads_its_backlog_from_the_pending_table_in_id_order_without_scanning_deliveries()
+    {
+        await using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = DatabasePath }))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.UnprocessedSql;
+        explain.Parameters.AddWithValue("$after", 0);
+        explain.Parameters.AddWithValue("$limit", 256);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Equal(
+            ["SEARCH delivery_pending USING INTEGER PRIMARY KEY (rowid>?)", "SEARCH deliveries USING INTEGER PRIMARY KEY (rowid=?)"],
+            plan);
+    }
+
+    [Fact]
     public async Task The_backlog_finds_each_sinks_latest_success_and_failure_by_index_seeks_not_scans()
     {
         await using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = DatabasePath }))
